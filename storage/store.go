@@ -1,0 +1,182 @@
+// Package storage keeps the kiosk's local state in one bbolt file: the schema
+// version, the audit trail of patron sessions and, later, the journal.
+package storage
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the layout of buckets this code reads and writes.
+const SchemaVersion = 1
+
+var (
+	bucketMeta  = []byte("meta")
+	bucketAudit = []byte("audit")
+	keySchema   = []byte("schema_version")
+)
+
+// ErrLocked means another process holds the database file open.
+var ErrLocked = errors.New("the database is in use by another process")
+
+// ErrNewerSchema means the file was written by a newer kiosk than this one.
+var ErrNewerSchema = errors.New("the database was written by a newer version of the kiosk")
+
+// Store is the kiosk's bbolt file.
+type Store struct {
+	db  *bolt.DB
+	Now func() time.Time
+}
+
+// Open opens or creates the database at path with mode 0600. A file held by
+// another process gives ErrLocked after one second instead of hanging.
+func Open(path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("storage: make data directory: %w", err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("storage: open %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	// bbolt keeps the mode of a file that already exists: tighten it.
+	if err := os.Chmod(path, 0o600); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: chmod %s: %w", path, err)
+	}
+	s := &Store{db: db, Now: time.Now}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) migrate() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		version := 0
+		if v := meta.Get(keySchema); len(v) == 8 {
+			version = int(binary.BigEndian.Uint64(v))
+		}
+		if version > SchemaVersion {
+			return fmt.Errorf("%w (schema %d, this kiosk knows %d)", ErrNewerSchema, version, SchemaVersion)
+		}
+		if _, err := tx.CreateBucketIfNotExists(bucketAudit); err != nil {
+			return err
+		}
+		var buf [8]byte
+		binary.BigEndian.PutUint64(buf[:], SchemaVersion)
+		return meta.Put(keySchema, buf[:])
+	})
+}
+
+// Schema returns the schema version stored in the file.
+func (s *Store) Schema() (int, error) {
+	var version int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketMeta).Get(keySchema); len(v) == 8 {
+			version = int(binary.BigEndian.Uint64(v))
+		}
+		return nil
+	})
+	return version, err
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// AuditEvent is one line of the audit trail. Card holds at most the last four
+// characters of a card number.
+type AuditEvent struct {
+	ID   string    `json:"-"`
+	At   time.Time `json:"at"`
+	Kind string    `json:"kind"`
+	Card string    `json:"card,omitempty"`
+}
+
+// RecordAudit appends an event. The caller passes the card already cut to its
+// last four digits; anything longer is cut here too, so no full card number
+// reaches the disk.
+func (s *Store) RecordAudit(at time.Time, kind, card string) error {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(AuditEvent{At: at.UTC(), Kind: kind, Card: last4(card)})
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAudit).Put(id[:], data)
+	})
+}
+
+// AuditEvents returns the audit trail, oldest first.
+func (s *Store) AuditEvents() ([]AuditEvent, error) {
+	var events []AuditEvent
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
+			var e AuditEvent
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("audit record %x: %w", k, err)
+			}
+			if id, err := uuid.FromBytes(k); err == nil {
+				e.ID = id.String()
+			}
+			events = append(events, e)
+			return nil
+		})
+	})
+	return events, err
+}
+
+// PruneAudit deletes audit events that happened before the given time and
+// reports how many went.
+func (s *Store) PruneAudit(before time.Time) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketAudit)
+		var old [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var e AuditEvent
+			if json.Unmarshal(v, &e) != nil || e.At.Before(before) {
+				old = append(old, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}
+
+func last4(card string) string {
+	r := []rune(strings.TrimPrefix(card, "…"))
+	if len(r) > 4 {
+		r = r[len(r)-4:]
+	}
+	return string(r)
+}
