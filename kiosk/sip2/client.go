@@ -1,0 +1,452 @@
+package sip2
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+)
+
+// ClientConfig configures a Client. Zero durations take the defaults.
+type ClientConfig struct {
+	Addr             string // host:port of the SIP2 server
+	User, Password   string // 93 CN and CO
+	Location         string // 93 CP, optional
+	Institution      string // AO in every request
+	TerminalPassword string // AC in requests that carry it
+	Charset          Charset
+	Delimiter        byte          // 0 means '|'
+	ErrorDetection   bool          // send AY/AZ
+	DialTimeout      time.Duration // default 3s
+	RequestTimeout   time.Duration // default 5s, per request including resends
+	KeepAlive        time.Duration // idle time before a 99; default 3 min, < 0 disables
+	MaxResend        int           // 96/97 exchanges per request; default 3, < 0 means none
+	MaxBackoff       time.Duration // longest wait between reconnects; default 30s
+	Logger           *slog.Logger  // default slog.Default()
+	Now              func() time.Time
+	// Dial replaces net.Dialer.DialContext, for tests and TLS tunnels.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Client talks to one SIP2 server over one TCP connection. It connects and
+// logs in on the first request, and again after any error. It is safe for
+// concurrent use; requests go one at a time.
+type Client struct {
+	cfg   ClientConfig
+	codec Codec
+	log   *slog.Logger
+
+	sem chan struct{} // holds the connection: one request in flight
+
+	// guarded by sem
+	conn     net.Conn
+	rd       *bufio.Reader
+	seq      int
+	failures int
+	retryAt  time.Time
+	buf      []byte
+
+	mu     sync.Mutex // guards timer and closed
+	timer  *time.Timer
+	closed bool
+}
+
+// NewClient returns a client; it does not connect yet.
+func NewClient(cfg ClientConfig) *Client {
+	if cfg.DialTimeout == 0 {
+		cfg.DialTimeout = 3 * time.Second
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 5 * time.Second
+	}
+	if cfg.KeepAlive == 0 {
+		cfg.KeepAlive = 3 * time.Minute
+	}
+	if cfg.MaxResend == 0 {
+		cfg.MaxResend = 3
+	} else if cfg.MaxResend < 0 {
+		cfg.MaxResend = 0
+	}
+	if cfg.MaxBackoff == 0 {
+		cfg.MaxBackoff = 30 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Dial == nil {
+		d := &net.Dialer{Timeout: cfg.DialTimeout}
+		cfg.Dial = d.DialContext
+	}
+	return &Client{
+		cfg:   cfg,
+		codec: Codec{Charset: cfg.Charset, Delimiter: cfg.Delimiter},
+		log:   cfg.Logger.With("sip2", cfg.Addr),
+		sem:   make(chan struct{}, 1),
+		seq:   -1,
+	}
+}
+
+// Config returns the configuration with defaults filled in.
+func (c *Client) Config() ClientConfig { return c.cfg }
+
+func (c *Client) acquire(ctx context.Context) error {
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		<-c.sem
+		return ErrClosed
+	}
+	return nil
+}
+
+func (c *Client) release() {
+	c.armKeepAlive()
+	<-c.sem
+}
+
+// Close drops the connection. Requests after Close fail with ErrClosed.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	c.closed = true
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	c.mu.Unlock()
+	c.sem <- struct{}{}
+	defer func() { <-c.sem }()
+	var err error
+	if c.conn != nil {
+		err = c.conn.Close()
+		c.conn = nil
+	}
+	return err
+}
+
+// Login connects and logs in unless already connected.
+func (c *Client) Login(ctx context.Context) error {
+	if err := c.acquire(ctx); err != nil {
+		return err
+	}
+	defer c.release()
+	return c.ensureConn(ctx)
+}
+
+// Do sends m and returns the reply. m.Seq is set by the client. A reply
+// with a different code than expected is returned as is.
+func (c *Client) Do(ctx context.Context, m Message) (Message, error) {
+	if err := c.acquire(ctx); err != nil {
+		return Message{}, err
+	}
+	defer c.release()
+	if err := c.ensureConn(ctx); err != nil {
+		return Message{}, err
+	}
+	return c.exchange(ctx, m)
+}
+
+// Status sends a 99 and returns the 98.
+func (c *Client) Status(ctx context.Context) (*ACSStatusResponse, error) {
+	m, err := c.Do(ctx, SCStatusRequest{MaxPrintWidth: 40}.Message())
+	if err != nil {
+		return nil, err
+	}
+	return ParseACSStatusResponse(m)
+}
+
+// PatronInformation sends a 63. The client fills in an empty
+// InstitutionID, TerminalPassword and TransactionDate.
+func (c *Client) PatronInformation(ctx context.Context, req *PatronInformationRequest) (*PatronInformationResponse, error) {
+	r := *req
+	r.InstitutionID = orString(r.InstitutionID, c.cfg.Institution)
+	r.TerminalPassword = orString(r.TerminalPassword, c.cfg.TerminalPassword)
+	if r.TransactionDate.IsZero() {
+		r.TransactionDate = c.cfg.Now()
+	}
+	m, err := c.Do(ctx, r.Message())
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatronInformationResponse(m)
+}
+
+// EndPatronSession sends a 35.
+func (c *Client) EndPatronSession(ctx context.Context, req *EndPatronSessionRequest) (*EndPatronSessionResponse, error) {
+	r := *req
+	r.InstitutionID = orString(r.InstitutionID, c.cfg.Institution)
+	r.TerminalPassword = orString(r.TerminalPassword, c.cfg.TerminalPassword)
+	if r.TransactionDate.IsZero() {
+		r.TransactionDate = c.cfg.Now()
+	}
+	m, err := c.Do(ctx, r.Message())
+	if err != nil {
+		return nil, err
+	}
+	return ParseEndPatronSessionResponse(m)
+}
+
+// Checkout sends an 11.
+func (c *Client) Checkout(ctx context.Context, req *CheckoutRequest) (*CheckoutResponse, error) {
+	r := *req
+	r.InstitutionID = orString(r.InstitutionID, c.cfg.Institution)
+	r.TerminalPassword = orString(r.TerminalPassword, c.cfg.TerminalPassword)
+	if r.TransactionDate.IsZero() {
+		r.TransactionDate = c.cfg.Now()
+	}
+	m, err := c.Do(ctx, r.Message())
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckoutResponse(m)
+}
+
+// Renew sends a 29.
+func (c *Client) Renew(ctx context.Context, req *RenewRequest) (*RenewResponse, error) {
+	r := *req
+	r.InstitutionID = orString(r.InstitutionID, c.cfg.Institution)
+	r.TerminalPassword = orString(r.TerminalPassword, c.cfg.TerminalPassword)
+	if r.TransactionDate.IsZero() {
+		r.TransactionDate = c.cfg.Now()
+	}
+	m, err := c.Do(ctx, r.Message())
+	if err != nil {
+		return nil, err
+	}
+	return ParseRenewResponse(m)
+}
+
+// Checkin sends a 09.
+func (c *Client) Checkin(ctx context.Context, req *CheckinRequest) (*CheckinResponse, error) {
+	r := *req
+	r.InstitutionID = orString(r.InstitutionID, c.cfg.Institution)
+	r.TerminalPassword = orString(r.TerminalPassword, c.cfg.TerminalPassword)
+	r.CurrentLocation = orString(r.CurrentLocation, c.cfg.Location)
+	now := c.cfg.Now()
+	if r.TransactionDate.IsZero() {
+		r.TransactionDate = now
+	}
+	if r.ReturnDate.IsZero() {
+		r.ReturnDate = r.TransactionDate
+	}
+	m, err := c.Do(ctx, r.Message())
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckinResponse(m)
+}
+
+// ensureConn dials and logs in when there is no connection. Holds sem.
+func (c *Client) ensureConn(ctx context.Context) error {
+	if c.conn != nil {
+		return nil
+	}
+	if wait := c.retryAt.Sub(time.Now()); wait > 0 {
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return fmt.Errorf("%w: next attempt in %s", ErrUnreachable, wait.Round(time.Millisecond))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
+	dctx, cancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
+	conn, err := c.cfg.Dial(dctx, "tcp", c.cfg.Addr)
+	cancel()
+	if err != nil {
+		c.failed()
+		c.log.Warn("sip2 connect failed", "err", err, "failures", c.failures)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
+	c.conn = conn
+	c.rd = newReader(conn)
+	m, err := c.exchange(ctx, LoginRequest{User: c.cfg.User, Password: c.cfg.Password, Location: c.cfg.Location}.Message())
+	if err != nil {
+		c.failed()
+		if ctx.Err() != nil {
+			return err
+		}
+		return fmt.Errorf("%w: login: %w", ErrUnreachable, err)
+	}
+	lr, err := ParseLoginResponse(m)
+	if err != nil {
+		c.drop()
+		c.failed()
+		return err
+	}
+	if !lr.OK {
+		c.drop()
+		c.failed()
+		c.log.Warn("sip2 login refused", "user", c.cfg.User)
+		return ErrLoginFailed
+	}
+	if c.failures > 0 {
+		c.log.Info("sip2 reconnected", "after_failures", c.failures)
+	}
+	c.failures = 0
+	c.retryAt = time.Time{}
+	return nil
+}
+
+// failed schedules the next connection attempt: the first at once, then
+// with doubling waits up to MaxBackoff.
+func (c *Client) failed() {
+	c.failures++
+	if c.failures <= 1 {
+		return
+	}
+	wait := 250 * time.Millisecond << min(c.failures-2, 10)
+	if wait > c.cfg.MaxBackoff {
+		wait = c.cfg.MaxBackoff
+	}
+	c.retryAt = time.Now().Add(wait)
+}
+
+func (c *Client) drop() {
+	if c.conn != nil {
+		c.conn.Close()
+		c.conn = nil
+		c.rd = nil
+	}
+}
+
+func (c *Client) nextSeq() int {
+	c.seq = (c.seq + 1) % 10
+	return c.seq
+}
+
+// exchange writes m and reads its reply, handling 96 and 97. Any failure
+// drops the connection. Holds sem and a connection.
+func (c *Client) exchange(ctx context.Context, m Message) (reply Message, err error) {
+	conn := c.conn
+	deadline := time.Now().Add(c.cfg.RequestTimeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
+	}
+	conn.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer func() {
+		stop()
+		if err != nil {
+			c.log.Info("sip2 connection dropped; reconnecting on next request", "code", m.Code, "err", err)
+			c.drop()
+			if ctx.Err() != nil {
+				err = fmt.Errorf("%w: %w", ctx.Err(), err)
+			}
+		}
+	}()
+
+	m.Seq = NoSeq
+	if c.cfg.ErrorDetection {
+		m.Seq = c.nextSeq()
+	}
+	out, err := c.codec.AppendEncode(c.buf[:0], m)
+	if err != nil {
+		return Message{}, err
+	}
+	out = append(out, '\r')
+	c.buf = out
+	if _, err := conn.Write(out); err != nil {
+		return Message{}, fmt.Errorf("%w: %s: %w", ErrNoReply, m.Code, err)
+	}
+	resends := 0
+	for {
+		line, err := readMessage(c.rd)
+		if err != nil {
+			return Message{}, fmt.Errorf("%w: %s: %w", ErrNoReply, m.Code, err)
+		}
+		reply, err = c.codec.Decode(line)
+		if errors.Is(err, ErrChecksum) && resends < c.cfg.MaxResend {
+			resends++
+			c.log.Debug("sip2 bad checksum, asking resend", "code", m.Code)
+			req := Message{Code: CodeRequestResend, Seq: NoSeq}
+			if c.cfg.ErrorDetection {
+				req.Seq = 0 // AZ alone
+			}
+			b, _ := c.codec.Encode(req)
+			if _, err := conn.Write(append(b, '\r')); err != nil {
+				return Message{}, fmt.Errorf("%w: %s: %w", ErrNoReply, m.Code, err)
+			}
+			continue
+		}
+		if err != nil {
+			return Message{}, err
+		}
+		if reply.Code == CodeResend && m.Code != CodeRequestResend {
+			if resends >= c.cfg.MaxResend {
+				return Message{}, fmt.Errorf("sip2: %s: server asked for resend %d times: %w", m.Code, resends+1, ErrChecksum)
+			}
+			resends++
+			c.log.Debug("sip2 server asked resend", "code", m.Code)
+			if _, err := conn.Write(out); err != nil {
+				return Message{}, fmt.Errorf("%w: %s: %w", ErrNoReply, m.Code, err)
+			}
+			continue
+		}
+		return reply, nil
+	}
+}
+
+// armKeepAlive (re)starts the idle timer that sends a 99.
+func (c *Client) armKeepAlive() {
+	if c.cfg.KeepAlive < 0 || c.conn == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	if c.timer == nil {
+		c.timer = time.AfterFunc(c.cfg.KeepAlive, c.keepAlive)
+		return
+	}
+	c.timer.Reset(c.cfg.KeepAlive)
+}
+
+func (c *Client) keepAlive() {
+	select {
+	case c.sem <- struct{}{}:
+	default:
+		return // a request is in flight: the line is not idle
+	}
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed || c.conn == nil {
+		<-c.sem
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.RequestTimeout)
+	defer cancel()
+	if _, err := c.exchange(ctx, SCStatusRequest{MaxPrintWidth: 40}.Message()); err != nil {
+		c.log.Info("sip2 keepalive failed; will reconnect on next request", "err", err)
+	}
+	c.release()
+}
+
+// MaskID returns the last four characters of a patron or item id, for logs.
+func MaskID(id string) string {
+	r := []rune(id)
+	if len(r) <= 4 {
+		return "…" + string(r)
+	}
+	return "…" + string(r[len(r)-4:])
+}

@@ -1,0 +1,516 @@
+package sip2
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// testBackend is a minimal library: one patron, Joost Müller.
+type testBackend struct{ ends atomic.Int32 }
+
+func (b *testBackend) Login(user, password, location string) bool {
+	return user == "kiosk" && password == "s3cret"
+}
+
+func (b *testBackend) Status(*SCStatusRequest) *ACSStatusResponse {
+	return &ACSStatusResponse{OnlineStatus: true, InstitutionID: "MAIN", Supported: SupportedMessages{Login: true, PatronInformation: true}}
+}
+
+func (b *testBackend) PatronInformation(r *PatronInformationRequest) *PatronInformationResponse {
+	resp := joost64()
+	resp.PatronID = r.PatronID
+	if r.PatronID != "21234000123456" {
+		resp.PersonalName, resp.ValidPatron = "", No
+	}
+	return &resp
+}
+
+func (b *testBackend) EndPatronSession(r *EndPatronSessionRequest) *EndPatronSessionResponse {
+	b.ends.Add(1)
+	return &EndPatronSessionResponse{EndSession: true, InstitutionID: "MAIN", PatronID: r.PatronID}
+}
+
+func startServer(t testing.TB, b Backend, cs Charset) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Backend: b, Charset: cs}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		srv.Close()
+		if err := <-done; !errors.Is(err, ErrServerClosed) {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return ln.Addr().String()
+}
+
+func newTestClient(t testing.TB, addr string, mod func(*ClientConfig)) *Client {
+	cfg := ClientConfig{Addr: addr, User: "kiosk", Password: "s3cret", Institution: "MAIN",
+		ErrorDetection: true, RequestTimeout: 2 * time.Second, KeepAlive: -1}
+	if mod != nil {
+		mod(&cfg)
+	}
+	c := NewClient(cfg)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestClientServer(t *testing.T) {
+	for _, cs := range []Charset{UTF8, IBM850, ASCII} {
+		for _, ed := range []bool{true, false} {
+			t.Run(string(cs), func(t *testing.T) {
+				addr := startServer(t, &testBackend{}, cs)
+				c := newTestClient(t, addr, func(c *ClientConfig) { c.Charset = cs; c.ErrorDetection = ed })
+				ctx := context.Background()
+				if err := c.Login(ctx); err != nil {
+					t.Fatal(err)
+				}
+				st, err := c.Status(ctx)
+				if err != nil || !st.OnlineStatus || !st.Supported.Supports("63") {
+					t.Fatalf("Status = %+v, %v", st, err)
+				}
+				pi, err := c.PatronInformation(ctx, &PatronInformationRequest{PatronID: "21234000123456", PatronPassword: "1234"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := "Joost Müller"
+				if cs == ASCII {
+					want = "Joost Muller"
+				}
+				if pi.PersonalName != want || pi.ValidPatron != Yes || pi.ChargedItemsCount != 3 {
+					t.Errorf("PatronInformation = %+v", pi)
+				}
+				es, err := c.EndPatronSession(ctx, &EndPatronSessionRequest{PatronID: "21234000123456"})
+				if err != nil || !es.EndSession {
+					t.Errorf("EndPatronSession = %+v, %v", es, err)
+				}
+			})
+		}
+	}
+}
+
+func TestClientLoginFailedAndUnreachable(t *testing.T) {
+	addr := startServer(t, &testBackend{}, UTF8)
+	c := newTestClient(t, addr, func(c *ClientConfig) { c.Password = "wrong" })
+	_, err := c.Status(context.Background())
+	if !errors.Is(err, ErrLoginFailed) || errors.Is(err, ErrUnreachable) {
+		t.Errorf("wrong password: err = %v, want ErrLoginFailed", err)
+	}
+
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	dead := ln.Addr().String()
+	ln.Close()
+	c = newTestClient(t, dead, nil)
+	_, err = c.Status(context.Background())
+	if !errors.Is(err, ErrUnreachable) || errors.Is(err, ErrLoginFailed) {
+		t.Errorf("closed port: err = %v, want ErrUnreachable", err)
+	}
+	// The second failure backs off; a short deadline fails at once.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	c.Status(ctx)
+	start := time.Now()
+	_, err = c.Status(ctx)
+	if !errors.Is(err, ErrUnreachable) && !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("backing off: err = %v", err)
+	}
+	if time.Since(start) > time.Second {
+		t.Errorf("backing off took %v", time.Since(start))
+	}
+}
+
+func TestClientConcurrent(t *testing.T) {
+	addr := startServer(t, &testBackend{}, UTF8)
+	c := newTestClient(t, addr, nil)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for range 20 {
+				pi, err := c.PatronInformation(context.Background(), &PatronInformationRequest{PatronID: "21234000123456"})
+				if err != nil || pi.PersonalName != "Joost Müller" {
+					t.Errorf("goroutine %d: %+v, %v", g, pi, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestClientKeepAlive(t *testing.T) {
+	var statuses atomic.Int32
+	addr := rawServer(t, func(_ int, conn net.Conn, rd *bufio.Reader) {
+		for {
+			m, ok := expect(rd)
+			if !ok {
+				return
+			}
+			switch m.Code {
+			case CodeLogin:
+				reply(conn, UTF8, LoginResponse{OK: true}.Message(), m.Seq, "\r")
+			case CodeSCStatus:
+				statuses.Add(1)
+				reply(conn, UTF8, (&testBackend{}).Status(nil).Message(), m.Seq, "\r")
+			}
+		}
+	})
+	c := newTestClient(t, addr, func(c *ClientConfig) { c.KeepAlive = 30 * time.Millisecond })
+	if err := c.Login(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := statuses.Load(); n < 2 {
+		t.Errorf("%d keepalives in 200ms at 30ms idle", n)
+	}
+}
+
+// rawServer runs serve for every connection; conn counts from 0.
+func rawServer(t *testing.T, serve func(conn int, c net.Conn, rd *bufio.Reader)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(5 * time.Second))
+				serve(i, c, newReader(c))
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func expect(rd *bufio.Reader) (Message, bool) {
+	line, err := readMessage(rd)
+	if err != nil {
+		return Message{}, false
+	}
+	m, err := Codec{}.Decode(line)
+	return m, err == nil
+}
+
+func reply(conn net.Conn, cs Charset, m Message, seq int, end string) {
+	m.Seq = seq
+	b, err := Codec{Charset: cs}.Encode(m)
+	if err != nil {
+		panic(err)
+	}
+	conn.Write(append(b, end...))
+}
+
+// loginThen answers the login and hands every later request to f until it returns false.
+func loginThen(f func(conn net.Conn, m Message) bool) func(int, net.Conn, *bufio.Reader) {
+	return func(_ int, conn net.Conn, rd *bufio.Reader) {
+		for {
+			m, ok := expect(rd)
+			if !ok {
+				return
+			}
+			if m.Code == CodeLogin {
+				reply(conn, UTF8, LoginResponse{OK: true}.Message(), m.Seq, "\r")
+				continue
+			}
+			if !f(conn, m) {
+				return
+			}
+		}
+	}
+}
+
+func patronRequest() *PatronInformationRequest {
+	return &PatronInformationRequest{PatronID: "21234000123456"}
+}
+
+func TestClientFaults(t *testing.T) {
+	ok64 := joost64().Message()
+
+	t.Run("server closes mid-reply", func(t *testing.T) {
+		var conns atomic.Int32
+		addr := rawServer(t, func(n int, conn net.Conn, rd *bufio.Reader) {
+			conns.Add(1)
+			loginThen(func(conn net.Conn, m Message) bool {
+				if n == 0 {
+					b, _ := Codec{}.Encode(ok64)
+					conn.Write(b[:20])
+					return false
+				}
+				reply(conn, UTF8, ok64, m.Seq, "\r")
+				return true
+			})(n, conn, rd)
+		})
+		c := newTestClient(t, addr, nil)
+		if _, err := c.PatronInformation(context.Background(), patronRequest()); !errors.Is(err, ErrNoReply) {
+			t.Errorf("first call: err = %v, want ErrNoReply", err)
+		}
+		pi, err := c.PatronInformation(context.Background(), patronRequest())
+		if err != nil || pi.PersonalName != "Joost Müller" {
+			t.Errorf("after reconnect: %+v, %v", pi, err)
+		}
+		if n := conns.Load(); n != 2 {
+			t.Errorf("%d connections, want 2", n)
+		}
+	})
+
+	t.Run("corrupted checksum", func(t *testing.T) {
+		var got97 atomic.Bool
+		addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+			switch m.Code {
+			case CodePatronInformation:
+				ok64.Seq = m.Seq
+				b, _ := Codec{}.Encode(ok64)
+				b[len(b)-1] ^= 1 // corrupt the checksum
+				conn.Write(append(b, '\r'))
+			case CodeRequestResend:
+				got97.Store(true)
+				reply(conn, UTF8, ok64, ok64.Seq, "\r")
+			}
+			return true
+		}))
+		c := newTestClient(t, addr, nil)
+		pi, err := c.PatronInformation(context.Background(), patronRequest())
+		if err != nil || pi.PersonalName != "Joost Müller" {
+			t.Errorf("%+v, %v", pi, err)
+		}
+		if !got97.Load() {
+			t.Error("client did not send 97")
+		}
+	})
+
+	t.Run("checksum never right", func(t *testing.T) {
+		var n97 atomic.Int32
+		addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+			if m.Code == CodeRequestResend {
+				n97.Add(1)
+			}
+			conn.Write([]byte("64              00120261127    120000000000000003000000000000AOMAIN|AA1|AEx|AY1AZ0000\r"))
+			return true
+		}))
+		c := newTestClient(t, addr, func(c *ClientConfig) { c.MaxResend = 2 })
+		if _, err := c.PatronInformation(context.Background(), patronRequest()); !errors.Is(err, ErrChecksum) {
+			t.Errorf("err = %v, want ErrChecksum", err)
+		}
+		if n := n97.Load(); n != 2 {
+			t.Errorf("%d 97s, want 2", n)
+		}
+	})
+
+	t.Run("late answer", func(t *testing.T) {
+		addr := rawServer(t, func(n int, conn net.Conn, rd *bufio.Reader) {
+			loginThen(func(conn net.Conn, m Message) bool {
+				if n == 0 {
+					time.Sleep(300 * time.Millisecond)
+				}
+				reply(conn, UTF8, ok64, m.Seq, "\r")
+				return true
+			})(n, conn, rd)
+		})
+		c := newTestClient(t, addr, func(c *ClientConfig) { c.RequestTimeout = 100 * time.Millisecond })
+		start := time.Now()
+		_, err := c.PatronInformation(context.Background(), patronRequest())
+		if !errors.Is(err, ErrNoReply) || time.Since(start) > 250*time.Millisecond {
+			t.Errorf("err = %v after %v, want ErrNoReply at the deadline", err, time.Since(start))
+		}
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Errorf("err = %v, want a timeout", err)
+		}
+		if _, err := c.PatronInformation(context.Background(), patronRequest()); err != nil {
+			t.Errorf("next call: %v", err)
+		}
+	})
+
+	t.Run("reply without CR", func(t *testing.T) {
+		addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+			b, _ := Codec{}.Encode(ok64)
+			conn.Write(b)
+			return true
+		}))
+		c := newTestClient(t, addr, func(c *ClientConfig) { c.RequestTimeout = 100 * time.Millisecond })
+		if _, err := c.PatronInformation(context.Background(), patronRequest()); !errors.Is(err, ErrNoReply) {
+			t.Errorf("err = %v, want ErrNoReply", err)
+		}
+	})
+
+	t.Run("context cancelled mid-request", func(t *testing.T) {
+		addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+			time.Sleep(time.Second)
+			return false
+		}))
+		c := newTestClient(t, addr, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(50*time.Millisecond, cancel)
+		start := time.Now()
+		_, err := c.PatronInformation(ctx, patronRequest())
+		if !errors.Is(err, context.Canceled) || time.Since(start) > 500*time.Millisecond {
+			t.Errorf("err = %v after %v, want context.Canceled soon", err, time.Since(start))
+		}
+	})
+
+	t.Run("96 from server", func(t *testing.T) {
+		var seen []string
+		var mu sync.Mutex
+		addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+			b, _ := Codec{}.Encode(m)
+			mu.Lock()
+			seen = append(seen, string(b))
+			n := len(seen)
+			mu.Unlock()
+			if n == 1 {
+				conn.Write([]byte("96AZFEF6\r"))
+				return true
+			}
+			reply(conn, UTF8, ok64, m.Seq, "\r")
+			return true
+		}))
+		c := newTestClient(t, addr, nil)
+		if _, err := c.PatronInformation(context.Background(), patronRequest()); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(seen) != 2 || seen[0] != seen[1] {
+			t.Errorf("server saw %q, want the same message twice", seen)
+		}
+	})
+
+	t.Run("CRLF line ends", func(t *testing.T) {
+		addr := rawServer(t, func(_ int, conn net.Conn, rd *bufio.Reader) {
+			for {
+				m, ok := expect(rd)
+				if !ok {
+					return
+				}
+				if m.Code == CodeLogin {
+					reply(conn, UTF8, LoginResponse{OK: true}.Message(), m.Seq, "\r\n")
+				} else {
+					reply(conn, UTF8, ok64, m.Seq, "\r\n")
+				}
+			}
+		})
+		c := newTestClient(t, addr, nil)
+		for range 3 {
+			pi, err := c.PatronInformation(context.Background(), patronRequest())
+			if err != nil || pi.PersonalName != "Joost Müller" {
+				t.Fatalf("%+v, %v", pi, err)
+			}
+		}
+	})
+
+	t.Run("IBM850", func(t *testing.T) {
+		wire := vectors[len(vectors)-1].wireBytes() // the IBM850 64, AY1
+		addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+			conn.Write(append(wire, '\r'))
+			return true
+		}))
+		c := newTestClient(t, addr, func(c *ClientConfig) { c.Charset = IBM850 })
+		pi, err := c.PatronInformation(context.Background(), patronRequest())
+		if err != nil || pi.PersonalName != "Joost Müller" {
+			t.Errorf("%+v, %v", pi, err)
+		}
+	})
+}
+
+func TestServerRequiresLogin(t *testing.T) {
+	addr := startServer(t, &testBackend{}, UTF8)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.Write([]byte("9900302.00AY4AZFCA2\r"))
+	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	b := make([]byte, 100)
+	if n, err := conn.Read(b); err == nil {
+		t.Errorf("server answered %q before login", b[:n])
+	}
+}
+
+func TestServerBadChecksumAnd97(t *testing.T) {
+	addr := startServer(t, &testBackend{}, UTF8)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(2 * time.Second))
+	rd := newReader(conn)
+	read := func() string {
+		b, err := readMessage(rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	conn.Write([]byte("9300CNkiosk|COs3cret|AY0AZ0000\r")) // bad checksum
+	if got := read(); got != "96" {
+		t.Errorf("bad checksum: got %q, want 96", got)
+	}
+	m := LoginRequest{User: "kiosk", Password: "s3cret"}.Message()
+	m.Seq = 3
+	b, _ := Codec{}.Encode(m)
+	conn.Write(append(b, '\r'))
+	if got := read(); got != "941AY3AZFDFA" {
+		t.Errorf("login: got %q", got)
+	}
+	conn.Write([]byte("97AZFEF5\r"))
+	if got := read(); got != "941AY3AZFDFA" {
+		t.Errorf("97: got %q", got)
+	}
+	conn.Write([]byte("6300120260315    101500          AOMAIN|AA21234000123456|AC|AD1234|\r"))
+	if got := read(); !strings.Contains(got, "AEJoost Müller|") || strings.Contains(got, "AY") {
+		t.Errorf("63 without AY: got %q", got)
+	}
+}
+
+func TestServerShutdown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Backend: &testBackend{}}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	c := newTestClient(t, ln.Addr().String(), nil)
+	if err := c.Login(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Shutdown took %v with an idle connection", d)
+	}
+	if err := <-done; !errors.Is(err, ErrServerClosed) {
+		t.Errorf("Serve: %v", err)
+	}
+	if _, err := c.Status(context.Background()); err == nil {
+		t.Error("request after shutdown succeeded")
+	}
+}

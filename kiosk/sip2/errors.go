@@ -1,0 +1,61 @@
+package sip2
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	// ErrChecksum reports a message whose AZ checksum does not match.
+	ErrChecksum = errors.New("sip2: bad checksum")
+	// ErrUnreachable reports that the library system could not be reached
+	// (dial failed, or the client is backing off after failures).
+	ErrUnreachable = errors.New("sip2: library system unreachable")
+	// ErrLoginFailed reports that the server refused the 93 login.
+	ErrLoginFailed = errors.New("sip2: login refused")
+	// ErrNoReply reports that the connection failed or timed out after the
+	// request was sent: the server may or may not have processed it.
+	ErrNoReply = errors.New("sip2: no reply")
+	// ErrUnexpectedResponse reports a reply with a code other than the one expected.
+	ErrUnexpectedResponse = errors.New("sip2: unexpected response")
+	// ErrClosed reports use of a closed client.
+	ErrClosed = errors.New("sip2: client closed")
+	// ErrServerClosed is returned by Serve after Shutdown or Close.
+	ErrServerClosed = errors.New("sip2: server closed")
+)
+
+// DecodeError names what was wrong with a message that could not be decoded.
+type DecodeError struct {
+	Code   string // message code, if it could be read
+	Field  string // field id or fixed field name, if any
+	Reason string
+	Err    error // underlying error, e.g. ErrChecksum
+}
+
+func (e *DecodeError) Error() string {
+	s := "sip2: decode"
+	if e.Code != "" {
+		s += " " + e.Code
+	}
+	if e.Field != "" {
+		s += " field " + e.Field
+	}
+	s += ": " + e.Reason
+	if e.Err != nil && e.Err != ErrChecksum {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// EncodeError reports a message that cannot be put on the wire.
+type EncodeError struct {
+	Code   string
+	Field  string
+	Reason string
+}
+
+func (e *EncodeError) Error() string {
+	return fmt.Sprintf("sip2: encode %s field %s: %s", e.Code, e.Field, e.Reason)
+}

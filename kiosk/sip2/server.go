@@ -1,0 +1,284 @@
+package sip2
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+)
+
+// Backend answers the requests a Server receives. Methods are called
+// from one goroutine per connection, so they must be safe for concurrent use.
+type Backend interface {
+	// Login checks the 93 credentials of the self-check machine.
+	Login(user, password, location string) bool
+	Status(req *SCStatusRequest) *ACSStatusResponse
+	PatronInformation(req *PatronInformationRequest) *PatronInformationResponse
+	EndPatronSession(req *EndPatronSessionRequest) *EndPatronSessionResponse
+}
+
+// CheckoutBackend is a Backend that also handles 11.
+type CheckoutBackend interface {
+	Checkout(req *CheckoutRequest) *CheckoutResponse
+}
+
+// CheckinBackend is a Backend that also handles 09.
+type CheckinBackend interface {
+	Checkin(req *CheckinRequest) *CheckinResponse
+}
+
+// RenewBackend is a Backend that also handles 29.
+type RenewBackend interface {
+	Renew(req *RenewRequest) *RenewResponse
+}
+
+// Server serves SIP2 to self-check machines. Requests that fail to decode
+// (bad checksum, truncated) are answered with 96; requests the backend does
+// not handle get no answer, as most servers do.
+type Server struct {
+	Backend     Backend
+	Charset     Charset
+	Delimiter   byte          // 0 means '|'
+	IdleTimeout time.Duration // close a connection silent this long; default 10 min
+	Logger      *slog.Logger
+
+	mu        sync.Mutex
+	listeners map[net.Listener]struct{}
+	conns     map[net.Conn]struct{}
+	closed    bool
+	wg        sync.WaitGroup
+}
+
+func (s *Server) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+// Serve accepts connections on l until Shutdown or Close; it then returns
+// ErrServerClosed.
+func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrServerClosed
+	}
+	if s.listeners == nil {
+		s.listeners = map[net.Listener]struct{}{}
+		s.conns = map[net.Conn]struct{}{}
+	}
+	s.listeners[l] = struct{}{}
+	s.mu.Unlock()
+	var delay time.Duration
+	for {
+		conn, err := l.Accept()
+		if err != nil {
+			s.mu.Lock()
+			closed := s.closed
+			s.mu.Unlock()
+			if closed {
+				return ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				delay = max(5*time.Millisecond, min(2*delay, time.Second))
+				time.Sleep(delay)
+				continue
+			}
+			return err
+		}
+		delay = 0
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			conn.Close()
+			return ErrServerClosed
+		}
+		s.conns[conn] = struct{}{}
+		s.wg.Add(1)
+		s.mu.Unlock()
+		go s.serveConn(conn)
+	}
+}
+
+// Close stops listening and closes every connection at once.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	for l := range s.listeners {
+		l.Close()
+	}
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return nil
+}
+
+// Shutdown stops listening, lets requests being handled finish, and closes
+// the connections; past ctx's deadline it closes them at once.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	for l := range s.listeners {
+		l.Close()
+	}
+	for c := range s.conns {
+		c.SetReadDeadline(time.Unix(1, 0)) // idle readers wake; a handler mid-request still answers
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.Close()
+		return ctx.Err()
+	}
+}
+
+func (s *Server) serveConn(conn net.Conn) {
+	defer s.wg.Done()
+	defer func() {
+		conn.Close()
+		s.mu.Lock()
+		delete(s.conns, conn)
+		s.mu.Unlock()
+	}()
+	log := s.logger().With("remote", conn.RemoteAddr().String())
+	codec := Codec{Charset: s.Charset, Delimiter: s.Delimiter}
+	idle := s.IdleTimeout
+	if idle == 0 {
+		idle = 10 * time.Minute
+	}
+	rd := newReader(conn)
+	w := bufio.NewWriter(conn)
+	var last []byte // last reply, for 97
+	loggedIn := false
+	send := func(b []byte) bool {
+		w.Write(b)
+		w.WriteByte('\r')
+		return w.Flush() == nil
+	}
+	for {
+		s.mu.Lock()
+		closed := s.closed
+		s.mu.Unlock()
+		if closed {
+			return
+		}
+		conn.SetReadDeadline(time.Now().Add(idle))
+		line, err := readMessage(rd)
+		if err != nil {
+			return
+		}
+		req, err := codec.Decode(line)
+		if err != nil {
+			log.Debug("sip2 server: bad request", "err", err)
+			if !send([]byte("96")) {
+				return
+			}
+			continue
+		}
+		if req.Code == CodeRequestResend {
+			if last != nil && !send(last) {
+				return
+			}
+			continue
+		}
+		if !loggedIn && req.Code != CodeLogin {
+			log.Info("sip2 server: request before login", "code", req.Code)
+			return
+		}
+		reply, ok, closeAfter := s.handle(req)
+		if !ok {
+			log.Debug("sip2 server: unsupported request", "code", req.Code)
+			continue
+		}
+		if req.Code == CodeLogin {
+			loggedIn = !closeAfter
+		}
+		reply.Seq = req.Seq
+		out, err := codec.Encode(reply)
+		if err != nil {
+			log.Error("sip2 server: cannot encode reply", "code", reply.Code, "err", err)
+			return
+		}
+		last = out
+		if !send(out) || closeAfter {
+			return
+		}
+	}
+}
+
+// handle returns the reply, whether there is one, and whether to close
+// the connection after sending it (a refused login).
+func (s *Server) handle(req Message) (Message, bool, bool) {
+	b := s.Backend
+	switch req.Code {
+	case CodeLogin:
+		r, err := ParseLoginRequest(req)
+		if err != nil {
+			return LoginResponse{}.Message(), true, true
+		}
+		ok := b.Login(r.User, r.Password, r.Location)
+		return LoginResponse{OK: ok}.Message(), true, !ok
+	case CodeSCStatus:
+		r, err := ParseSCStatusRequest(req)
+		if err != nil {
+			return resend(), true, false
+		}
+		return b.Status(r).Message(), true, false
+	case CodePatronInformation:
+		r, err := ParsePatronInformationRequest(req)
+		if err != nil {
+			return resend(), true, false
+		}
+		return b.PatronInformation(r).Message(), true, false
+	case CodeEndPatronSession:
+		r, err := ParseEndPatronSessionRequest(req)
+		if err != nil {
+			return resend(), true, false
+		}
+		return b.EndPatronSession(r).Message(), true, false
+	case CodeCheckout:
+		cb, ok := b.(CheckoutBackend)
+		if !ok {
+			return Message{}, false, false
+		}
+		r, err := ParseCheckoutRequest(req)
+		if err != nil {
+			return resend(), true, false
+		}
+		return cb.Checkout(r).Message(), true, false
+	case CodeCheckin:
+		cb, ok := b.(CheckinBackend)
+		if !ok {
+			return Message{}, false, false
+		}
+		r, err := ParseCheckinRequest(req)
+		if err != nil {
+			return resend(), true, false
+		}
+		return cb.Checkin(r).Message(), true, false
+	case CodeRenew:
+		rb, ok := b.(RenewBackend)
+		if !ok {
+			return Message{}, false, false
+		}
+		r, err := ParseRenewRequest(req)
+		if err != nil {
+			return resend(), true, false
+		}
+		return rb.Renew(r).RenewMessage(), true, false
+	}
+	return Message{}, false, false
+}
+
+func resend() Message { return Message{Code: CodeResend, Seq: NoSeq} }
