@@ -1,0 +1,325 @@
+package demo
+
+import (
+	"time"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
+)
+
+// Screen messages, in English as Koha sends them.
+const (
+	MsgPatronNotFound  = "Patron not found"
+	MsgInvalidPassword = "Invalid patron password"
+	MsgCardLost        = "Card reported lost"
+	MsgFines           = "Patron has outstanding fines"
+	MsgTooManyItems    = "Patron has too many items checked out"
+	MsgHoldReady       = "You have items waiting for pickup"
+	MsgItemNotFound    = "Item not found"
+	MsgNotForLoan      = "Item is not for loan"
+	MsgOnLoanToOther   = "Item is checked out to another patron"
+	MsgOnHoldForOther  = "Item is on hold for another patron"
+	MsgNotCheckedOut   = "Item was not checked out"
+	MsgHoldTrapped     = "Item is on hold: put it on the hold shelf"
+	MsgRenewed         = "Item renewed"
+	MsgThankYou        = "Thank you for visiting the library"
+)
+
+// Login checks the self-check machine's credentials.
+func (l *Library) Login(user, password, location string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return user == l.user && password == l.password
+}
+
+// Status answers 99 with what the demo implements.
+func (l *Library) Status(req *sip2.SCStatusRequest) *sip2.ACSStatusResponse {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return &sip2.ACSStatusResponse{
+		OnlineStatus: true, CheckinOK: true, CheckoutOK: true, ACSRenewalPolicy: true, OfflineOK: true,
+		TimeoutPeriod: 30, RetriesAllowed: 3, DateTimeSync: l.now(), ProtocolVersion: "2.00",
+		InstitutionID: l.d.Institution, LibraryName: l.d.LibraryName,
+		Supported: sip2.SupportedMessages{Checkout: true, Checkin: true, SCStatus: true, RequestResend: true,
+			Login: true, PatronInformation: true, EndPatronSession: true, Renew: true},
+	}
+}
+
+// patronStatus works out the 14 flags.
+func (l *Library) patronStatus(p *Patron, now time.Time) (sip2.PatronStatus, []string) {
+	var st sip2.PatronStatus
+	var msgs []string
+	cat := l.cats[p.Category]
+	if p.CardLost {
+		st.CardReportedLost = true
+		st.ChargePrivilegesDenied = true
+		msgs = append(msgs, MsgCardLost)
+	}
+	if p.FinesCents > cat.FineLimitCents {
+		st.ExcessiveOutstandingFines = true
+		st.ChargePrivilegesDenied = true
+	}
+	if p.FinesCents > 0 {
+		msgs = append(msgs, MsgFines)
+	}
+	if len(l.loansOf(p.Barcode)) >= cat.LoanLimit {
+		st.TooManyItemsCharged = true
+		st.ChargePrivilegesDenied = true
+		msgs = append(msgs, MsgTooManyItems)
+	}
+	return st, msgs
+}
+
+// PatronInformation answers 63.
+func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.PatronInformationResponse {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	r := &sip2.PatronInformationResponse{
+		Language: req.Language, TransactionDate: now,
+		InstitutionID: l.d.Institution, PatronID: req.PatronID,
+	}
+	p := l.patrons[req.PatronID]
+	if p == nil {
+		r.Status = sip2.PatronStatus{ChargePrivilegesDenied: true, RenewalPrivilegesDenied: true,
+			RecallPrivilegesDenied: true, HoldPrivilegesDenied: true}
+		r.ValidPatron = sip2.No
+		if req.PatronPassword != "" {
+			r.ValidPatronPassword = sip2.No
+		}
+		r.ScreenMessages = []string{MsgPatronNotFound}
+		return r
+	}
+	cat := l.cats[p.Category]
+	r.PersonalName = p.Name
+	r.ValidPatron = sip2.Yes
+	if req.PatronPassword != "" {
+		r.ValidPatronPassword = sip2.YN(req.PatronPassword == p.PIN)
+		if r.ValidPatronPassword == sip2.No {
+			r.ScreenMessages = append(r.ScreenMessages, MsgInvalidPassword)
+		}
+	}
+	st, msgs := l.patronStatus(p, now)
+	r.Status = st
+	r.ScreenMessages = append(r.ScreenMessages, msgs...)
+
+	var charged, overdue, ready, waiting []string
+	for _, it := range l.loansOf(p.Barcode) {
+		charged = append(charged, it.Barcode)
+		if it.Loan.Due.Before(now) {
+			overdue = append(overdue, it.Barcode)
+		}
+	}
+	for _, it := range l.d.Items {
+		if it.Hold != nil && it.Hold.Patron == p.Barcode {
+			if it.Hold.Ready {
+				ready = append(ready, it.Barcode)
+			} else {
+				waiting = append(waiting, it.Barcode)
+			}
+		}
+	}
+	if len(ready) > 0 {
+		r.ScreenMessages = append(r.ScreenMessages, MsgHoldReady)
+	}
+	r.HoldItemsCount = len(ready)
+	r.OverdueItemsCount = len(overdue)
+	r.ChargedItemsCount = len(charged)
+	r.UnavailableHoldsCount = len(waiting)
+	holdLimit, loanLimit := cat.HoldLimit, cat.LoanLimit
+	r.HoldItemsLimit = &holdLimit
+	r.ChargedItemsLimit = &loanLimit
+	r.CurrencyType = l.d.Currency
+	if p.FinesCents > 0 {
+		r.FeeAmount = money(p.FinesCents)
+	}
+	r.FeeLimit = money(cat.FineLimitCents)
+	pick := func(list []string) []string {
+		start, end := 1, len(list)
+		if req.StartItem != nil && *req.StartItem > 0 {
+			start = *req.StartItem
+		}
+		if req.EndItem != nil && *req.EndItem < end {
+			end = *req.EndItem
+		}
+		if start > end {
+			return nil
+		}
+		return list[start-1 : end]
+	}
+	switch req.Summary {
+	case sip2.HoldItems:
+		r.HoldItems = pick(ready)
+	case sip2.OverdueItems:
+		r.OverdueItems = pick(overdue)
+	case sip2.ChargedItems:
+		r.ChargedItems = pick(charged)
+	case sip2.UnavailableHoldItems:
+		r.UnavailableHoldItems = pick(waiting)
+	}
+	r.HomeAddress = p.Address
+	r.EmailAddress = p.Email
+	r.HomePhoneNumber = p.Phone
+	return r
+}
+
+// EndPatronSession answers 35.
+func (l *Library) EndPatronSession(req *sip2.EndPatronSessionRequest) *sip2.EndPatronSessionResponse {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r := &sip2.EndPatronSessionResponse{TransactionDate: l.now(), InstitutionID: l.d.Institution, PatronID: req.PatronID}
+	if l.patrons[req.PatronID] != nil {
+		r.EndSession = true
+		r.ScreenMessages = []string{MsgThankYou}
+	}
+	return r
+}
+
+var mediaTypes = map[string]string{"book": "001", "magazine": "002", "audiobook": "004", "dvd": "000", "reference": "001"}
+
+// Checkout answers 11. With NoBlock (an offline replay) it accepts what
+// the kiosk already promised, and uses the promised due date.
+func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	r := &sip2.CheckoutResponse{MagneticMedia: sip2.No, Desensitize: sip2.No, TransactionDate: now,
+		InstitutionID: l.d.Institution, PatronID: req.PatronID, ItemID: req.ItemID}
+	deny := func(msg string) *sip2.CheckoutResponse {
+		r.ScreenMessages = append(r.ScreenMessages, msg)
+		return r
+	}
+	p := l.patrons[req.PatronID]
+	it := l.items[req.ItemID]
+	if it != nil {
+		r.TitleID = it.Title
+		r.MediaType = mediaTypes[it.Media]
+		r.MagneticMedia = sip2.YN(it.Media == "dvd" || it.Media == "audiobook")
+	}
+	if p == nil {
+		return deny(MsgPatronNotFound)
+	}
+	if it == nil {
+		return deny(MsgItemNotFound)
+	}
+	if !req.NoBlock {
+		if req.PatronPassword != "" && req.PatronPassword != p.PIN {
+			return deny(MsgInvalidPassword)
+		}
+		if st, msgs := l.patronStatus(p, now); st.ChargePrivilegesDenied {
+			if it.Loan == nil || it.Loan.Patron != p.Barcode { // a renewal of an own loan is judged below
+				r.ScreenMessages = msgs
+				return r
+			}
+		}
+		if it.NotForLoan {
+			return deny(MsgNotForLoan)
+		}
+		if it.Loan != nil && it.Loan.Patron != p.Barcode {
+			return deny(MsgOnLoanToOther)
+		}
+		if it.Hold != nil && it.Hold.Patron != p.Barcode {
+			return deny(MsgOnHoldForOther)
+		}
+	}
+	cat := l.cats[p.Category]
+	due := endOfDay(now.AddDate(0, 0, cat.LoanDays))
+	if req.NoBlock && !req.NBDueDate.IsZero() {
+		due = req.NBDueDate
+	}
+	if it.Loan != nil && it.Loan.Patron == p.Barcode {
+		r.RenewalOK = true
+	}
+	it.Loan = &Loan{Patron: p.Barcode, Due: due}
+	if it.Hold != nil && it.Hold.Patron == p.Barcode {
+		it.Hold = nil
+	}
+	r.OK = true
+	r.Desensitize = sip2.Yes
+	r.DueDate = sip2.FormatDate(due)
+	return r
+}
+
+// Renew answers 29 for one item (AB).
+func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	r := &sip2.RenewResponse{MagneticMedia: sip2.Unknown, Desensitize: sip2.Unknown, TransactionDate: now,
+		InstitutionID: l.d.Institution, PatronID: req.PatronID, ItemID: req.ItemID}
+	deny := func(msg string) *sip2.RenewResponse {
+		r.ScreenMessages = append(r.ScreenMessages, msg)
+		return r
+	}
+	p := l.patrons[req.PatronID]
+	it := l.items[req.ItemID]
+	if it != nil {
+		r.TitleID = it.Title
+		r.MediaType = mediaTypes[it.Media]
+	}
+	switch {
+	case p == nil:
+		return deny(MsgPatronNotFound)
+	case it == nil:
+		return deny(MsgItemNotFound)
+	case it.Loan == nil || it.Loan.Patron != p.Barcode:
+		return deny(MsgNotCheckedOut)
+	}
+	r.DueDate = sip2.FormatDate(it.Loan.Due)
+	if !req.NoBlock {
+		if req.PatronPassword != "" && req.PatronPassword != p.PIN {
+			return deny(MsgInvalidPassword)
+		}
+		if p.CardLost {
+			return deny(MsgCardLost)
+		}
+		if p.FinesCents > l.cats[p.Category].FineLimitCents {
+			return deny(MsgFines)
+		}
+		if it.Hold != nil && it.Hold.Patron != p.Barcode {
+			return deny(MsgOnHoldForOther)
+		}
+	}
+	due := endOfDay(now.AddDate(0, 0, l.cats[p.Category].LoanDays))
+	if req.NoBlock && !req.NBDueDate.IsZero() {
+		due = req.NBDueDate
+	}
+	it.Loan.Due = due
+	r.OK, r.RenewalOK = true, true
+	r.DueDate = sip2.FormatDate(due)
+	r.ScreenMessages = []string{MsgRenewed}
+	return r
+}
+
+// Checkin answers 09. A returned item with a waiting hold becomes ready
+// and raises the alert so the kiosk tells the patron to hand it in.
+func (l *Library) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	r := &sip2.CheckinResponse{MagneticMedia: sip2.No, TransactionDate: now,
+		InstitutionID: l.d.Institution, ItemID: req.ItemID}
+	it := l.items[req.ItemID]
+	if it == nil {
+		r.ScreenMessages = []string{MsgItemNotFound}
+		return r
+	}
+	r.TitleID = it.Title
+	r.PermanentLocation = it.Location
+	r.MediaType = mediaTypes[it.Media]
+	r.MagneticMedia = sip2.YN(it.Media == "dvd" || it.Media == "audiobook")
+	r.OK = true
+	r.Resensitize = true
+	if it.Loan == nil {
+		r.ScreenMessages = []string{MsgNotCheckedOut}
+		return r
+	}
+	r.PatronID = it.Loan.Patron
+	it.Loan = nil
+	if it.Hold != nil && !it.Hold.Ready {
+		it.Hold.Ready = true
+		r.Alert = true
+		r.SortBin = "HOLD"
+		r.ScreenMessages = []string{MsgHoldTrapped}
+	}
+	return r
+}

@@ -1,0 +1,303 @@
+package demo_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
+)
+
+const (
+	joost   = "20790000000010" // adult, 3 loans, 1 overdue
+	sanne   = "20790000000028" // child
+	henk    = "20790000000036" // senior, hold waiting on 30790000000026
+	fatima  = "20790000000044" // fines 12.50 > 10.00
+	piotr   = "20790000000051" // card lost
+	ayse    = "20790000000069" // hold ready: 30790000000067
+	staff   = "20790990000012"
+	unknown = "20790000999996"
+
+	avonden    = "30790000000018" // on loan to Joost
+	diner      = "30790000000026" // on loan to Joost, hold for Henk
+	achterhuis = "30790000000067" // hold ready for Ayşe
+	bovenStil  = "30790000000075" // available
+	vanDale    = "30790000000323" // not for loan
+)
+
+func serve(t *testing.T) (*demo.Library, *sip2.Client) {
+	t.Helper()
+	lib, err := demo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.SetLogin("kiosk", "kiosk")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &sip2.Server{Backend: lib}
+	go srv.Serve(ln)
+	c := sip2.NewClient(sip2.ClientConfig{Addr: ln.Addr().String(), User: "kiosk", Password: "kiosk",
+		Institution: "ZTM", ErrorDetection: true, KeepAlive: -1})
+	t.Cleanup(func() { c.Close(); srv.Close() })
+	return lib, c
+}
+
+func TestCatalogue(t *testing.T) {
+	lib, err := demo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, patrons := lib.Items(), lib.Patrons()
+	if len(items) < 30 || len(patrons) < 7 {
+		t.Errorf("%d items, %d patrons", len(items), len(patrons))
+	}
+	media := map[string]int{}
+	for _, it := range items {
+		if !demo.ValidBarcode(it.Barcode) || !strings.HasPrefix(it.Barcode, "30790") {
+			t.Errorf("item barcode %s", it.Barcode)
+		}
+		media[it.Media]++
+	}
+	if media["dvd"] == 0 || media["reference"] == 0 {
+		t.Errorf("media = %v", media)
+	}
+	var staffCards int
+	for _, p := range patrons {
+		if !demo.ValidBarcode(p.Barcode) || !strings.HasPrefix(p.Barcode, "20790") || len(p.PIN) != 4 {
+			t.Errorf("patron %s %q", p.Barcode, p.PIN)
+		}
+		if p.Staff {
+			staffCards++
+			if !strings.HasPrefix(p.Barcode, "2079099") {
+				t.Errorf("staff card %s outside the staff range", p.Barcode)
+			}
+		}
+	}
+	if staffCards != 1 {
+		t.Errorf("%d staff cards", staffCards)
+	}
+	if demo.CheckDigit("2079000000001") != '0' || demo.ValidBarcode("20790000000011") {
+		t.Error("check digit")
+	}
+	tbl := lib.Barcodes()
+	for _, want := range []string{joost, "Joost Müller", "1234", staff, "9999", vanDale, "not for loan", "overdue"} {
+		if !strings.Contains(tbl, want) {
+			t.Errorf("Barcodes() lacks %q", want)
+		}
+	}
+}
+
+func info(t *testing.T, c *sip2.Client, id, pin string, summary sip2.ItemList) *sip2.PatronInformationResponse {
+	t.Helper()
+	r, err := c.PatronInformation(context.Background(), &sip2.PatronInformationRequest{
+		Language: "005", PatronID: id, PatronPassword: pin, Summary: summary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestPatronInformation(t *testing.T) {
+	_, c := serve(t)
+
+	r := info(t, c, joost, "1234", sip2.ChargedItems)
+	if r.PersonalName != "Joost Müller" || r.ValidPatron != sip2.Yes || r.ValidPatronPassword != sip2.Yes ||
+		r.Status.Blocked() || r.ChargedItemsCount != 3 || r.OverdueItemsCount != 1 || len(r.ChargedItems) != 3 ||
+		r.CurrencyType != "EUR" || r.ChargedItemsLimit == nil || *r.ChargedItemsLimit != 20 || r.Language != "005" {
+		t.Errorf("joost: %+v", r)
+	}
+	if r := info(t, c, joost, "0000", sip2.NoItems); r.ValidPatronPassword != sip2.No || r.ValidPatron != sip2.Yes {
+		t.Errorf("wrong pin: %+v", r)
+	}
+	if r := info(t, c, joost, "", sip2.OverdueItems); r.ValidPatronPassword != sip2.Unset || len(r.OverdueItems) != 1 {
+		t.Errorf("no pin / overdue list: %+v", r)
+	}
+	one, two := 2, 3
+	r, err := c.PatronInformation(context.Background(), &sip2.PatronInformationRequest{PatronID: joost, Summary: sip2.ChargedItems, StartItem: &one, EndItem: &two})
+	if err != nil || len(r.ChargedItems) != 2 {
+		t.Errorf("BP/BQ range: %+v, %v", r, err)
+	}
+
+	r = info(t, c, unknown, "1234", sip2.NoItems)
+	if r.ValidPatron != sip2.No || r.ValidPatronPassword != sip2.No || r.PersonalName != "" || !r.Status.ChargePrivilegesDenied {
+		t.Errorf("unknown: %+v", r)
+	}
+
+	r = info(t, c, fatima, "2580", sip2.NoItems)
+	if !r.Status.ExcessiveOutstandingFines || !r.Status.ChargePrivilegesDenied || r.FeeAmount != "12.50" ||
+		r.FeeLimit != "10.00" || !contains(r.ScreenMessages, demo.MsgFines) {
+		t.Errorf("fatima: %+v", r)
+	}
+
+	r = info(t, c, piotr, "7777", sip2.NoItems)
+	if !r.Status.CardReportedLost || !r.Status.ChargePrivilegesDenied || !contains(r.ScreenMessages, demo.MsgCardLost) {
+		t.Errorf("piotr: %+v", r)
+	}
+
+	r = info(t, c, ayse, "3690", sip2.HoldItems)
+	if r.HoldItemsCount != 1 || len(r.HoldItems) != 1 || r.HoldItems[0] != achterhuis || r.PersonalName != "Ayşe Yılmaz" {
+		t.Errorf("ayse: %+v", r)
+	}
+	r = info(t, c, henk, "1945", sip2.UnavailableHoldItems)
+	if r.UnavailableHoldsCount != 1 || len(r.UnavailableHoldItems) != 1 || r.UnavailableHoldItems[0] != diner {
+		t.Errorf("henk: %+v", r)
+	}
+	if r := info(t, c, staff, "9999", sip2.NoItems); r.ValidPatronPassword != sip2.Yes || r.PersonalName != "Marieke Bakker" {
+		t.Errorf("staff: %+v", r)
+	}
+
+	es, err := c.EndPatronSession(context.Background(), &sip2.EndPatronSessionRequest{PatronID: joost})
+	if err != nil || !es.EndSession {
+		t.Errorf("end session: %+v, %v", es, err)
+	}
+	es, err = c.EndPatronSession(context.Background(), &sip2.EndPatronSessionRequest{PatronID: unknown})
+	if err != nil || es.EndSession {
+		t.Errorf("end session unknown: %+v, %v", es, err)
+	}
+	st, err := c.Status(context.Background())
+	if err != nil || !st.OnlineStatus || !st.Supported.Supports("63") || !st.Supported.Supports("11") || st.Supported.Supports("17") || st.InstitutionID != "ZTM" {
+		t.Errorf("status: %+v, %v", st, err)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCirculation(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	co := func(patron, item string) *sip2.CheckoutResponse {
+		t.Helper()
+		r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: patron, ItemID: item})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := co(sanne, bovenStil)
+	if !r.OK || r.TitleID != "Boven is het stil" || r.Desensitize != sip2.Yes {
+		t.Fatalf("checkout: %+v", r)
+	}
+	if due, err := r.Due(time.Local); err != nil || due.Before(time.Now().AddDate(0, 0, 20)) {
+		t.Errorf("due %q: %v %v", r.DueDate, due, err)
+	}
+	if it, _ := lib.Item(bovenStil); it.Loan == nil || it.Loan.Patron != sanne {
+		t.Errorf("item after checkout: %+v", it)
+	}
+	for _, tc := range []struct{ patron, item, msg string }{
+		{joost, bovenStil, demo.MsgOnLoanToOther},
+		{joost, vanDale, demo.MsgNotForLoan},
+		{joost, achterhuis, demo.MsgOnHoldForOther},
+		{fatima, "30790000000083", demo.MsgFines},
+		{piotr, "30790000000083", demo.MsgCardLost},
+		{joost, "30790000999990", demo.MsgItemNotFound},
+		{unknown, "30790000000083", demo.MsgPatronNotFound},
+	} {
+		if r := co(tc.patron, tc.item); r.OK || !contains(r.ScreenMessages, tc.msg) {
+			t.Errorf("checkout %s by …%s: %+v, want refused with %q", tc.item, tc.patron[10:], r, tc.msg)
+		}
+	}
+	// Ayşe picks up her hold: the hold goes.
+	if r := co(ayse, achterhuis); !r.OK {
+		t.Errorf("pickup: %+v", r)
+	}
+	if it, _ := lib.Item(achterhuis); it.Hold != nil {
+		t.Errorf("hold not cleared: %+v", it.Hold)
+	}
+	// An offline replay is accepted even for a blocked patron, with the promised due date.
+	promised := time.Date(2026, 12, 24, 23, 59, 0, 0, time.Local)
+	rr, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: fatima, ItemID: "30790000000083", NoBlock: true,
+		TransactionDate: promised.AddDate(0, 0, -21), NBDueDate: promised})
+	if err != nil || !rr.OK || rr.DueDate != sip2.FormatDate(promised) {
+		t.Errorf("no-block replay: %+v, %v", rr, err)
+	}
+	// Renew: Joost's De avonden is free; Het diner has a hold for Henk.
+	rn, err := c.Renew(ctx, &sip2.RenewRequest{PatronID: joost, ItemID: avonden})
+	if err != nil || !rn.OK {
+		t.Errorf("renew: %+v, %v", rn, err)
+	}
+	rn, err = c.Renew(ctx, &sip2.RenewRequest{PatronID: joost, ItemID: diner})
+	if err != nil || rn.OK || !contains(rn.ScreenMessages, demo.MsgOnHoldForOther) {
+		t.Errorf("renew held item: %+v, %v", rn, err)
+	}
+	// Returning Het diner traps Henk's hold.
+	ci, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: diner, CurrentLocation: "ZTM"})
+	if err != nil || !ci.OK || !ci.Alert || ci.SortBin != "HOLD" || ci.PatronID != joost {
+		t.Errorf("checkin: %+v, %v", ci, err)
+	}
+	if r := info(t, c, henk, "", sip2.HoldItems); r.HoldItemsCount != 1 || r.HoldItems[0] != diner {
+		t.Errorf("henk after trap: %+v", r)
+	}
+	ci, err = c.Checkin(ctx, &sip2.CheckinRequest{ItemID: diner, CurrentLocation: "ZTM"})
+	if err != nil || !ci.OK || !contains(ci.ScreenMessages, demo.MsgNotCheckedOut) {
+		t.Errorf("second checkin: %+v, %v", ci, err)
+	}
+}
+
+func TestLoginAndConcurrency(t *testing.T) {
+	lib, c := serve(t)
+	p, _ := lib.Patron(joost)
+	if p.Name != "Joost Müller" {
+		t.Fatal(p)
+	}
+	// wrong credentials
+	addr := c.Config().Addr
+	bad := sip2.NewClient(sip2.ClientConfig{Addr: addr, User: "kiosk", Password: "nope", KeepAlive: -1})
+	defer bad.Close()
+	if err := bad.Login(context.Background()); !errors.Is(err, sip2.ErrLoginFailed) {
+		t.Errorf("wrong password: %v", err)
+	}
+	// several kiosks at once
+	var wg sync.WaitGroup
+	for k := range 4 {
+		wg.Go(func() {
+			kc := sip2.NewClient(sip2.ClientConfig{Addr: addr, User: "kiosk", Password: "kiosk", Institution: "ZTM", KeepAlive: -1})
+			defer kc.Close()
+			for range 10 {
+				if _, err := kc.PatronInformation(context.Background(), &sip2.PatronInformationRequest{PatronID: joost}); err != nil {
+					t.Errorf("kiosk %d: %v", k, err)
+					return
+				}
+				kc.Checkin(context.Background(), &sip2.CheckinRequest{ItemID: bovenStil})
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestSaveLoad(t *testing.T) {
+	lib, c := serve(t)
+	if r, err := c.Checkout(context.Background(), &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil}); err != nil || !r.OK {
+		t.Fatal(r, err)
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := lib.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	again, err := demo.LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := lib.Item(bovenStil)
+	b, _ := again.Item(bovenStil)
+	if b.Loan == nil || b.Loan.Patron != sanne || !b.Loan.Due.Equal(a.Loan.Due) {
+		t.Errorf("after reload: %+v", b.Loan)
+	}
+	if len(again.Items()) != len(lib.Items()) {
+		t.Error("item count changed")
+	}
+}
