@@ -1,0 +1,365 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Error is a problem in the configuration file, at a line and a key.
+type Error struct {
+	File string // the name given to Parse, or the path given to Load
+	Line int    // 1-based; Parse always sets it, Error() leaves out a 0
+	Key  string // dotted, e.g. "scanner.baud"; "" for errors between keys
+	Msg  string // plain English, saying what is allowed
+}
+
+// Error reads like `kiosk.toml:12: key "scanner.baud": 12345 is not a standard baud rate`.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Key != "" {
+		fmt.Fprintf(&b, "key %q: ", e.Key)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// file is the text being parsed, for finding lines and making errors.
+type file struct {
+	name string
+	text string
+}
+
+// lines is the number of lines in the file, the last line counted even if empty.
+func (f *file) lines() int { return strings.Count(f.text, "\n") + 1 }
+
+// errorAt makes an *Error at the line where key (of the index-th table of an
+// array of tables, or any table if index < 0) is defined, or at line 1 for
+// a key the file does not write.
+func (f *file) errorAt(key string, index int, format string, args ...any) *Error {
+	return &Error{File: f.name, Line: max(1, f.lineOf(key, index)), Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (f *file) syntaxError(err error) *Error {
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		return &Error{File: f.name, Line: 1, Msg: "cannot read the file as TOML: " + err.Error()}
+	}
+	line := pe.Position.Line
+	// An error found at a line break is counted on the next line; it belongs to the one the break ends.
+	text := strings.TrimPrefix(f.text, "\xef\xbb\xbf") // offsets are after the BOM, as in the parser
+	if s := pe.Position.Start; s >= 0 && s < len(text) && text[s] == '\n' {
+		line = strings.Count(text[:s], "\n") + 1
+	}
+	msg := pe.Message
+	if pe.LastKey == secretKey {
+		msg = "the value cannot be read" // the parser's message may quote the password
+	}
+	return &Error{
+		File: f.name,
+		Line: f.clamp(line),
+		Key:  pe.LastKey,
+		Msg:  "this is not valid TOML: " + msg + "; write key = value, [section] or [[scanner]] lines, and put text in double quotes",
+	}
+}
+
+// decodeError reports an error of the struct decoder, which checkTypes
+// normally catches first with a better message.
+func (f *file) decodeError(err error) *Error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		line := f.lineOf(pe.LastKey, -1)
+		if line == 0 {
+			line = f.clamp(pe.Position.Line)
+		}
+		return &Error{File: f.name, Line: line, Key: pe.LastKey, Msg: pe.Message}
+	}
+	return &Error{File: f.name, Line: 1, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+}
+
+func (f *file) clamp(line int) int {
+	return max(1, min(line, f.lines()))
+}
+
+// unknownKey reports a key (or section) the Config has no field for.
+func (f *file) unknownKey(k toml.Key) *Error {
+	key := k.String()
+	if len(k) == 1 {
+		e := f.errorAt(key, -1, "unknown section or key %q; the file has only the sections [ils], [[scanner]] and [kiosk]", k[0])
+		if s := closest(k[0], []string{"ils", "scanner", "kiosk"}); s != "" {
+			e.Msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		return e
+	}
+	section := k[0]
+	allowed := sectionKeys(section)
+	header := "[" + section + "]"
+	if section == "scanner" {
+		header = "[[scanner]]"
+	}
+	e := f.errorAt(key, -1, "unknown key %q in %s; allowed keys are %s", strings.Join(k[1:], "."), header, strings.Join(allowed, ", "))
+	if len(k) == 2 {
+		if s := closest(k[1], allowed); s != "" {
+			e.Msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+	}
+	return e
+}
+
+// closest returns the candidate within two edits of word, if any.
+func closest(word string, candidates []string) string {
+	best, bestDist := "", 3
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(word), c); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 99
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// lineOf finds the line that defines key: a "key =" line, dotted or not,
+// under the right [table] or [[table]] header, or the header itself. index
+// picks the index-th [[table]] of an array of tables; index < 0 takes the
+// first match. If key is not written out (an inline table, say), the line of
+// the nearest parent key is returned; 0 if none is found.
+func (f *file) lineOf(key string, index int) int {
+	if key == "" {
+		return 0
+	}
+	parts := splitKey(key)
+	for n := len(parts); n > 0; n-- {
+		want := strings.Join(parts[:n], ".")
+		if line := f.find(want, index); line > 0 {
+			return line
+		}
+		if index >= 0 {
+			if line := f.find(want, -1); line > 0 {
+				return line
+			}
+		}
+	}
+	return 0
+}
+
+// find scans the text for the line defining want (a normalized dotted key).
+func (f *file) find(want string, index int) int {
+	var (
+		table     string         // current [table] or [[table]], normalized
+		arrayIdx  = -1           // index of the current [[table]] among its kind
+		seen      map[string]int // how many [[table]] headers of each name so far
+		multiline string         // the closing quote of an open multi-line string
+		depth     int            // open [ or { of a value spanning lines
+	)
+	seen = map[string]int{}
+	// matches reports whether want is defined by full under the current array index.
+	matches := func(full string) bool {
+		if full != want {
+			return false
+		}
+		if index < 0 {
+			return true
+		}
+		// The index applies to the array table that is a prefix of want.
+		return arrayIdx == index && (want == table || strings.HasPrefix(want, table+"."))
+	}
+	for n, line := range strings.Split(f.text, "\n") {
+		lineNo := n + 1
+		if multiline != "" {
+			i := strings.Index(line, multiline)
+			if i < 0 {
+				continue
+			}
+			line = line[i+3:]
+			multiline = ""
+			depth, multiline = scanValue(line, depth)
+			continue
+		}
+		if depth > 0 {
+			depth, multiline = scanValue(line, depth)
+			continue
+		}
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "" || t[0] == '#':
+			continue
+		case strings.HasPrefix(t, "[["):
+			end := strings.Index(t, "]]")
+			if end < 0 {
+				continue
+			}
+			table = normalizeKey(t[2:end])
+			arrayIdx = seen[table]
+			seen[table]++
+			if matches(table) {
+				return lineNo
+			}
+		case t[0] == '[':
+			end := strings.IndexByte(t, ']')
+			if end < 0 {
+				continue
+			}
+			table = normalizeKey(t[1:end])
+			// A sub-table of an array table, [scanner.x], belongs to its last element.
+			arrayIdx = -1
+			if parent, _, ok := strings.Cut(table, "."); ok && seen[parent] > 0 {
+				arrayIdx = seen[parent] - 1
+			}
+			if matches(table) {
+				return lineNo
+			}
+		default:
+			eq := keyEnd(t)
+			if eq < 0 {
+				continue
+			}
+			full := normalizeKey(t[:eq])
+			if table != "" {
+				full = table + "." + full
+			}
+			if matches(full) {
+				return lineNo
+			}
+			depth, multiline = scanValue(t[eq+1:], 0)
+		}
+	}
+	return 0
+}
+
+// keyEnd returns the index of the '=' that ends the key on line t, or -1.
+func keyEnd(t string) int {
+	var quote byte
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '=':
+			return i
+		case c == '#':
+			return -1
+		}
+	}
+	return -1
+}
+
+// scanValue follows a value across a line: it returns how many [ and { are
+// still open and, if a multi-line string is left open, its closing quote.
+func scanValue(s string, depth int) (int, string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '#':
+			return depth, ""
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		case '"', '\'':
+			if strings.HasPrefix(s[i:], `"""`) || strings.HasPrefix(s[i:], `'''`) {
+				delim := s[i : i+3]
+				end := strings.Index(s[i+3:], delim)
+				if end < 0 {
+					return depth, delim
+				}
+				i += 3 + end + 2
+				// A closing run may be up to five quotes long.
+				for i+1 < len(s) && s[i+1] == c {
+					i++
+				}
+				continue
+			}
+			for i++; i < len(s) && s[i] != c; i++ {
+				if c == '"' && s[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return depth, ""
+}
+
+// normalizeKey turns a written key (` a . "b" `) into its dotted form (a.b).
+func normalizeKey(k string) string {
+	return strings.Join(splitKey(k), ".")
+}
+
+// splitKey splits a dotted key into its parts, removing quotes and spaces.
+func splitKey(k string) []string {
+	var (
+		parts []string
+		cur   strings.Builder
+		quote byte
+	)
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' && i+1 < len(k) {
+				i++
+				cur.WriteByte(k[i])
+			} else if c == quote {
+				quote = 0
+			} else {
+				cur.WriteByte(c)
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '.':
+			parts = append(parts, cur.String())
+			cur.Reset()
+		case c == ' ' || c == '\t':
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	return append(parts, cur.String())
+}
+
+// sectionKeys lists the keys allowed in a section, in the order of the struct.
+func sectionKeys(section string) []string {
+	for _, s := range schema() {
+		if s.name == section {
+			return slices.Clone(s.keys)
+		}
+	}
+	return nil
+}
