@@ -1,0 +1,94 @@
+// Package kiosktest starts the real parts the kiosk's tests run against: the
+// demo library served over SIP2 on loopback, and the kiosk's client for it.
+package kiosktest
+
+import (
+	"net"
+	"testing"
+	"time"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/ils"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
+)
+
+// Demo cards, by the role they play in the demo library (see README).
+const (
+	CardAdult    = "20790000000010" // Joost Müller, 3 loans, one overdue
+	CardChild    = "20790000000028" // Sanne de Vries
+	CardSenior   = "20790000000036" // Henk Jansen
+	CardFines    = "20790000000044" // Fatima El Amrani, € 12,50 fines: blocked
+	CardLost     = "20790000000051" // Piotr Kowalski, card reported lost
+	CardHold     = "20790000000069" // Ayşe Yılmaz, a hold ready for pickup
+	CardStaff    = "20790990000012" // Marieke Bakker, staff
+	CardUnknown  = "20790000009999" // not in the demo library
+	DemoUser     = "kiosk"
+	DemoPassword = "kiosk"
+)
+
+// ILS is a demo library serving SIP2 on 127.0.0.1 for one test.
+type ILS struct {
+	Library *demo.Library
+	Server  *sip2.Server
+	Client  *sip2.Client
+	Addr    string
+	// ILS is the kiosk's adapter over Client.
+	ILS *ils.SIP2
+}
+
+// StartILS serves the demo library on a free loopback port until the test
+// ends, and connects a client to it.
+func StartILS(t testing.TB) *ILS {
+	t.Helper()
+	lib, err := demo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.SetLogin(DemoUser, DemoPassword)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &ILS{Library: lib, Addr: ln.Addr().String()}
+	d.Server = &sip2.Server{Backend: lib}
+	go d.Server.Serve(ln)
+	t.Cleanup(func() { d.Server.Close() })
+	d.Client = sip2.NewClient(sip2.ClientConfig{
+		Addr:           d.Addr,
+		User:           DemoUser,
+		Password:       DemoPassword,
+		Institution:    lib.Institution(),
+		ErrorDetection: true,
+		RequestTimeout: 2 * time.Second,
+		MaxBackoff:     50 * time.Millisecond,
+	})
+	t.Cleanup(func() { d.Client.Close() })
+	d.ILS = ils.New(d.Client)
+	return d
+}
+
+// Stop takes the library system down: the server closes and refuses new
+// connections until Restart.
+func (d *ILS) Stop(t testing.TB) {
+	t.Helper()
+	d.Server.Close()
+}
+
+// Restart serves the same library again on the same address.
+func (d *ILS) Restart(t testing.TB) {
+	t.Helper()
+	var ln net.Listener
+	var err error
+	for range 50 { // the old socket may take a moment to go
+		if ln, err = net.Listen("tcp", d.Addr); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Server = &sip2.Server{Backend: d.Library}
+	go d.Server.Serve(ln)
+	t.Cleanup(func() { d.Server.Close() })
+}

@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+	"github.com/bibliotheekzoetermeer/kiosk/storage"
+)
+
+// harness is a kiosk as it runs for real, on the demo library over SIP2 on
+// loopback and a bbolt file, drawn by Fyne's test driver. Widgets are touched
+// only on the test goroutine: UI updates queue up until pump runs them.
+type harness struct {
+	t     *testing.T
+	win   fyne.Window
+	ui    *UI
+	core  *kiosk.Kiosk
+	clock *kiosk.FakeClock
+	ils   *kiosktest.ILS
+	store *storage.Store
+	queue chan func()
+}
+
+var testStart = time.Date(2026, 11, 27, 10, 30, 0, 0, time.Local)
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := a.NewWindow("kiosk")
+	w.Resize(fyne.NewSize(1280, 800))
+	if err := LoadTranslations("nl"); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, win: w, clock: kiosk.NewFakeClock(testStart), queue: make(chan func(), 1024)}
+	h.ils = kiosktest.StartILS(t)
+	var err error
+	h.store, err = storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.store.Close() })
+	h.core = kiosk.New(kiosk.Options{
+		SessionTimeout: 60 * time.Second,
+		Warning:        15 * time.Second,
+		NoticeTime:     8 * time.Second,
+		RetryInterval:  10 * time.Second,
+		RequestTimeout: 2 * time.Second,
+	}, h.ils.ILS, h.store, h.clock)
+	h.ui = New(a, w, h.core, "Bibliotheek Zoetermeer")
+	h.ui.now = h.clock.Now
+	h.ui.do = func(f func()) { h.queue <- f }
+	h.core.Subscribe(h.ui.Update)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { h.core.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	h.settle()
+	return h
+}
+
+// pump runs the UI updates queued so far.
+func (h *harness) pump() {
+	for {
+		select {
+		case f := <-h.queue:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+// pumpUntil runs UI updates until cond holds, failing the test after 5 s.
+func (h *harness) pumpUntil(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		h.pump()
+		if cond() {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// settle lets the core handle everything posted so far and draws the result.
+func (h *harness) settle() {
+	h.core.Sync()
+	h.pump()
+}
+
+// advance moves the fake clock on one second at a time, as the wall clock
+// would, letting the core react to each timer before the next.
+func (h *harness) advance(d time.Duration) {
+	for ; d > 0; d -= time.Second {
+		h.clock.Advance(min(d, time.Second))
+		h.settle()
+	}
+}
+
+// typeScan types a code and Enter the way a keyboard-wedge scanner does.
+func (h *harness) typeScan(code string) {
+	test.TypeOnCanvas(h.win.Canvas(), code)
+	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
+// scanCard scans a card and waits for the screen after the ILS answered.
+func (h *harness) scanCard(card string) {
+	h.t.Helper()
+	h.typeScan(card)
+	h.pumpUntil("an answer to the card scan", func() bool {
+		return h.ui.welcome.Visible() || h.ui.notice.Visible()
+	})
+}

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"io/fs"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/bibliotheekzoetermeer/kiosk/assets"
+)
+
+// Languages the kiosk speaks, in the order the language button cycles them.
+var Languages = []string{"nl", "en"}
+
+var current string
+
+// LoadTranslations adds the kiosk's translations to fyne's lang package and
+// selects the language l.
+func LoadTranslations(l string) error {
+	os.Setenv("LANGUAGE", l) // before fyne reads the locale, which may be "C"
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		return err
+	}
+	setLanguage(l)
+	return nil
+}
+
+// setLanguage switches lang.L to l. fyne's lang package picks its language
+// from the user's locale environment when translations are added, so we set
+// LANGUAGE and add l's file again; that is its only way to switch at run time.
+func setLanguage(l string) {
+	if l == current {
+		return
+	}
+	data, err := fs.ReadFile(assets.Translations, "translations/"+l+".json")
+	if err != nil {
+		fyne.LogError("no translations for "+l, err)
+		return
+	}
+	os.Setenv("LANGUAGE", l)
+	if err := lang.AddTranslationsForLocale(data, fyne.Locale(l)); err != nil {
+		fyne.LogError("translations for "+l, err)
+		return
+	}
+	current = l
+}
+
+// formatMoney writes an amount from the ILS ("12.50", currency "EUR") the way
+// the language writes money: "€ 12,50" in Dutch, "€12.50" in English.
+func formatMoney(amount, currency, l string) string {
+	amount = strings.TrimSpace(amount)
+	sym := currency
+	switch strings.ToUpper(currency) {
+	case "EUR", "":
+		sym = "€"
+	case "USD":
+		sym = "$"
+	case "GBP":
+		sym = "£"
+	}
+	if l == "nl" {
+		return sym + " " + strings.ReplaceAll(amount, ".", ",")
+	}
+	if len(sym) > 1 && sym == currency {
+		return sym + " " + amount
+	}
+	return sym + amount
+}
+
+// owes reports whether an ILS amount is more than zero.
+func owes(amount string) bool {
+	return strings.Trim(strings.TrimSpace(amount), "0.,") != ""
+}

@@ -1,0 +1,394 @@
+// Package ui draws the kiosk's screens with Fyne. It renders kiosk.View values
+// and passes taps and keyboard-wedge scans back to the core; it holds no
+// patron logic of its own.
+package ui
+
+import (
+	"time"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+)
+
+// Core is what the screens need from the kiosk core.
+type Core interface {
+	Scan(kiosk.Scan)
+	Done()
+	MoreTime()
+	Back()
+	SetLanguage(string)
+}
+
+var _ Core = (*kiosk.Kiosk)(nil)
+
+// UI is the kiosk's one window.
+type UI struct {
+	core Core
+	win  fyne.Window
+	view kiosk.View
+
+	// OnRendered, when set, is called on the UI thread after a View is shown.
+	OnRendered func(kiosk.View)
+
+	libraryName *widget.Label
+	clock       *widget.Label
+	scannerIcon *widget.Label
+	offlineIcon *widget.Label
+
+	attract *fyne.Container
+	busy    *fyne.Container
+	welcome *fyne.Container
+	notice  *fyne.Container
+
+	attractTitle, attractHint *widget.Label
+	busyText                  *widget.Label
+	busySpinner               *widget.Activity
+	welcomeTitle              *widget.Label
+	welcomeLines              *widget.Label
+	welcomeNext               *widget.Label
+	noticeIcon                *widget.Icon
+	noticeText                *widget.Label
+	noticeBack                *widget.Button
+
+	language, help, done *widget.Button
+
+	warning      *widget.PopUp
+	warningTitle *widget.Label
+	warningText  *widget.Label
+	moreTime     *widget.Button
+
+	helpPopup *widget.PopUp
+	helpText  *widget.Label
+	helpClose *widget.Button
+
+	wedge     []rune
+	wedgeLast time.Time
+	now       func() time.Time
+	// do runs a function on the UI thread: fyne.Do, or a test's queue.
+	do func(func())
+}
+
+// New builds the screens in win, sets the kiosk theme and wires the keyboard
+// wedge. Call Update with each View from the core.
+func New(a fyne.App, win fyne.Window, core Core, libraryName string) *UI {
+	a.Settings().SetTheme(newTheme())
+	u := &UI{core: core, win: win, now: time.Now, do: fyne.Do}
+	u.build(libraryName)
+	win.Canvas().SetOnTypedRune(u.typedRune)
+	win.Canvas().SetOnTypedKey(u.typedKey)
+	u.Render(kiosk.View{Screen: kiosk.ScreenAttract, Lang: "nl"})
+	return u
+}
+
+func heading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.SizeName = theme.SizeNameHeadingText
+	l.TextStyle.Bold = true
+	l.Alignment = fyne.TextAlignCenter
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func body(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Alignment = fyne.TextAlignCenter
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func (u *UI) build(name string) {
+	u.libraryName = widget.NewLabel(name)
+	u.libraryName.TextStyle.Bold = true
+	u.clock = widget.NewLabel("")
+	u.scannerIcon = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	u.offlineIcon = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	u.scannerIcon.Importance = widget.WarningImportance
+	u.offlineIcon.Importance = widget.DangerImportance
+	headerBg := canvas.NewRectangle(colorHeader)
+	header := container.NewStack(headerBg, container.NewHBox(
+		u.libraryName, layout.NewSpacer(), u.scannerIcon, u.offlineIcon, u.clock))
+
+	u.attractTitle = heading("")
+	u.attractHint = body("")
+	u.attract = container.NewVBox(layout.NewSpacer(), newScannerPicture(),
+		u.attractTitle, u.attractHint, layout.NewSpacer())
+
+	u.busySpinner = widget.NewActivity()
+	u.busyText = body("")
+	u.busy = container.NewVBox(layout.NewSpacer(), u.busySpinner, u.busyText, layout.NewSpacer())
+
+	u.welcomeTitle = heading("")
+	u.welcomeLines = body("")
+	u.welcomeNext = body("")
+	u.welcome = container.NewVBox(layout.NewSpacer(), u.welcomeTitle, u.welcomeLines,
+		u.welcomeNext, layout.NewSpacer())
+
+	u.noticeIcon = widget.NewIcon(theme.InfoIcon())
+	u.noticeText = body("")
+	u.noticeBack = widget.NewButton("", func() { u.core.Back() })
+	u.noticeBack.Importance = widget.HighImportance
+	iconBox := container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(96), u.noticeIcon))
+	u.notice = container.NewVBox(layout.NewSpacer(), iconBox, u.noticeText,
+		container.NewCenter(u.noticeBack), layout.NewSpacer())
+
+	u.language = widget.NewButton("", u.nextLanguage)
+	u.help = widget.NewButtonWithIcon("", theme.QuestionIcon(), u.showHelp)
+	u.done = widget.NewButtonWithIcon("", theme.ConfirmIcon(), func() { u.core.Done() })
+	u.done.Importance = widget.HighImportance
+	// Three fixed slots: the way out stays in the same place on every screen.
+	footer := container.NewGridWithColumns(3,
+		container.NewHBox(u.language),
+		container.NewCenter(u.help),
+		container.NewHBox(layout.NewSpacer(), u.done))
+
+	bodyStack := container.NewStack(u.attract, u.busy, u.welcome, u.notice)
+	pad := container.NewPadded(container.New(column{width: 900}, bodyStack))
+	u.win.SetContent(container.NewBorder(header, container.NewPadded(footer), nil, nil, pad))
+
+	u.warningTitle = heading("")
+	u.warningText = body("")
+	u.moreTime = widget.NewButtonWithIcon("", theme.HistoryIcon(), func() { u.core.MoreTime() })
+	u.moreTime.Importance = widget.HighImportance
+	u.warning = widget.NewModalPopUp(container.New(fixedWidth{640}, container.NewVBox(u.warningTitle, u.warningText,
+		container.NewCenter(u.moreTime))), u.win.Canvas())
+
+	u.helpText = body("")
+	u.helpClose = widget.NewButton("", func() { u.helpPopup.Hide() })
+	u.helpPopup = widget.NewModalPopUp(container.New(fixedWidth{640},
+		container.NewVBox(u.helpText, container.NewCenter(u.helpClose))), u.win.Canvas())
+}
+
+// newScannerPicture draws where the scanner is: a barcode above an arrow.
+func newScannerPicture() fyne.CanvasObject {
+	bars := container.NewHBox()
+	for _, w := range []float32{4, 2, 6, 2, 2, 8, 4, 2, 6, 2, 4, 2, 8, 2, 4} {
+		r := canvas.NewRectangle(colorText)
+		r.SetMinSize(fyne.NewSize(w, 72))
+		bars.Add(r)
+	}
+	arrow := widget.NewIcon(theme.MoveDownIcon())
+	return container.NewCenter(container.NewVBox(container.NewCenter(bars),
+		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(72), arrow))))
+}
+
+// Update shows v; safe from any goroutine.
+func (u *UI) Update(v kiosk.View) {
+	u.do(func() { u.Render(v) })
+}
+
+// Render shows v; call it on the UI thread.
+func (u *UI) Render(v kiosk.View) {
+	u.view = v
+	setLanguage(v.Lang)
+
+	u.attractTitle.SetText(lang.L("attract.title"))
+	u.attractHint.SetText(lang.L("attract.hint"))
+	u.busyText.SetText(lang.L("busy.lookup"))
+	u.language.SetText(lang.L("button.language"))
+	u.help.SetText(lang.L("button.help"))
+	u.done.SetText(lang.L("button.done"))
+	u.noticeBack.SetText(lang.L("button.back"))
+	u.moreTime.SetText(lang.L("button.more_time"))
+	u.helpText.SetText(lang.L("help.text"))
+	u.helpClose.SetText(lang.L("button.close"))
+	u.renderStatus(v)
+
+	show := func(c *fyne.Container, on bool) {
+		if on {
+			c.Show()
+		} else {
+			c.Hide()
+		}
+	}
+	show(u.attract, v.Screen == kiosk.ScreenAttract)
+	show(u.busy, v.Screen == kiosk.ScreenBusy)
+	show(u.welcome, v.Screen == kiosk.ScreenWelcome)
+	show(u.notice, v.Screen == kiosk.ScreenNotice)
+	if v.Screen == kiosk.ScreenBusy {
+		u.busySpinner.Start()
+	} else {
+		u.busySpinner.Stop()
+	}
+	if v.Screen == kiosk.ScreenWelcome {
+		u.done.Show()
+	} else {
+		u.done.Hide()
+	}
+	switch v.Screen {
+	case kiosk.ScreenWelcome:
+		u.renderWelcome(v)
+	case kiosk.ScreenNotice:
+		u.renderNotice(v)
+	default:
+		u.clearPatron()
+	}
+
+	if v.Warning {
+		u.warningTitle.SetText(lang.L("warning.title"))
+		u.warningText.SetText(lang.N("warning.countdown", v.SecondsLeft, map[string]any{"Count": v.SecondsLeft}))
+		if !u.warning.Visible() {
+			u.warning.Show()
+		}
+	} else if u.warning.Visible() {
+		u.warning.Hide()
+	}
+	if v.Screen != kiosk.ScreenWelcome && u.helpPopup.Visible() {
+		u.helpPopup.Hide()
+	}
+	// Texts changed size: lay the whole window out again.
+	u.win.Content().Refresh()
+	if u.warning.Visible() {
+		u.warning.Refresh()
+	}
+	if u.OnRendered != nil {
+		u.OnRendered(v)
+	}
+}
+
+func (u *UI) renderStatus(v kiosk.View) {
+	u.clock.SetText(u.now().Format("15:04"))
+	if v.ScannerMissing() {
+		u.scannerIcon.SetText("⚠ " + lang.L("status.scanner_missing"))
+		u.scannerIcon.Show()
+	} else {
+		u.scannerIcon.Hide()
+	}
+	if v.ILSDown {
+		u.offlineIcon.SetText("⚠ " + lang.L("status.offline"))
+		u.offlineIcon.Show()
+	} else {
+		u.offlineIcon.Hide()
+	}
+}
+
+func (u *UI) renderWelcome(v kiosk.View) {
+	p := v.Patron
+	if p.Name != "" {
+		u.welcomeTitle.SetText(lang.L("welcome.title", map[string]any{"Name": p.Name}))
+	} else {
+		u.welcomeTitle.SetText(lang.L("welcome.title_noname"))
+	}
+	var lines []string
+	if p.Loans == 0 {
+		lines = append(lines, lang.L("welcome.no_loans"))
+	} else {
+		lines = append(lines, lang.N("welcome.loans", p.Loans, map[string]any{"Count": p.Loans}))
+	}
+	if p.Overdue > 0 {
+		lines = append(lines, lang.N("welcome.overdue", p.Overdue, map[string]any{"Count": p.Overdue}))
+	}
+	if p.HoldsReady > 0 {
+		lines = append(lines, lang.N("welcome.holds", p.HoldsReady, map[string]any{"Count": p.HoldsReady}))
+	}
+	if owes(p.Fines) {
+		lines = append(lines, lang.L("welcome.fines", map[string]any{"Amount": formatMoney(p.Fines, p.Currency, v.Lang)}))
+	}
+	text := ""
+	for i, l := range lines {
+		if i > 0 {
+			text += "\n"
+		}
+		text += l
+	}
+	u.welcomeLines.SetText(text)
+	u.welcomeNext.SetText(lang.L("welcome.next"))
+}
+
+var noticeKeys = map[kiosk.Notice]string{
+	kiosk.NoticeUnknownCard: "notice.unknown_card",
+	kiosk.NoticeCardLost:    "notice.card_lost",
+	kiosk.NoticeFines:       "notice.fines",
+	kiosk.NoticeBlocked:     "notice.blocked",
+	kiosk.NoticeUnavailable: "notice.unavailable",
+	kiosk.NoticeGoodbye:     "notice.goodbye",
+	kiosk.NoticeTimedOut:    "notice.timed_out",
+	kiosk.NoticeNotACard:    "notice.not_a_card",
+	kiosk.NoticeStaffCard:   "notice.staff_card",
+}
+
+func (u *UI) renderNotice(v kiosk.View) {
+	key, ok := noticeKeys[v.Notice]
+	if !ok {
+		key = "notice.blocked"
+	}
+	u.noticeText.SetText(lang.L(key, map[string]any{"Amount": formatMoney(v.Patron.Fines, v.Patron.Currency, v.Lang)}))
+	switch v.Notice {
+	case kiosk.NoticeGoodbye, kiosk.NoticeTimedOut:
+		u.noticeIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	case kiosk.NoticeUnavailable, kiosk.NoticeNotACard, kiosk.NoticeStaffCard:
+		u.noticeIcon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
+	default:
+		u.noticeIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+	}
+	u.welcomeTitle.SetText("")
+	u.welcomeLines.SetText("")
+}
+
+// clearPatron wipes every widget that showed patron data.
+func (u *UI) clearPatron() {
+	u.welcomeTitle.SetText("")
+	u.welcomeLines.SetText("")
+	u.noticeText.SetText("")
+}
+
+func (u *UI) nextLanguage() {
+	next := Languages[0]
+	for i, l := range Languages {
+		if l == u.view.Lang {
+			next = Languages[(i+1)%len(Languages)]
+		}
+	}
+	u.core.SetLanguage(next)
+}
+
+func (u *UI) showHelp() {
+	u.core.MoreTime()
+	u.helpPopup.Show()
+}
+
+// A keyboard-wedge scanner types the code and presses Enter.
+const wedgeMax = 128
+
+func (u *UI) typedRune(r rune) {
+	now := u.now()
+	if now.Sub(u.wedgeLast) > 2*time.Second {
+		u.wedge = u.wedge[:0] // a stale half-typed code is not a scan
+	}
+	u.wedgeLast = now
+	if !unicode.IsPrint(r) || len(u.wedge) >= wedgeMax {
+		return
+	}
+	u.wedge = append(u.wedge, r)
+}
+
+func (u *UI) typedKey(e *fyne.KeyEvent) {
+	switch e.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		code := string(u.wedge)
+		u.wedge = u.wedge[:0]
+		if code != "" {
+			u.core.Scan(kiosk.Scan{Code: code, Source: "keyboard"})
+		}
+	case fyne.KeyEscape:
+		u.wedge = u.wedge[:0]
+	}
+}
+
+// StartClock keeps the header clock right until the app quits.
+func (u *UI) StartClock() {
+	go func() {
+		t := time.NewTicker(15 * time.Second)
+		defer t.Stop()
+		for range t.C {
+			u.do(func() { u.clock.SetText(u.now().Format("15:04")) })
+		}
+	}()
+}

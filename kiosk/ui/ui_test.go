@@ -1,0 +1,258 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+)
+
+func TestAttractScreenAsksForTheCard(t *testing.T) {
+	h := newHarness(t)
+	if got := h.ui.attractTitle.Text; got != "Scan uw bibliotheekpas" {
+		t.Errorf("attract title = %q", got)
+	}
+	if h.ui.done.Visible() {
+		t.Error("Klaar is shown with no patron")
+	}
+	if got := h.ui.clock.Text; got != "10:30" {
+		t.Errorf("clock = %q, want 10:30", got)
+	}
+}
+
+func TestCardScanShowsThePatronSummary(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	if !h.ui.welcome.Visible() {
+		t.Fatalf("welcome not shown; notice says %q", h.ui.noticeText.Text)
+	}
+	if got := h.ui.welcomeTitle.Text; got != "Welkom, Joost Müller" {
+		t.Errorf("title = %q", got)
+	}
+	lines := h.ui.welcomeLines.Text
+	for _, want := range []string{"U heeft 3 boeken geleend.", "1 boek is te laat."} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("summary %q lacks %q", lines, want)
+		}
+	}
+	if !h.ui.done.Visible() || h.ui.done.Text != "Klaar" {
+		t.Errorf("Klaar button: visible %v, text %q", h.ui.done.Visible(), h.ui.done.Text)
+	}
+	events, err := h.store.AuditEvents()
+	if err != nil || len(events) != 1 || events[0].Kind != "session_start" || events[0].Card != "0010" {
+		t.Errorf("audit = %+v, %v; want one session_start for 0010", events, err)
+	}
+}
+
+func TestHoldReadyIsShown(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardHold)
+	if !strings.Contains(h.ui.welcomeLines.Text, "Er ligt 1 boek voor u klaar.") {
+		t.Errorf("summary = %q, want the hold ready", h.ui.welcomeLines.Text)
+	}
+}
+
+func TestDoneEndsTheSessionAndForgetsThePatron(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	test.Tap(h.ui.done)
+	h.pumpUntil("goodbye", func() bool { return h.ui.notice.Visible() })
+	if h.ui.noticeText.Text != "Tot ziens!" {
+		t.Errorf("notice = %q", h.ui.noticeText.Text)
+	}
+	if h.ui.welcomeTitle.Text != "" || h.ui.welcomeLines.Text != "" {
+		t.Errorf("patron data still on a widget: %q %q", h.ui.welcomeTitle.Text, h.ui.welcomeLines.Text)
+	}
+	h.advance(8 * time.Second)
+	if !h.ui.attract.Visible() {
+		t.Error("not back on the attract screen 8 s after goodbye")
+	}
+	events, _ := h.store.AuditEvents()
+	if len(events) != 2 || events[1].Kind != "session_end" {
+		t.Errorf("audit = %+v, want start and end", events)
+	}
+}
+
+func TestInactivityCountsDownThenSignsOut(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.advance(44 * time.Second)
+	if h.ui.warning.Visible() {
+		t.Fatal("warning shown before 45 s of inactivity")
+	}
+	h.advance(time.Second)
+	if !h.ui.warning.Visible() {
+		t.Fatal("no warning after 45 s of inactivity")
+	}
+	if got := h.ui.warningText.Text; got != "Over 15 seconden melden we u af." {
+		t.Errorf("countdown = %q", got)
+	}
+	h.advance(14 * time.Second)
+	if got := h.ui.warningText.Text; got != "Over 1 seconde melden we u af." {
+		t.Errorf("countdown = %q", got)
+	}
+	h.advance(time.Second)
+	if h.ui.warning.Visible() || !h.ui.notice.Visible() {
+		t.Fatal("session not ended at 60 s")
+	}
+	if !strings.Contains(h.ui.noticeText.Text, "afgemeld") {
+		t.Errorf("notice = %q", h.ui.noticeText.Text)
+	}
+	h.advance(8 * time.Second)
+	if !h.ui.attract.Visible() {
+		t.Error("not back on the attract screen")
+	}
+	events, _ := h.store.AuditEvents()
+	if len(events) != 2 || events[1].Kind != "session_timeout" {
+		t.Errorf("audit = %+v, want a session_timeout", events)
+	}
+}
+
+func TestMoreTimeKeepsTheSession(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.advance(50 * time.Second)
+	if !h.ui.warning.Visible() {
+		t.Fatal("no warning")
+	}
+	test.Tap(h.ui.moreTime)
+	h.settle()
+	if h.ui.warning.Visible() {
+		t.Fatal("warning still shown after more time")
+	}
+	h.advance(44 * time.Second)
+	if !h.ui.welcome.Visible() || h.ui.warning.Visible() {
+		t.Error("session did not get a fresh 60 s")
+	}
+}
+
+func TestRefusedCardsGetPlainWords(t *testing.T) {
+	for _, tc := range []struct {
+		name, card, want string
+	}{
+		{"unknown", kiosktest.CardUnknown, "Deze pas kennen we niet. Ga naar de balie"},
+		{"lost", kiosktest.CardLost, "Deze pas is als kwijt gemeld."},
+		{"fines", kiosktest.CardFines, "U moet nog € 12,50 betalen. Daarom kunt u nu niet lenen."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.scanCard(tc.card)
+			if !h.ui.notice.Visible() {
+				t.Fatal("no notice")
+			}
+			if !strings.Contains(h.ui.noticeText.Text, tc.want) {
+				t.Errorf("notice = %q, want %q", h.ui.noticeText.Text, tc.want)
+			}
+			h.advance(8 * time.Second)
+			if !h.ui.attract.Visible() {
+				t.Error("not back on the attract screen")
+			}
+			if events, _ := h.store.AuditEvents(); len(events) != 0 {
+				t.Errorf("a refused card opened a session: %+v", events)
+			}
+		})
+	}
+}
+
+func TestUnreachableLibraryIsSaidAndRetried(t *testing.T) {
+	h := newHarness(t)
+	h.ils.Stop(t)
+	h.scanCard(kiosktest.CardAdult)
+	if !strings.Contains(h.ui.noticeText.Text, "De bibliotheek is even niet bereikbaar") {
+		t.Errorf("notice = %q", h.ui.noticeText.Text)
+	}
+	if !h.ui.offlineIcon.Visible() {
+		t.Error("no offline sign in the header")
+	}
+	h.ils.Restart(t)
+	h.clock.Advance(10 * time.Second) // the background probe
+	h.pumpUntil("the offline sign to go", func() bool { return !h.ui.offlineIcon.Visible() })
+	h.advance(8 * time.Second)
+	h.scanCard(kiosktest.CardAdult)
+	if h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
+		t.Errorf("after the ILS came back: title %q, notice %q", h.ui.welcomeTitle.Text, h.ui.noticeText.Text)
+	}
+}
+
+func TestLanguageButtonSwitchesToEnglishForOneVisit(t *testing.T) {
+	h := newHarness(t)
+	if h.ui.language.Text != "English" {
+		t.Fatalf("language button = %q", h.ui.language.Text)
+	}
+	test.Tap(h.ui.language)
+	h.pumpUntil("English", func() bool { return h.ui.attractTitle.Text == "Scan your library card" })
+	h.scanCard(kiosktest.CardAdult)
+	if h.ui.welcomeTitle.Text != "Welcome, Joost Müller" || !strings.Contains(h.ui.welcomeLines.Text, "You have 3 items on loan.") {
+		t.Errorf("welcome in English: %q / %q", h.ui.welcomeTitle.Text, h.ui.welcomeLines.Text)
+	}
+	if h.ui.language.Text != "Nederlands" || h.ui.done.Text != "Done" {
+		t.Errorf("buttons: %q, %q", h.ui.language.Text, h.ui.done.Text)
+	}
+	test.Tap(h.ui.done)
+	h.settle()
+	h.advance(8 * time.Second)
+	if h.ui.attractTitle.Text != "Scan uw bibliotheekpas" {
+		t.Errorf("next patron greeted in %q", h.ui.attractTitle.Text)
+	}
+}
+
+func TestGarbledKeyboardInputIsNoScan(t *testing.T) {
+	h := newHarness(t)
+	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter alone
+	test.TypeOnCanvas(h.win.Canvas(), "\x00\x07")
+	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.settle()
+	if !h.ui.attract.Visible() {
+		t.Error("an empty or unprintable line left the attract screen")
+	}
+	// A half-typed code that went stale is not glued to the next one.
+	test.TypeOnCanvas(h.win.Canvas(), "2079")
+	h.clock.Advance(3 * time.Second)
+	h.scanCard(kiosktest.CardAdult)
+	if h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
+		t.Errorf("title = %q, notice %q", h.ui.welcomeTitle.Text, h.ui.noticeText.Text)
+	}
+}
+
+func TestTouchTargetsAreAtLeast48px(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.advance(45 * time.Second) // the countdown pop-up too
+	checked := 0
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		if b, ok := o.(*widget.Button); ok {
+			checked++
+			if s := b.Size(); s.Height < 48 || s.Width < 48 {
+				t.Errorf("button %q is %v, want at least 48×48", b.Text, s)
+			}
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, child := range c.Objects {
+				walk(child)
+			}
+		}
+		if w, ok := o.(fyne.Widget); ok {
+			if _, isButton := o.(*widget.Button); !isButton {
+				for _, child := range test.WidgetRenderer(w).Objects() {
+					walk(child)
+				}
+			}
+		}
+	}
+	walk(h.win.Content())
+	for _, o := range h.win.Canvas().Overlays().List() {
+		walk(o)
+	}
+	if checked < 4 {
+		t.Errorf("checked only %d buttons", checked)
+	}
+}
