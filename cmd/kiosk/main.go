@@ -1,0 +1,189 @@
+// Command kiosk runs the library self-service kiosk. With no configuration it
+// serves the embedded demo library over SIP2 on 127.0.0.1 and talks to it as
+// it would to the library's own system.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"github.com/bibliotheekzoetermeer/kiosk/devices"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/config"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/ils"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/ui"
+	"github.com/bibliotheekzoetermeer/kiosk/storage"
+)
+
+const appID = "nl.bibliotheekzoetermeer.kiosk"
+
+func main() { os.Exit(run()) }
+
+func run() int {
+	configPath := flag.String("config", "", "TOML configuration `file` (default: the embedded defaults)")
+	windowed := flag.Bool("windowed", false, "run in a 1280×800 window instead of fullscreen, for development")
+	dataDir := flag.String("data-dir", "", "keep the database in this `directory` (overrides kiosk.data_dir)")
+	var scanners stringList
+	flag.Var(&scanners, "scanner", "add a serial scanner on this `path` at 9600 baud (repeatable)")
+	flag.Parse()
+
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	started := time.Now()
+
+	cfg := config.Default()
+	if *configPath != "" {
+		var err error
+		if cfg, err = config.Load(*configPath); err != nil {
+			fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
+			return 2
+		}
+	}
+	if *dataDir != "" {
+		cfg.Kiosk.DataDir = *dataDir
+	}
+	for i, p := range scanners {
+		cfg.Scanners = append(cfg.Scanners, config.Scanner{Name: fmt.Sprintf("scanner-%d", i+1), Path: p, Baud: config.DefaultBaud})
+	}
+
+	dir, err := cfg.DataDir()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: data directory: %v\n", err)
+		return 1
+	}
+	dbPath := filepath.Join(dir, "kiosk.db")
+	store, err := storage.Open(dbPath)
+	if errors.Is(err, storage.ErrLocked) {
+		fmt.Fprintf(os.Stderr, "kiosk: %s is in use: is another kiosk already running?\n", dbPath)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
+		return 1
+	}
+	defer store.Close()
+
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+
+	ilsCfg := cfg.ILS
+	if ilsCfg.IsDemo() {
+		addr, stop, err := startDemo(ilsCfg)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "kiosk: demo library: %v\n", err)
+			return 1
+		}
+		defer stop()
+		ilsCfg.Address = addr
+		slog.Info("demo library serving SIP2", "addr", addr)
+	}
+	charset, err := sip2.ParseCharset(ilsCfg.Charset)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
+		return 2
+	}
+	client := sip2.NewClient(sip2.ClientConfig{
+		Addr:           ilsCfg.Address,
+		User:           ilsCfg.User,
+		Password:       ilsCfg.Password,
+		Location:       ilsCfg.Location,
+		Institution:    ilsCfg.Institution,
+		Charset:        charset,
+		Delimiter:      ilsCfg.DelimiterByte(),
+		ErrorDetection: ilsCfg.ErrorDetection,
+		RequestTimeout: ilsCfg.RequestTimeout.Duration,
+		KeepAlive:      ilsCfg.Keepalive.Duration,
+	})
+	defer client.Close()
+	library := ils.New(client)
+
+	core := kiosk.New(kiosk.Options{
+		Lang:           cfg.Kiosk.Language,
+		SessionTimeout: cfg.Kiosk.SessionTimeout.Duration,
+		Warning:        cfg.Kiosk.Warning.Duration,
+		RequestTimeout: ilsCfg.RequestTimeout.Duration,
+	}, library, store, kiosk.SystemClock{})
+
+	a := app.NewWithID(appID)
+	w := a.NewWindow(cfg.Kiosk.LibraryName)
+	w.Resize(fyne.NewSize(1280, 800))
+	w.SetFullScreen(!*windowed)
+	w.SetPadded(false)
+	if err := ui.LoadTranslations(cfg.Kiosk.Language); err != nil {
+		slog.Error("translations", "err", err)
+	}
+	screens := ui.New(a, w, core, cfg.Kiosk.LibraryName)
+	core.Subscribe(screens.Update)
+	screens.StartClock()
+	a.Lifecycle().SetOnStarted(func() {
+		slog.Info("attract screen shown", "startup", time.Since(started).Round(time.Millisecond))
+	})
+
+	go core.Run(ctx)
+	go core.CheckILS()
+	for _, sc := range cfg.Scanners {
+		go runScanner(ctx, core, sc)
+	}
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+
+	w.ShowAndRun()
+	cancel()
+	core.Sync()
+	return 0
+}
+
+func runScanner(ctx context.Context, core *kiosk.Kiosk, sc config.Scanner) {
+	s := &devices.SerialScanner{Name: sc.Name, Path: sc.Path, Baud: sc.Baud}
+	core.SetScanner(kiosk.ScannerState{Name: sc.Name, Connected: false, Detail: "starting"})
+	err := s.Run(ctx,
+		func(scan devices.Scan) { core.Scan(kiosk.Scan{Code: scan.Code, Source: scan.Source}) },
+		func(st devices.ScannerStatus) {
+			core.SetScanner(kiosk.ScannerState{Name: st.Name, Connected: st.State == devices.Connected, Detail: st.Err})
+		})
+	if err != nil {
+		slog.Error("scanner cannot run", "scanner", sc.Name, "path", sc.Path, "err", err)
+		core.SetScanner(kiosk.ScannerState{Name: sc.Name, Connected: false, Detail: err.Error()})
+	}
+}
+
+// startDemo serves the embedded demo library on a free loopback port.
+func startDemo(c config.ILS) (addr string, stop func(), err error) {
+	lib, err := demo.Load()
+	if err != nil {
+		return "", nil, err
+	}
+	lib.SetLogin(c.User, c.Password)
+	lib.SetInstitution(c.Institution)
+	charset, err := sip2.ParseCharset(c.Charset)
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &sip2.Server{Backend: lib, Charset: charset, Delimiter: c.DelimiterByte()}
+	go srv.Serve(ln)
+	return ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+type stringList []string
+
+func (s *stringList) String() string     { return fmt.Sprint(*s) }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
