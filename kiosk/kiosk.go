@@ -75,6 +75,8 @@ type View struct {
 	SecondsLeft int
 	ILSDown     bool
 	Scanners    []ScannerState
+	// Help is set while the help text is open.
+	Help bool
 }
 
 // ScannerMissing reports whether any configured scanner is not connected.
@@ -215,6 +217,7 @@ func (k *Kiosk) show(s Screen, n Notice) {
 	}
 	k.view.Screen, k.view.Notice = s, n
 	k.view.Warning, k.view.SecondsLeft = false, 0
+	k.view.Help = false
 	switch s {
 	case ScreenNotice:
 		k.after(k.opts.NoticeTime, k.toAttract)
@@ -333,9 +336,10 @@ func (k *Kiosk) lookedUp(card string, p Patron, err error) {
 		p.Card = card
 		k.view.Patron = p
 		k.view.ILSDown = false
+		k.show(ScreenWelcome, NoticeNone)
+		// After the screen: the audit line need not hold up the greeting.
 		k.audit("session_start", Last4(card))
 		slog.Info("session started", "card", Last4(card))
-		k.show(ScreenWelcome, NoticeNone)
 	}
 }
 
@@ -417,6 +421,37 @@ func (k *Kiosk) activity() {
 		return
 	}
 	k.show(ScreenWelcome, NoticeNone) // re-arms the inactivity timer
+}
+
+// Help opens the help text; it closes with CloseHelp, on any change of
+// screen, or after a session timeout, so nobody finds it left open.
+func (k *Kiosk) Help() {
+	k.post(func() {
+		if k.view.Screen == ScreenWelcome {
+			k.show(ScreenWelcome, NoticeNone) // re-arms the inactivity timer
+		}
+		k.view.Help = true
+		k.publish()
+		gen := k.gen
+		k.clock.AfterFunc(k.opts.SessionTimeout, func() {
+			k.post(func() {
+				if k.gen == gen && k.view.Help {
+					k.view.Help = false
+					k.publish()
+				}
+			})
+		})
+	})
+}
+
+// CloseHelp closes the help text.
+func (k *Kiosk) CloseHelp() {
+	k.post(func() {
+		if k.view.Help {
+			k.view.Help = false
+			k.publish()
+		}
+	})
 }
 
 // Back leaves a notice early.

@@ -18,7 +18,7 @@ import (
 // loopback and a bbolt file, drawn by Fyne's test driver. Widgets are touched
 // only on the test goroutine: UI updates queue up until pump runs them.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	win   fyne.Window
 	ui    *UI
 	core  *kiosk.Kiosk
@@ -30,7 +30,7 @@ type harness struct {
 
 var testStart = time.Date(2026, 11, 27, 10, 30, 0, 0, time.Local)
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("kiosk")

@@ -25,6 +25,8 @@ type Core interface {
 	MoreTime()
 	Back()
 	SetLanguage(string)
+	Help()
+	CloseHelp()
 }
 
 var _ Core = (*kiosk.Kiosk)(nil)
@@ -74,6 +76,52 @@ type UI struct {
 	now       func() time.Time
 	// do runs a function on the UI thread: fyne.Do, or a test's queue.
 	do func(func())
+	// dirty is set when a text changed, so the layout must be redone.
+	dirty bool
+}
+
+// setLabel changes a label's text only when it differs: every SetText
+// redraws, and Render sets every text on every change of View.
+func (u *UI) setLabel(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+		u.dirty = true
+	}
+}
+
+func (u *UI) setButton(b *widget.Button, text string) {
+	if b.Text != text {
+		b.SetText(text)
+		u.dirty = true
+	}
+}
+
+// flushLayout lays the window out again after a text changed size, without
+// redrawing the widgets that did not change.
+func (u *UI) flushLayout() {
+	if !u.dirty {
+		return
+	}
+	u.dirty = false
+	relayout(u.win.Content())
+	if u.warning.Visible() {
+		relayout(u.warning.Content)
+		u.warning.Refresh()
+	}
+}
+
+// relayout lays out every container under o again, top down.
+func relayout(o fyne.CanvasObject) {
+	c, ok := o.(*fyne.Container)
+	if !ok {
+		return
+	}
+	if c.Layout != nil {
+		c.Layout.Layout(c.Objects, c.Size())
+	}
+	for _, child := range c.Objects {
+		relayout(child)
+	}
 }
 
 // New builds the screens in win, sets the kiosk theme and wires the keyboard
@@ -161,7 +209,7 @@ func (u *UI) build(name string) {
 		container.NewCenter(u.moreTime))), u.win.Canvas())
 
 	u.helpText = body("")
-	u.helpClose = widget.NewButton("", func() { u.helpPopup.Hide() })
+	u.helpClose = widget.NewButton("", func() { u.core.CloseHelp() })
 	u.helpPopup = widget.NewModalPopUp(container.New(fixedWidth{640},
 		container.NewVBox(u.helpText, container.NewCenter(u.helpClose))), u.win.Canvas())
 }
@@ -189,16 +237,16 @@ func (u *UI) Render(v kiosk.View) {
 	u.view = v
 	setLanguage(v.Lang)
 
-	u.attractTitle.SetText(lang.L("attract.title"))
-	u.attractHint.SetText(lang.L("attract.hint"))
-	u.busyText.SetText(lang.L("busy.lookup"))
-	u.language.SetText(lang.L("button.language"))
-	u.help.SetText(lang.L("button.help"))
-	u.done.SetText(lang.L("button.done"))
-	u.noticeBack.SetText(lang.L("button.back"))
-	u.moreTime.SetText(lang.L("button.more_time"))
-	u.helpText.SetText(lang.L("help.text"))
-	u.helpClose.SetText(lang.L("button.close"))
+	u.setLabel(u.attractTitle, lang.L("attract.title"))
+	u.setLabel(u.attractHint, lang.L("attract.hint"))
+	u.setLabel(u.busyText, lang.L("busy.lookup"))
+	u.setButton(u.language, lang.L("button.language"))
+	u.setButton(u.help, lang.L("button.help"))
+	u.setButton(u.done, lang.L("button.done"))
+	u.setButton(u.noticeBack, lang.L("button.back"))
+	u.setButton(u.moreTime, lang.L("button.more_time"))
+	u.setLabel(u.helpText, lang.L("help.text"))
+	u.setButton(u.helpClose, lang.L("button.close"))
 	u.renderStatus(v)
 
 	show := func(c *fyne.Container, on bool) {
@@ -232,37 +280,35 @@ func (u *UI) Render(v kiosk.View) {
 	}
 
 	if v.Warning {
-		u.warningTitle.SetText(lang.L("warning.title"))
-		u.warningText.SetText(lang.N("warning.countdown", v.SecondsLeft, map[string]any{"Count": v.SecondsLeft}))
+		u.setLabel(u.warningTitle, lang.L("warning.title"))
+		u.setLabel(u.warningText, lang.N("warning.countdown", v.SecondsLeft, map[string]any{"Count": v.SecondsLeft}))
 		if !u.warning.Visible() {
 			u.warning.Show()
 		}
 	} else if u.warning.Visible() {
 		u.warning.Hide()
 	}
-	if v.Screen != kiosk.ScreenWelcome && u.helpPopup.Visible() {
+	if v.Help && !u.helpPopup.Visible() {
+		u.helpPopup.Show()
+	} else if !v.Help && u.helpPopup.Visible() {
 		u.helpPopup.Hide()
 	}
-	// Texts changed size: lay the whole window out again.
-	u.win.Content().Refresh()
-	if u.warning.Visible() {
-		u.warning.Refresh()
-	}
+	u.flushLayout()
 	if u.OnRendered != nil {
 		u.OnRendered(v)
 	}
 }
 
 func (u *UI) renderStatus(v kiosk.View) {
-	u.clock.SetText(u.now().Format("15:04"))
+	u.setLabel(u.clock, u.now().Format("15:04"))
 	if v.ScannerMissing() {
-		u.scannerIcon.SetText("⚠ " + lang.L("status.scanner_missing"))
+		u.setLabel(u.scannerIcon, "⚠ "+lang.L("status.scanner_missing"))
 		u.scannerIcon.Show()
 	} else {
 		u.scannerIcon.Hide()
 	}
 	if v.ILSDown {
-		u.offlineIcon.SetText("⚠ " + lang.L("status.offline"))
+		u.setLabel(u.offlineIcon, "⚠ "+lang.L("status.offline"))
 		u.offlineIcon.Show()
 	} else {
 		u.offlineIcon.Hide()
@@ -272,9 +318,9 @@ func (u *UI) renderStatus(v kiosk.View) {
 func (u *UI) renderWelcome(v kiosk.View) {
 	p := v.Patron
 	if p.Name != "" {
-		u.welcomeTitle.SetText(lang.L("welcome.title", map[string]any{"Name": p.Name}))
+		u.setLabel(u.welcomeTitle, lang.L("welcome.title", map[string]any{"Name": p.Name}))
 	} else {
-		u.welcomeTitle.SetText(lang.L("welcome.title_noname"))
+		u.setLabel(u.welcomeTitle, lang.L("welcome.title_noname"))
 	}
 	var lines []string
 	if p.Loans == 0 {
@@ -298,8 +344,8 @@ func (u *UI) renderWelcome(v kiosk.View) {
 		}
 		text += l
 	}
-	u.welcomeLines.SetText(text)
-	u.welcomeNext.SetText(lang.L("welcome.next"))
+	u.setLabel(u.welcomeLines, text)
+	u.setLabel(u.welcomeNext, lang.L("welcome.next"))
 }
 
 var noticeKeys = map[kiosk.Notice]string{
@@ -319,7 +365,7 @@ func (u *UI) renderNotice(v kiosk.View) {
 	if !ok {
 		key = "notice.blocked"
 	}
-	u.noticeText.SetText(lang.L(key, map[string]any{"Amount": formatMoney(v.Patron.Fines, v.Patron.Currency, v.Lang)}))
+	u.setLabel(u.noticeText, lang.L(key, map[string]any{"Amount": formatMoney(v.Patron.Fines, v.Patron.Currency, v.Lang)}))
 	switch v.Notice {
 	case kiosk.NoticeGoodbye, kiosk.NoticeTimedOut:
 		u.noticeIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
@@ -328,15 +374,15 @@ func (u *UI) renderNotice(v kiosk.View) {
 	default:
 		u.noticeIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
 	}
-	u.welcomeTitle.SetText("")
-	u.welcomeLines.SetText("")
+	u.setLabel(u.welcomeTitle, "")
+	u.setLabel(u.welcomeLines, "")
 }
 
 // clearPatron wipes every widget that showed patron data.
 func (u *UI) clearPatron() {
-	u.welcomeTitle.SetText("")
-	u.welcomeLines.SetText("")
-	u.noticeText.SetText("")
+	u.setLabel(u.welcomeTitle, "")
+	u.setLabel(u.welcomeLines, "")
+	u.setLabel(u.noticeText, "")
 }
 
 func (u *UI) nextLanguage() {
@@ -349,10 +395,7 @@ func (u *UI) nextLanguage() {
 	u.core.SetLanguage(next)
 }
 
-func (u *UI) showHelp() {
-	u.core.MoreTime()
-	u.helpPopup.Show()
-}
+func (u *UI) showHelp() { u.core.Help() }
 
 // A keyboard-wedge scanner types the code and presses Enter.
 const wedgeMax = 128
@@ -388,7 +431,10 @@ func (u *UI) StartClock() {
 		t := time.NewTicker(15 * time.Second)
 		defer t.Stop()
 		for range t.C {
-			u.do(func() { u.clock.SetText(u.now().Format("15:04")) })
+			u.do(func() {
+				u.setLabel(u.clock, u.now().Format("15:04"))
+				u.flushLayout()
+			})
 		}
 	}()
 }

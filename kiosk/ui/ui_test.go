@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
 )
 
@@ -254,5 +255,42 @@ func TestTouchTargetsAreAtLeast48px(t *testing.T) {
 	}
 	if checked < 4 {
 		t.Errorf("checked only %d buttons", checked)
+	}
+}
+
+func TestMissingScannerIsShownInTheHeader(t *testing.T) {
+	h := newHarness(t)
+	if h.ui.scannerIcon.Visible() {
+		t.Fatal("scanner sign shown with no scanner configured")
+	}
+	h.core.SetScanner(kiosk.ScannerState{Name: "balie", Connected: false, Detail: "no such file"})
+	h.settle()
+	if !h.ui.scannerIcon.Visible() || !strings.Contains(h.ui.scannerIcon.Text, "Scanner werkt niet") {
+		t.Errorf("scanner sign: visible %v, %q", h.ui.scannerIcon.Visible(), h.ui.scannerIcon.Text)
+	}
+	h.core.SetScanner(kiosk.ScannerState{Name: "balie", Connected: true})
+	h.settle()
+	if h.ui.scannerIcon.Visible() {
+		t.Error("scanner sign still shown after the scanner came back")
+	}
+}
+
+func TestHelpOpensAndCloses(t *testing.T) {
+	h := newHarness(t)
+	test.Tap(h.ui.help)
+	h.settle()
+	if !h.ui.helpPopup.Visible() || !strings.Contains(h.ui.helpText.Text, "medewerker") {
+		t.Fatalf("help: visible %v, %q", h.ui.helpPopup.Visible(), h.ui.helpText.Text)
+	}
+	test.Tap(h.ui.helpClose)
+	h.settle()
+	if h.ui.helpPopup.Visible() {
+		t.Error("help still open after Sluiten")
+	}
+	test.Tap(h.ui.help)
+	h.settle()
+	h.advance(60 * time.Second)
+	if h.ui.helpPopup.Visible() {
+		t.Error("help left open on the attract screen after a minute")
 	}
 }

@@ -1,0 +1,161 @@
+package kiosk_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+	"github.com/bibliotheekzoetermeer/kiosk/storage"
+)
+
+type rig struct {
+	core   *kiosk.Kiosk
+	clock  *kiosk.FakeClock
+	store  *storage.Store
+	views  chan kiosk.View
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newRig(t *testing.T, opts kiosk.Options) *rig {
+	t.Helper()
+	d := kiosktest.StartILS(t)
+	store, err := storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	r := &rig{clock: kiosk.NewFakeClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)), store: store,
+		views: make(chan kiosk.View, 100), done: make(chan struct{})}
+	r.core = kiosk.New(opts, d.ILS, store, r.clock)
+	r.core.Subscribe(func(v kiosk.View) { r.views <- v })
+	var ctx context.Context
+	ctx, r.cancel = context.WithCancel(context.Background())
+	go func() { r.core.Run(ctx); close(r.done) }()
+	t.Cleanup(func() { r.cancel(); <-r.done })
+	r.next(t) // the first View
+	return r
+}
+
+// until returns the first View with the screen s.
+func (r *rig) until(t *testing.T, s kiosk.Screen) kiosk.View {
+	t.Helper()
+	for {
+		select {
+		case v := <-r.views:
+			if v.Screen == s {
+				return v
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("screen %d never came", s)
+		}
+	}
+}
+
+func (r *rig) next(t *testing.T) kiosk.View {
+	t.Helper()
+	select {
+	case v := <-r.views:
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatal("no View")
+	}
+	return kiosk.View{}
+}
+
+func classify(code string) kiosk.Kind {
+	switch {
+	case strings.HasPrefix(code, "207909"):
+		return kiosk.KindStaff
+	case strings.HasPrefix(code, "2"):
+		return kiosk.KindPatron
+	case strings.HasPrefix(code, "3"):
+		return kiosk.KindItem
+	}
+	return kiosk.KindUnknown
+}
+
+func TestItemOrStaffCardAtTheStartIsNoPatronSession(t *testing.T) {
+	r := newRig(t, kiosk.Options{Classify: classify})
+	r.core.Scan(kiosk.Scan{Code: "30790000000018"})
+	if v := r.until(t, kiosk.ScreenNotice); v.Notice != kiosk.NoticeNotACard {
+		t.Errorf("item scan: notice %d, want NoticeNotACard", v.Notice)
+	}
+	r.core.Back()
+	r.until(t, kiosk.ScreenAttract)
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardStaff})
+	if v := r.until(t, kiosk.ScreenNotice); v.Notice != kiosk.NoticeStaffCard {
+		t.Errorf("staff scan: notice %d, want NoticeStaffCard", v.Notice)
+	}
+}
+
+func TestScansDuringTheLookupAreIgnored(t *testing.T) {
+	r := newRig(t, kiosk.Options{})
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardLost}) // while busy
+	v := r.until(t, kiosk.ScreenWelcome)
+	if v.Patron.Name != "Joost Müller" {
+		t.Errorf("patron = %q", v.Patron.Name)
+	}
+	r.core.Sync()
+	select {
+	case v := <-r.views:
+		t.Errorf("a second view after the welcome: %+v", v)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+func TestStoppingTheKioskEndsAnOpenSession(t *testing.T) {
+	r := newRig(t, kiosk.Options{})
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	r.until(t, kiosk.ScreenWelcome)
+	r.cancel()
+	<-r.done
+	events, err := r.store.AuditEvents()
+	if err != nil || len(events) != 2 || events[1].Kind != "session_end" {
+		t.Errorf("audit = %+v, %v; want start and end", events, err)
+	}
+}
+
+func TestWelcomeViewCarriesNoPatronAfterTheSession(t *testing.T) {
+	r := newRig(t, kiosk.Options{})
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	r.until(t, kiosk.ScreenWelcome)
+	r.core.Done()
+	v := r.until(t, kiosk.ScreenNotice)
+	if v.Patron.Card != "" || v.Patron.Name != "" {
+		t.Errorf("goodbye view still holds the patron: %+v", v.Patron)
+	}
+}
+
+func TestFakeClockFiresInTimeOrder(t *testing.T) {
+	c := kiosk.NewFakeClock(time.Unix(0, 0))
+	var got []int
+	c.AfterFunc(3*time.Second, func() { got = append(got, 3) })
+	c.AfterFunc(time.Second, func() { got = append(got, 1) })
+	stopped := c.AfterFunc(2*time.Second, func() { got = append(got, 2) })
+	stopped.Stop()
+	c.Advance(2 * time.Second)
+	if len(got) != 1 || got[0] != 1 {
+		t.Fatalf("after 2 s: %v", got)
+	}
+	c.Advance(time.Second)
+	if len(got) != 2 || got[1] != 3 {
+		t.Fatalf("after 3 s: %v", got)
+	}
+	if c.Now() != time.Unix(3, 0) {
+		t.Errorf("now = %v", c.Now())
+	}
+}
+
+func TestLast4(t *testing.T) {
+	for in, want := range map[string]string{"": "", "123": "123", "20790000000010": "…0010"} {
+		if got := kiosk.Last4(in); got != want {
+			t.Errorf("Last4(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
