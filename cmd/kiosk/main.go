@@ -132,7 +132,8 @@ func run() int {
 		slog.Info("attract screen shown", "startup", time.Since(started).Round(time.Millisecond))
 	})
 
-	go core.Run(ctx)
+	coreDone := make(chan struct{})
+	go func() { core.Run(ctx); close(coreDone) }()
 	go core.CheckILS()
 	for _, sc := range cfg.Scanners {
 		go runScanner(ctx, core, sc)
@@ -144,7 +145,8 @@ func run() int {
 
 	w.ShowAndRun()
 	cancel()
-	core.Sync()
+	<-coreDone // the open session, if any, is ended and audited
+	slog.Info("kiosk stopped")
 	return 0
 }
 
