@@ -21,6 +21,7 @@ const (
 	MsgNotCheckedOut   = "Item was not checked out"
 	MsgHoldTrapped     = "Item is on hold: put it on the hold shelf"
 	MsgRenewed         = "Item renewed"
+	MsgRenewLimit      = "Item has reached its renewal limit"
 	MsgThankYou        = "Thank you for visiting the library"
 )
 
@@ -39,8 +40,8 @@ func (l *Library) Status(req *sip2.SCStatusRequest) *sip2.ACSStatusResponse {
 		OnlineStatus: true, CheckinOK: true, CheckoutOK: true, ACSRenewalPolicy: true, OfflineOK: true,
 		TimeoutPeriod: 30, RetriesAllowed: 3, DateTimeSync: l.now(), ProtocolVersion: "2.00",
 		InstitutionID: l.d.Institution, LibraryName: l.d.LibraryName,
-		Supported: sip2.SupportedMessages{Checkout: true, Checkin: true, SCStatus: true, RequestResend: true,
-			Login: true, PatronInformation: true, EndPatronSession: true, Renew: true},
+		Supported: sip2.SupportedMessages{PatronStatus: true, Checkout: true, Checkin: true, SCStatus: true, RequestResend: true,
+			Login: true, PatronInformation: true, EndPatronSession: true, ItemInformation: true, Renew: true},
 	}
 }
 
@@ -174,6 +175,11 @@ func (l *Library) EndPatronSession(req *sip2.EndPatronSessionRequest) *sip2.EndP
 	return r
 }
 
+var (
+	_ sip2.PatronStatusBackend    = (*Library)(nil)
+	_ sip2.ItemInformationBackend = (*Library)(nil)
+)
+
 var mediaTypes = map[string]string{"book": "001", "magazine": "002", "audiobook": "004", "dvd": "000", "reference": "001"}
 
 // Checkout answers 11. With NoBlock (an offline replay) it accepts what
@@ -188,6 +194,7 @@ func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 		r.ScreenMessages = append(r.ScreenMessages, msg)
 		return r
 	}
+	defer func() { l.record(circEvent("checkout", req.NoBlock, req.TransactionDate, r)) }()
 	p := l.patrons[req.PatronID]
 	it := l.items[req.ItemID]
 	if it != nil {
@@ -220,16 +227,25 @@ func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 		if it.Hold != nil && it.Hold.Patron != p.Barcode {
 			return deny(MsgOnHoldForOther)
 		}
+		if it.Loan != nil && it.Loan.Renewals >= l.cats[p.Category].RenewLimit {
+			return deny(MsgRenewLimit) // checking out an own loan again renews it
+		}
 	}
 	cat := l.cats[p.Category]
 	due := endOfDay(now.AddDate(0, 0, cat.LoanDays))
 	if req.NoBlock && !req.NBDueDate.IsZero() {
 		due = req.NBDueDate
 	}
+	since := now
+	if req.NoBlock && !req.TransactionDate.IsZero() {
+		since = req.TransactionDate // when the kiosk lent it, offline
+	}
+	loan := &Loan{Patron: p.Barcode, Since: since, Due: due}
 	if it.Loan != nil && it.Loan.Patron == p.Barcode {
 		r.RenewalOK = true
+		loan.Since, loan.Renewals = it.Loan.Since, it.Loan.Renewals+1
 	}
-	it.Loan = &Loan{Patron: p.Barcode, Due: due}
+	it.Loan = loan
 	if it.Hold != nil && it.Hold.Patron == p.Barcode {
 		it.Hold = nil
 	}
@@ -250,6 +266,7 @@ func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
 		r.ScreenMessages = append(r.ScreenMessages, msg)
 		return r
 	}
+	defer func() { l.record(circEvent("renew", req.NoBlock, req.TransactionDate, r)) }()
 	p := l.patrons[req.PatronID]
 	it := l.items[req.ItemID]
 	if it != nil {
@@ -278,12 +295,16 @@ func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
 		if it.Hold != nil && it.Hold.Patron != p.Barcode {
 			return deny(MsgOnHoldForOther)
 		}
+		if it.Loan.Renewals >= l.cats[p.Category].RenewLimit {
+			return deny(MsgRenewLimit)
+		}
 	}
 	due := endOfDay(now.AddDate(0, 0, l.cats[p.Category].LoanDays))
 	if req.NoBlock && !req.NBDueDate.IsZero() {
 		due = req.NBDueDate
 	}
 	it.Loan.Due = due
+	it.Loan.Renewals++
 	r.OK, r.RenewalOK = true, true
 	r.DueDate = sip2.FormatDate(due)
 	r.ScreenMessages = []string{MsgRenewed}
@@ -298,6 +319,17 @@ func (l *Library) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
 	now := l.now()
 	r := &sip2.CheckinResponse{MagneticMedia: sip2.No, TransactionDate: now,
 		InstitutionID: l.d.Institution, ItemID: req.ItemID}
+	defer func() {
+		e := circEvent("checkin", req.NoBlock, req.TransactionDate, nil)
+		e.Item, e.OK, e.Patron = req.ItemID, r.OK, r.PatronID
+		if !req.ReturnDate.IsZero() {
+			e.TransactionDate = req.ReturnDate // an offline return counts from when it was returned
+		}
+		if len(r.ScreenMessages) > 0 {
+			e.Message = r.ScreenMessages[0]
+		}
+		l.record(e)
+	}()
 	it := l.items[req.ItemID]
 	if it == nil {
 		r.ScreenMessages = []string{MsgItemNotFound}
@@ -320,6 +352,92 @@ func (l *Library) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
 		r.Alert = true
 		r.SortBin = "HOLD"
 		r.ScreenMessages = []string{MsgHoldTrapped}
+	}
+	return r
+}
+
+// circEvent describes a checkout or renewal answer for the history.
+func circEvent(kind string, noBlock bool, date time.Time, r *sip2.CheckoutResponse) Event {
+	e := Event{Kind: kind, NoBlock: noBlock, TransactionDate: date}
+	if r != nil {
+		e.Patron, e.Item, e.OK = r.PatronID, r.ItemID, r.OK
+		if d, err := r.Due(time.Local); err == nil {
+			e.Due = d
+		}
+		if len(r.ScreenMessages) > 0 {
+			e.Message = r.ScreenMessages[0]
+		}
+	}
+	return e
+}
+
+// PatronStatus answers 23: the patron's standing without item lists.
+func (l *Library) PatronStatus(req *sip2.PatronStatusRequest) *sip2.PatronStatusResponse {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	r := &sip2.PatronStatusResponse{Language: req.Language, TransactionDate: now,
+		InstitutionID: l.d.Institution, PatronID: req.PatronID}
+	p := l.patrons[req.PatronID]
+	if p == nil {
+		r.Status = sip2.PatronStatus{ChargePrivilegesDenied: true, RenewalPrivilegesDenied: true,
+			RecallPrivilegesDenied: true, HoldPrivilegesDenied: true}
+		r.ValidPatron = sip2.No
+		if req.PatronPassword != "" {
+			r.ValidPatronPassword = sip2.No
+		}
+		r.ScreenMessages = []string{MsgPatronNotFound}
+		return r
+	}
+	r.PersonalName = p.Name
+	r.ValidPatron = sip2.Yes
+	if req.PatronPassword != "" {
+		r.ValidPatronPassword = sip2.YN(req.PatronPassword == p.PIN)
+		if r.ValidPatronPassword == sip2.No {
+			r.ScreenMessages = append(r.ScreenMessages, MsgInvalidPassword)
+		}
+	}
+	st, msgs := l.patronStatus(p, now)
+	r.Status = st
+	r.ScreenMessages = append(r.ScreenMessages, msgs...)
+	r.CurrencyType = l.d.Currency
+	if p.FinesCents > 0 {
+		r.FeeAmount = money(p.FinesCents)
+	}
+	return r
+}
+
+// ItemInformation answers 17.
+func (l *Library) ItemInformation(req *sip2.ItemInformationRequest) *sip2.ItemInformationResponse {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r := &sip2.ItemInformationResponse{CirculationStatus: sip2.CircOther, SecurityMarker: 2, FeeType: 1,
+		TransactionDate: l.now(), ItemID: req.ItemID}
+	it := l.items[req.ItemID]
+	if it == nil {
+		r.ScreenMessages = []string{MsgItemNotFound}
+		return r
+	}
+	r.TitleID = it.Title
+	r.MediaType = mediaTypes[it.Media]
+	r.PermanentLocation = it.Location
+	r.CurrentLocation = it.Location
+	r.Owner = l.d.Institution
+	switch {
+	case it.Loan != nil:
+		r.CirculationStatus = sip2.CircCharged
+		r.DueDate = sip2.FormatDate(it.Loan.Due)
+	case it.Hold != nil && it.Hold.Ready:
+		r.CirculationStatus = sip2.CircWaitingOnHold
+	case it.NotForLoan:
+		r.CirculationStatus = sip2.CircOther
+		r.ScreenMessages = []string{MsgNotForLoan}
+	default:
+		r.CirculationStatus = sip2.CircAvailable
+	}
+	if it.Hold != nil {
+		n := 1
+		r.HoldQueueLength = &n
 	}
 	return r
 }

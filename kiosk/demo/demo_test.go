@@ -163,7 +163,7 @@ func TestPatronInformation(t *testing.T) {
 		t.Errorf("end session unknown: %+v, %v", es, err)
 	}
 	st, err := c.Status(context.Background())
-	if err != nil || !st.OnlineStatus || !st.Supported.Supports("63") || !st.Supported.Supports("11") || st.Supported.Supports("17") || st.InstitutionID != "ZTM" {
+	if err != nil || !st.OnlineStatus || !st.Supported.Supports("63") || !st.Supported.Supports("11") || !st.Supported.Supports("17") || !st.Supported.Supports("23") || st.InstitutionID != "ZTM" {
 		t.Errorf("status: %+v, %v", st, err)
 	}
 }
@@ -299,5 +299,94 @@ func TestSaveLoad(t *testing.T) {
 	}
 	if len(again.Items()) != len(lib.Items()) {
 		t.Error("item count changed")
+	}
+}
+
+func TestRenewLimitStatusItemInfoAndHistory(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	// Sanne (child, 2 renewals) borrows and renews until the limit.
+	if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil}); err != nil || !r.OK {
+		t.Fatal(r, err)
+	}
+	for i := range 3 {
+		rn, err := c.Renew(ctx, &sip2.RenewRequest{PatronID: sanne, ItemID: bovenStil})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := i < 2; rn.OK != want || (!want && !contains(rn.ScreenMessages, demo.MsgRenewLimit)) {
+			t.Errorf("renewal %d: %+v", i+1, rn)
+		}
+	}
+	// Wrong PIN on checkout.
+	if r, _ := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: joost, PatronPassword: "0000", ItemID: "30790000000083"}); r.OK || !contains(r.ScreenMessages, demo.MsgInvalidPassword) {
+		t.Errorf("wrong pin checkout: %+v", r)
+	}
+
+	// 23
+	ps, err := c.PatronStatus(ctx, &sip2.PatronStatusRequest{PatronID: fatima, PatronPassword: "2580"})
+	if err != nil || ps.PersonalName != "Fatima El Amrani" || ps.ValidPatronPassword != sip2.Yes || !ps.Status.ExcessiveOutstandingFines || ps.FeeAmount != "12.50" {
+		t.Errorf("23 fatima: %+v, %v", ps, err)
+	}
+	ps, err = c.PatronStatus(ctx, &sip2.PatronStatusRequest{PatronID: piotr, PatronPassword: "1"})
+	if err != nil || !ps.Status.CardReportedLost || ps.ValidPatronPassword != sip2.No {
+		t.Errorf("23 piotr: %+v, %v", ps, err)
+	}
+	// 17
+	for _, tc := range []struct {
+		item string
+		want sip2.CirculationStatus
+	}{{avonden, sip2.CircCharged}, {achterhuis, sip2.CircWaitingOnHold}, {"30790000000083", sip2.CircAvailable}, {vanDale, sip2.CircOther}} {
+		ii, err := c.ItemInformation(ctx, &sip2.ItemInformationRequest{ItemID: tc.item})
+		if err != nil || ii.CirculationStatus != tc.want || ii.TitleID == "" {
+			t.Errorf("17 %s: %+v, %v", tc.item, ii, err)
+		}
+	}
+	if ok, err := c.Supports(ctx, "29"); !ok || err != nil {
+		t.Errorf("Supports(29) = %v, %v", ok, err)
+	}
+	if ok, err := c.Supports(ctx, "17"); !ok || err != nil {
+		t.Errorf("Supports(17) = %v, %v", ok, err)
+	}
+
+	// An offline checkout and return, replayed later: the library keeps the kiosk's dates.
+	lent := time.Date(2026, 3, 14, 16, 42, 0, 0, time.Local)
+	promised := lent.AddDate(0, 0, 21)
+	if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: piotr, ItemID: "30790000000083", NoBlock: true,
+		TransactionDate: lent, NBDueDate: promised}); err != nil || !r.OK {
+		t.Fatalf("offline checkout by a blocked patron: %+v, %v", r, err)
+	}
+	returned := lent.Add(48 * time.Hour)
+	if r, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: avonden, NoBlock: true, TransactionDate: returned, ReturnDate: returned}); err != nil || !r.OK {
+		t.Fatalf("offline checkin: %+v, %v", r, err)
+	}
+
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := lib.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	again, err := demo.LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := again.Item("30790000000083")
+	if it.Loan == nil || it.Loan.Patron != piotr || !it.Loan.Since.Equal(lent) || !it.Loan.Due.Equal(promised) {
+		t.Errorf("offline loan after reload: %+v", it.Loan)
+	}
+	if it, _ := again.Item(bovenStil); it.Loan == nil || it.Loan.Renewals != 2 {
+		t.Errorf("renewals after reload: %+v", it.Loan)
+	}
+	h := again.History()
+	var sawCheckout, sawCheckin bool
+	for _, e := range h {
+		if e.Kind == "checkout" && e.NoBlock && e.Item == "30790000000083" && e.OK && e.TransactionDate.Equal(lent) && e.Due.Equal(promised) {
+			sawCheckout = true
+		}
+		if e.Kind == "checkin" && e.NoBlock && e.Item == avonden && e.Patron == joost && e.TransactionDate.Equal(returned) {
+			sawCheckin = true
+		}
+	}
+	if !sawCheckout || !sawCheckin || len(h) != 7 {
+		t.Errorf("history (%d events) lacks the offline checkout (%v) or checkin (%v): %+v", len(h), sawCheckout, sawCheckin, h)
 	}
 }

@@ -25,8 +25,12 @@ type Category struct {
 	LoanLimit      int    `json:"loan_limit"`
 	HoldLimit      int    `json:"hold_limit"`
 	LoanDays       int    `json:"loan_days"`
+	RenewLimit     int    `json:"renew_limit"` // renewals per loan; 0 means the default, 3
 	FineLimitCents int    `json:"fine_limit_cents"`
 }
+
+// defaultRenewLimit applies to categories without renew_limit.
+const defaultRenewLimit = 3
 
 // Patron is a card holder. Staff cards unlock the kiosk's maintenance mode.
 type Patron struct {
@@ -46,9 +50,25 @@ type Patron struct {
 // Loan says who has an item and until when. In library.json DueDays is
 // relative to the moment of loading; saved state has Due.
 type Loan struct {
-	Patron  string    `json:"patron"`
-	Due     time.Time `json:"due,omitzero"`
-	DueDays int       `json:"due_days,omitempty"`
+	Patron   string    `json:"patron"`
+	Since    time.Time `json:"since,omitzero"` // transaction date of the checkout
+	Due      time.Time `json:"due,omitzero"`
+	DueDays  int       `json:"due_days,omitempty"`
+	Renewals int       `json:"renewals,omitempty"`
+}
+
+// Event is one circulation transaction as the library recorded it; the
+// history is saved with the state so a test can check what happened.
+type Event struct {
+	Kind            string    `json:"kind"` // checkout, renew, checkin
+	Patron          string    `json:"patron,omitempty"`
+	Item            string    `json:"item"`
+	OK              bool      `json:"ok"`
+	NoBlock         bool      `json:"no_block,omitempty"` // an offline replay
+	TransactionDate time.Time `json:"transaction_date,omitzero"`
+	Due             time.Time `json:"due,omitzero"`
+	Recorded        time.Time `json:"recorded"` // the library's clock
+	Message         string    `json:"message,omitempty"`
 }
 
 // Hold is a reservation; Ready means it waits on the pickup shelf.
@@ -77,6 +97,7 @@ type data struct {
 	Categories  []Category `json:"categories"`
 	Patrons     []*Patron  `json:"patrons"`
 	Items       []*Item    `json:"items"`
+	History     []Event    `json:"history,omitempty"`
 }
 
 // Library is the demo library system. It implements sip2.Backend (and
@@ -131,7 +152,11 @@ func Parse(b []byte) (*Library, error) {
 		l.d.Currency = "EUR"
 	}
 	l.cats = map[string]Category{}
-	for _, c := range l.d.Categories {
+	for i, c := range l.d.Categories {
+		if c.RenewLimit == 0 {
+			c.RenewLimit = defaultRenewLimit
+			l.d.Categories[i] = c
+		}
 		l.cats[c.Code] = c
 	}
 	l.patrons = map[string]*Patron{}
@@ -248,6 +273,20 @@ func (l *Library) Item(barcode string) (Item, bool) {
 		c.Hold = &h
 	}
 	return c, true
+}
+
+// History returns the transactions recorded since the library was
+// created, oldest first, including those in a loaded state file.
+func (l *Library) History() []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Event(nil), l.d.History...)
+}
+
+// record appends to the history. Holds l.mu.
+func (l *Library) record(e Event) {
+	e.Recorded = l.now()
+	l.d.History = append(l.d.History, e)
 }
 
 // Patrons returns copies of all patrons in file order.

@@ -92,6 +92,9 @@ func fallback(r rune, enc func(rune) (byte, bool)) []byte {
 
 // decode turns wire bytes into a Go string.
 func (c Charset) decode(b []byte) string {
+	if c.norm() == UTF8 && utf8.Valid(b) {
+		return string(b) // utf8.Valid has its own ASCII fast path
+	}
 	ascii := true
 	for _, x := range b {
 		if x >= utf8.RuneSelf {
@@ -103,6 +106,7 @@ func (c Charset) decode(b []byte) string {
 		return string(b)
 	}
 	var sb strings.Builder
+	sb.Grow(len(b) + len(b)/2)
 	switch c.norm() {
 	case IBM850:
 		for _, x := range b {
@@ -117,6 +121,9 @@ func (c Charset) decode(b []byte) string {
 			}
 		}
 	default:
+		if utf8.Valid(b) {
+			return string(b)
+		}
 		return strings.ToValidUTF8(string(b), "\uFFFD")
 	}
 	return sb.String()

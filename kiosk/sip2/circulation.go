@@ -28,12 +28,12 @@ func (r CheckoutRequest) Message() Message {
 }
 
 func circRequest(code string, policy, noBlock bool, date, nbDue time.Time, ao, aa, ab, ac, ch, ad string, bo, bi YesNo, extra []Field) Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.flag(policy)
 	w.flag(noBlock)
 	w.date(date)
 	w.date(nbDue)
-	var f fieldList
+	f := newFieldList(8, extra)
 	f.add("AO", ao)
 	f.add("AA", aa)
 	if code == CodeRenew {
@@ -65,7 +65,8 @@ func ParseCheckoutRequest(m Message) (*CheckoutRequest, error) {
 	r.NoBlock = fr.flag("no block")
 	r.TransactionDate = fr.date("transaction date")
 	r.NBDueDate = fr.date("nb due date")
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.InstitutionID = fs.req("AO")
 	r.PatronID = fs.req("AA")
 	r.ItemID = fs.req("AB")
@@ -112,7 +113,8 @@ func ParseRenewRequest(m Message) (*RenewRequest, error) {
 	r.NoBlock = fr.flag("no block")
 	r.TransactionDate = fr.date("transaction date")
 	r.NBDueDate = fr.date("nb due date")
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.InstitutionID = fs.req("AO")
 	r.PatronID = fs.req("AA")
 	r.PatronPassword = fs.opt("AD")
@@ -163,13 +165,13 @@ func (r CheckoutResponse) Message() Message { return r.message(CodeCheckoutRespo
 func (r CheckoutResponse) RenewMessage() Message { return r.message(CodeRenewResponse) }
 
 func (r CheckoutResponse) message(code string) Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.digit(r.OK)
 	w.flag(r.RenewalOK)
 	w.ch(r.MagneticMedia.char('U'))
 	w.ch(r.Desensitize.char('U'))
 	w.date(r.TransactionDate)
-	var f fieldList
+	f := newFieldList(12+len(r.ScreenMessages)+len(r.PrintLines), r.Extra)
 	f.add("AO", r.InstitutionID)
 	f.add("AA", r.PatronID)
 	f.add("AB", r.ItemID)
@@ -209,7 +211,8 @@ func parseCircResponse(m Message, code string) (*CheckoutResponse, error) {
 	r.MagneticMedia = fr.yn("magnetic media")
 	r.Desensitize = fr.yn("desensitize")
 	r.TransactionDate = fr.date("transaction date")
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.InstitutionID = fs.req("AO")
 	r.PatronID = fs.req("AA")
 	r.ItemID = fs.req("AB")
@@ -244,11 +247,11 @@ type CheckinRequest struct {
 
 // Message returns the generic form of r.
 func (r CheckinRequest) Message() Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.flag(r.NoBlock)
 	w.date(r.TransactionDate)
 	w.date(r.ReturnDate)
-	var f fieldList
+	f := newFieldList(6, r.Extra)
 	f.add("AP", r.CurrentLocation)
 	f.add("AO", r.InstitutionID)
 	f.add("AB", r.ItemID)
@@ -269,7 +272,8 @@ func ParseCheckinRequest(m Message) (*CheckinRequest, error) {
 	r.NoBlock = fr.flag("no block")
 	r.TransactionDate = fr.date("transaction date")
 	r.ReturnDate = fr.date("return date")
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.CurrentLocation = fs.req("AP")
 	r.InstitutionID = fs.req("AO")
 	r.ItemID = fs.req("AB")
@@ -302,13 +306,13 @@ type CheckinResponse struct {
 
 // Message returns the generic form of r.
 func (r CheckinResponse) Message() Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.digit(r.OK)
 	w.flag(r.Resensitize)
 	w.ch(r.MagneticMedia.char('U'))
 	w.flag(r.Alert)
 	w.date(r.TransactionDate)
-	var f fieldList
+	f := newFieldList(8+len(r.ScreenMessages)+len(r.PrintLines), r.Extra)
 	f.add("AO", r.InstitutionID)
 	f.add("AB", r.ItemID)
 	f.add("AQ", r.PermanentLocation)
@@ -335,7 +339,8 @@ func ParseCheckinResponse(m Message) (*CheckinResponse, error) {
 	r.MagneticMedia = fr.yn("magnetic media")
 	r.Alert = fr.flag("alert")
 	r.TransactionDate = fr.date("transaction date")
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.InstitutionID = fs.req("AO")
 	r.ItemID = fs.req("AB")
 	r.PermanentLocation = fs.opt("AQ") // required by the spec; some servers omit it

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -49,10 +50,15 @@ type Client struct {
 	failures int
 	retryAt  time.Time
 	buf      []byte
+	resend   []byte             // an encoded 97, made once
+	bx       *SupportedMessages // BX of the last 98 on this connection
 
-	mu     sync.Mutex // guards timer and closed
-	timer  *time.Timer
-	closed bool
+	lastUsed atomic.Int64 // unix nanoseconds of the last exchange, for keepalive
+	closed   atomic.Bool
+
+	mu    sync.Mutex // guards timer and armed
+	timer *time.Timer
+	armed bool // timer pending
 }
 
 // NewClient returns a client; it does not connect yet.
@@ -102,10 +108,7 @@ func (c *Client) acquire(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	c.mu.Lock()
-	closed := c.closed
-	c.mu.Unlock()
-	if closed {
+	if c.closed.Load() {
 		<-c.sem
 		return ErrClosed
 	}
@@ -120,7 +123,7 @@ func (c *Client) release() {
 // Close drops the connection. Requests after Close fail with ErrClosed.
 func (c *Client) Close() error {
 	c.mu.Lock()
-	c.closed = true
+	c.closed.Store(true)
 	if c.timer != nil {
 		c.timer.Stop()
 	}
@@ -147,6 +150,13 @@ func (c *Client) Login(ctx context.Context) error {
 // Do sends m and returns the reply. m.Seq is set by the client. A reply
 // with a different code than expected is returned as is.
 func (c *Client) Do(ctx context.Context, m Message) (Message, error) {
+	return c.do(ctx, m, "")
+}
+
+// do is Do; when want is not empty, a reply with another code is an
+// error wrapping ErrUnexpectedResponse and drops the connection, since
+// request and reply may have come out of step.
+func (c *Client) do(ctx context.Context, m Message, want string) (Message, error) {
 	if err := c.acquire(ctx); err != nil {
 		return Message{}, err
 	}
@@ -154,16 +164,89 @@ func (c *Client) Do(ctx context.Context, m Message) (Message, error) {
 	if err := c.ensureConn(ctx); err != nil {
 		return Message{}, err
 	}
-	return c.exchange(ctx, m)
+	reply, err := c.exchange(ctx, m)
+	if err == nil && want != "" && reply.Code != want {
+		err = checkCode(reply, want)
+		c.log.Info("sip2 unexpected reply; reconnecting on next request", "sent", m.Code, "got", reply.Code)
+		c.drop()
+	}
+	return reply, err
 }
 
 // Status sends a 99 and returns the 98.
 func (c *Client) Status(ctx context.Context) (*ACSStatusResponse, error) {
-	m, err := c.Do(ctx, SCStatusRequest{MaxPrintWidth: 40}.Message())
+	m, err := c.do(ctx, SCStatusRequest{MaxPrintWidth: 40}.Message(), CodeACSStatus)
 	if err != nil {
 		return nil, err
 	}
 	return ParseACSStatusResponse(m)
+}
+
+// Supported returns the BX flags of the last 98 on the current
+// connection, sending a 99 when there has been none since login.
+func (c *Client) Supported(ctx context.Context) (SupportedMessages, error) {
+	if err := c.acquire(ctx); err != nil {
+		return SupportedMessages{}, err
+	}
+	defer c.release()
+	if err := c.ensureConn(ctx); err != nil {
+		return SupportedMessages{}, err
+	}
+	if c.bx != nil {
+		return *c.bx, nil
+	}
+	m, err := c.exchange(ctx, SCStatusRequest{MaxPrintWidth: 40}.Message())
+	if err != nil {
+		return SupportedMessages{}, err
+	}
+	st, err := ParseACSStatusResponse(m)
+	if err != nil {
+		if m.Code != CodeACSStatus {
+			c.drop()
+		}
+		return SupportedMessages{}, err
+	}
+	return st.Supported, nil
+}
+
+// Supports reports whether the server handles request code (e.g. "29"
+// for renew, "17" for item information), from the BX of its last 98.
+func (c *Client) Supports(ctx context.Context, code string) (bool, error) {
+	s, err := c.Supported(ctx)
+	if err != nil {
+		return false, err
+	}
+	return s.Supports(code), nil
+}
+
+// PatronStatus sends a 23.
+func (c *Client) PatronStatus(ctx context.Context, req *PatronStatusRequest) (*PatronStatusResponse, error) {
+	r := *req
+	r.InstitutionID = orString(r.InstitutionID, c.cfg.Institution)
+	r.TerminalPassword = orString(r.TerminalPassword, c.cfg.TerminalPassword)
+	if r.TransactionDate.IsZero() {
+		r.TransactionDate = c.cfg.Now()
+	}
+	m, err := c.do(ctx, r.Message(), CodePatronStatusResp)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatronStatusResponse(m)
+}
+
+// ItemInformation sends a 17.
+func (c *Client) ItemInformation(ctx context.Context, req *ItemInformationRequest) (*ItemInformationResponse, error) {
+	r := *req
+	r.InstitutionID = orString(r.InstitutionID, c.cfg.Institution)
+	r.TerminalPassword = orString(r.TerminalPassword, c.cfg.TerminalPassword)
+	if r.TransactionDate.IsZero() {
+		r.TransactionDate = c.cfg.Now()
+	}
+	m, err := c.do(ctx, r.Message(), CodeItemInformationResp)
+	if err != nil {
+		return nil, err
+	}
+	return ParseItemInformationResponse(m)
 }
 
 // PatronInformation sends a 63. The client fills in an empty
@@ -175,7 +258,7 @@ func (c *Client) PatronInformation(ctx context.Context, req *PatronInformationRe
 	if r.TransactionDate.IsZero() {
 		r.TransactionDate = c.cfg.Now()
 	}
-	m, err := c.Do(ctx, r.Message())
+	m, err := c.do(ctx, r.Message(), CodePatronInfoResponse)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +273,7 @@ func (c *Client) EndPatronSession(ctx context.Context, req *EndPatronSessionRequ
 	if r.TransactionDate.IsZero() {
 		r.TransactionDate = c.cfg.Now()
 	}
-	m, err := c.Do(ctx, r.Message())
+	m, err := c.do(ctx, r.Message(), CodeEndSessionResponse)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +288,7 @@ func (c *Client) Checkout(ctx context.Context, req *CheckoutRequest) (*CheckoutR
 	if r.TransactionDate.IsZero() {
 		r.TransactionDate = c.cfg.Now()
 	}
-	m, err := c.Do(ctx, r.Message())
+	m, err := c.do(ctx, r.Message(), CodeCheckoutResponse)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +303,7 @@ func (c *Client) Renew(ctx context.Context, req *RenewRequest) (*RenewResponse, 
 	if r.TransactionDate.IsZero() {
 		r.TransactionDate = c.cfg.Now()
 	}
-	m, err := c.Do(ctx, r.Message())
+	m, err := c.do(ctx, r.Message(), CodeRenewResponse)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +323,7 @@ func (c *Client) Checkin(ctx context.Context, req *CheckinRequest) (*CheckinResp
 	if r.ReturnDate.IsZero() {
 		r.ReturnDate = r.TransactionDate
 	}
-	m, err := c.Do(ctx, r.Message())
+	m, err := c.do(ctx, r.Message(), CodeCheckinResponse)
 	if err != nil {
 		return nil, err
 	}
@@ -277,6 +360,7 @@ func (c *Client) ensureConn(ctx context.Context) error {
 	}
 	c.conn = conn
 	c.rd = newReader(conn)
+	c.bx = nil
 	m, err := c.exchange(ctx, LoginRequest{User: c.cfg.User, Password: c.cfg.Password, Location: c.cfg.Location}.Message())
 	if err != nil {
 		c.failed()
@@ -325,6 +409,7 @@ func (c *Client) drop() {
 		c.conn = nil
 		c.rd = nil
 	}
+	c.bx = nil
 }
 
 func (c *Client) nextSeq() int {
@@ -336,12 +421,19 @@ func (c *Client) nextSeq() int {
 // drops the connection. Holds sem and a connection.
 func (c *Client) exchange(ctx context.Context, m Message) (reply Message, err error) {
 	conn := c.conn
-	deadline := time.Now().Add(c.cfg.RequestTimeout)
+	now := time.Now()
+	c.lastUsed.Store(now.UnixNano())
+	deadline := now.Add(c.cfg.RequestTimeout)
 	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
 		deadline = dl
 	}
 	conn.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	// A context that can be cancelled before the deadline needs a watcher;
+	// Background and plain deadlines need none (the conn deadline covers them).
+	stop := func() bool { return false }
+	if ctx.Done() != nil {
+		stop = context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	}
 	defer func() {
 		stop()
 		if err != nil {
@@ -376,18 +468,23 @@ func (c *Client) exchange(ctx context.Context, m Message) (reply Message, err er
 		if errors.Is(err, ErrChecksum) && resends < c.cfg.MaxResend {
 			resends++
 			c.log.Debug("sip2 bad checksum, asking resend", "code", m.Code)
-			req := Message{Code: CodeRequestResend, Seq: NoSeq}
-			if c.cfg.ErrorDetection {
-				req.Seq = 0 // AZ alone
+			if c.resend == nil {
+				b, _ := c.codec.Encode(RequestACSResend{Checksum: c.cfg.ErrorDetection}.Message())
+				c.resend = append(b, '\r')
 			}
-			b, _ := c.codec.Encode(req)
-			if _, err := conn.Write(append(b, '\r')); err != nil {
+			if _, err := conn.Write(c.resend); err != nil {
 				return Message{}, fmt.Errorf("%w: %s: %w", ErrNoReply, m.Code, err)
 			}
 			continue
 		}
 		if err != nil {
 			return Message{}, err
+		}
+		if reply.Code == CodeACSStatus {
+			if v, ok := reply.Get("BX"); ok {
+				bx := ParseSupportedMessages(v)
+				c.bx = &bx
+			}
 		}
 		if reply.Code == CodeResend && m.Code != CodeRequestResend {
 			if resends >= c.cfg.MaxResend {
@@ -404,16 +501,19 @@ func (c *Client) exchange(ctx context.Context, m Message) (reply Message, err er
 	}
 }
 
-// armKeepAlive (re)starts the idle timer that sends a 99.
+// armKeepAlive starts the idle timer that sends a 99, unless it is
+// already running: the timer itself checks lastUsed, so a busy line costs
+// no timer reset per request.
 func (c *Client) armKeepAlive() {
 	if c.cfg.KeepAlive < 0 || c.conn == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed {
+	if c.closed.Load() || c.armed {
 		return
 	}
+	c.armed = true
 	if c.timer == nil {
 		c.timer = time.AfterFunc(c.cfg.KeepAlive, c.keepAlive)
 		return
@@ -422,15 +522,21 @@ func (c *Client) armKeepAlive() {
 }
 
 func (c *Client) keepAlive() {
+	c.mu.Lock()
+	c.armed = false
+	if idle := time.Since(time.Unix(0, c.lastUsed.Load())); idle < c.cfg.KeepAlive && !c.closed.Load() {
+		c.armed = true
+		c.timer.Reset(c.cfg.KeepAlive - idle)
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
 	select {
 	case c.sem <- struct{}{}:
 	default:
-		return // a request is in flight: the line is not idle
+		return // a request is in flight: its release re-arms the timer
 	}
-	c.mu.Lock()
-	closed := c.closed
-	c.mu.Unlock()
-	if closed || c.conn == nil {
+	if c.closed.Load() || c.conn == nil {
 		<-c.sem
 		return
 	}

@@ -514,3 +514,108 @@ func TestServerShutdown(t *testing.T) {
 		t.Error("request after shutdown succeeded")
 	}
 }
+
+// withChecksum appends AY<seq>AZ and the checksum to s.
+func withChecksum(s string, seq int) []byte {
+	b := append([]byte(s), 'A', 'Y', byte('0'+seq), 'A', 'Z')
+	return append(b, Checksum(b)...)
+}
+
+// TestClientBadReplies: whatever a server sends wrong gives a typed error
+// naming what was wrong, and the next request works.
+func TestClientBadReplies(t *testing.T) {
+	const fixed64 = "64              00120261127    120000000000000003000000000000"
+	bad := []struct {
+		name, wire, field string
+		unexpected        bool
+	}{
+		{name: "truncated", wire: "64              0012026"},
+		{name: "no code", wire: "X4" + fixed64[2:] + "AOMAIN|"},
+		{name: "field too long", wire: fixed64 + "AOMAIN|AA1|AE" + strings.Repeat("x", 256) + "|", field: "AE"},
+		{name: "missing required", wire: fixed64 + "AOMAIN|AA1|BLY|", field: "AE"},
+		{name: "bad date", wire: "64              00120261327    120000000000000003000000000000AOMAIN|AA1|AEx|", field: "transaction date"},
+		{name: "bad number", wire: "64              00120261127    12000000000000000x000000000000AOMAIN|AA1|AEx|", field: "charged items count"},
+		{name: "wrong code", wire: "24              00120261127    120000AOMAIN|AA1|AEx|", unexpected: true},
+	}
+	var n atomic.Int32
+	addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+		i := int(n.Add(1)) - 1
+		if i%2 == 0 && i/2 < len(bad) {
+			conn.Write(append(withChecksum(bad[i/2].wire, m.Seq), '\r'))
+			return true
+		}
+		reply(conn, UTF8, joost64().Message(), m.Seq, "\r")
+		return true
+	}))
+	c := newTestClient(t, addr, nil)
+	for _, tc := range bad {
+		_, err := c.PatronInformation(context.Background(), patronRequest())
+		var de *DecodeError
+		if !errors.As(err, &de) {
+			t.Errorf("%s: err = %v (%T), want *DecodeError", tc.name, err, err)
+		} else if de.Field != tc.field || errors.Is(err, ErrUnexpectedResponse) != tc.unexpected {
+			t.Errorf("%s: err = %v, want field %q", tc.name, err, tc.field)
+		}
+		if pi, err := c.PatronInformation(context.Background(), patronRequest()); err != nil || pi.PersonalName != "Joost Müller" {
+			t.Errorf("after %s: %+v, %v", tc.name, pi, err)
+		}
+	}
+}
+
+func TestClientSupported(t *testing.T) {
+	var statuses atomic.Int32
+	addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+		if m.Code == CodeSCStatus {
+			statuses.Add(1)
+			// A FOLIO-like server: no 29, no 17.
+			st := ACSStatusResponse{OnlineStatus: true, InstitutionID: "MAIN",
+				Supported: ParseSupportedMessages("YYYNYNYYYNNNNNNN")}
+			reply(conn, UTF8, st.Message(), m.Seq, "\r")
+		}
+		return true
+	}))
+	c := newTestClient(t, addr, nil)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		code string
+		want bool
+	}{{"29", false}, {"17", false}, {"11", true}, {"23", true}, {"63", true}} {
+		if got, err := c.Supports(ctx, tc.code); err != nil || got != tc.want {
+			t.Errorf("Supports(%s) = %v, %v; want %v", tc.code, got, err, tc.want)
+		}
+	}
+	if n := statuses.Load(); n != 1 {
+		t.Errorf("%d 99s sent, want 1 (cached per connection)", n)
+	}
+	if s, err := c.Supported(ctx); err != nil || s.Renew || !s.Checkout {
+		t.Errorf("Supported = %+v, %v", s, err)
+	}
+}
+
+func TestClientPatronStatusAndItemInformation(t *testing.T) {
+	addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+		switch m.Code {
+		case CodePatronStatus:
+			r, _ := ParsePatronStatusRequest(m)
+			reply(conn, UTF8, PatronStatusResponse{Language: "001", InstitutionID: "MAIN", PatronID: r.PatronID,
+				PersonalName: "Joost Müller", ValidPatron: Yes}.Message(), m.Seq, "\r")
+		case CodeItemInformation:
+			r, _ := ParseItemInformationRequest(m)
+			reply(conn, UTF8, ItemInformationResponse{CirculationStatus: CircCharged, ItemID: r.ItemID,
+				TitleID: "De avonden", DueDate: "20261218    235900"}.Message(), m.Seq, "\r")
+		}
+		return true
+	}))
+	c := newTestClient(t, addr, nil)
+	ps, err := c.PatronStatus(context.Background(), &PatronStatusRequest{PatronID: "21234000123456"})
+	if err != nil || ps.PersonalName != "Joost Müller" || ps.PatronID != "21234000123456" {
+		t.Errorf("PatronStatus = %+v, %v", ps, err)
+	}
+	ii, err := c.ItemInformation(context.Background(), &ItemInformationRequest{ItemID: "31234000987654"})
+	if err != nil || ii.CirculationStatus != CircCharged || ii.TitleID != "De avonden" {
+		t.Errorf("ItemInformation = %+v, %v", ii, err)
+	}
+	if due, err := ii.Due(time.Local); err != nil || due.Day() != 18 {
+		t.Errorf("Due = %v, %v", due, err)
+	}
+}

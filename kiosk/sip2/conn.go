@@ -13,7 +13,8 @@ const maxLine = 64 << 10
 var errLineTooLong = errors.New("sip2: message longer than 64 KiB")
 
 // readMessage reads bytes up to CR, drops leading LFs (CR LF line ends)
-// and skips empty lines. The CR is not returned.
+// and skips empty lines. The CR is not returned. The slice points into
+// r's buffer and is valid until the next read: Decode copies what it keeps.
 func readMessage(r *bufio.Reader) ([]byte, error) {
 	for {
 		line, err := r.ReadSlice('\r')
@@ -30,7 +31,7 @@ func readMessage(r *bufio.Reader) ([]byte, error) {
 		if len(line) == 0 {
 			continue
 		}
-		return bytes.Clone(line), nil
+		return line, nil
 	}
 }
 

@@ -99,7 +99,7 @@ func (c Codec) AppendEncode(dst []byte, m Message) ([]byte, error) {
 		if strings.IndexByte(f.Value, d) >= 0 || strings.ContainsAny(f.Value, "\r\n") {
 			return dst[:start], &EncodeError{Code: m.Code, Field: f.ID, Reason: "value contains the delimiter or a line break"}
 		}
-		if utf8.RuneCountInString(f.Value) > MaxFieldLen {
+		if len(f.Value) > MaxFieldLen && utf8.RuneCountInString(f.Value) > MaxFieldLen {
 			return dst[:start], &EncodeError{Code: m.Code, Field: f.ID, Reason: "value longer than 255 characters"}
 		}
 		dst = append(dst, f.ID...)
@@ -164,7 +164,7 @@ func (c Codec) Decode(b []byte) (Message, error) {
 	if len(b) < 2 || !isDigit(b[0]) || !isDigit(b[1]) {
 		return m, &DecodeError{Reason: "no two-digit message code"}
 	}
-	m.Code = string(b[:2])
+	m.Code = codeStrings[int(b[0]-'0')*10+int(b[1]-'0')]
 	d := c.delim()
 	flen, known := fixedLen[m.Code]
 
@@ -182,8 +182,8 @@ func (c Codec) Decode(b []byte) (Message, error) {
 		}
 		// Only a trailer when it cannot be part of a field value.
 		if start == 2 || b[start-1] == d || (known && start == 2+fixedPrefixBytes(b[2:], flen)) || !known {
-			want, _ := strconv.ParseUint(string(b[n-4:]), 16, 16)
-			if byteSum(b[:n-4])+uint16(want) != 0 &&
+			want := parseHex4(b[n-4:])
+			if byteSum(b[:n-4])+want != 0 &&
 				runeSum(c.Charset.decode(b[:n-4]))+uint16(want) != 0 {
 				return m, &DecodeError{Code: m.Code, Field: "AZ", Reason: "bad checksum", Err: ErrChecksum}
 			}
@@ -211,6 +211,11 @@ func (c Codec) Decode(b []byte) (Message, error) {
 	}
 	m.Fixed = s[:i]
 	rest := s[i:]
+	if rest != "" {
+		// A field takes at least three bytes ("AB|"): stray delimiters
+		// must not buy 32 bytes of Field each.
+		m.Fields = make([]Field, 0, min(strings.Count(rest, string(d)), len(rest)/3)+1)
+	}
 	for rest != "" {
 		var f string
 		if j := strings.IndexByte(rest, d); j >= 0 {
@@ -225,7 +230,7 @@ func (c Codec) Decode(b []byte) (Message, error) {
 			return m, &DecodeError{Code: m.Code, Field: f, Reason: "field id truncated"}
 		}
 		v := f[2:]
-		if utf8.RuneCountInString(v) > MaxFieldLen {
+		if len(v) > MaxFieldLen && utf8.RuneCountInString(v) > MaxFieldLen {
 			return m, &DecodeError{Code: m.Code, Field: f[:2], Reason: "field longer than 255 characters"}
 		}
 		m.Fields = append(m.Fields, Field{ID: f[:2], Value: v})
@@ -240,6 +245,30 @@ func fixedPrefixBytes(b []byte, n int) int {
 		return len(b)
 	}
 	return n
+}
+
+// codeStrings holds "00" to "99", so decoding a code allocates nothing.
+var codeStrings = func() (t [100]string) {
+	for i := range t {
+		t[i] = string([]byte{byte('0' + i/10), byte('0' + i%10)})
+	}
+	return t
+}()
+
+func parseHex4(b []byte) uint16 {
+	var v uint16
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		default:
+			c -= 'A' - 10
+		}
+		v = v<<4 | uint16(c)
+	}
+	return v
 }
 
 func runeSum(s string) uint16 {

@@ -40,10 +40,10 @@ type LoginRequest struct {
 
 // Message returns the generic form of r.
 func (r LoginRequest) Message() Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.ch(orZero(r.UIDAlgorithm))
 	w.ch(orZero(r.PWDAlgorithm))
-	var f fieldList
+	f := newFieldList(3, r.Extra)
 	f.add("CN", r.User)
 	f.add("CO", r.Password)
 	f.opt("CP", r.Location)
@@ -68,7 +68,8 @@ func ParseLoginRequest(m Message) (*LoginRequest, error) {
 	if a := fr.str(2, "algorithms"); len(a) == 2 {
 		r.UIDAlgorithm, r.PWDAlgorithm = a[0], a[1]
 	}
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.User = fs.req("CN")
 	r.Password = fs.req("CO")
 	r.Location = fs.opt("CP")
@@ -84,7 +85,7 @@ type LoginResponse struct {
 
 // Message returns the generic form of r.
 func (r LoginResponse) Message() Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.digit(r.OK)
 	return Message{Code: CodeLoginResponse, Fixed: w.String(), Fields: r.Extra, Seq: NoSeq}
 }
@@ -109,7 +110,7 @@ type SCStatusRequest struct {
 
 // Message returns the generic form of r.
 func (r SCStatusRequest) Message() Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.num(1, r.StatusCode)
 	w.num(3, r.MaxPrintWidth)
 	w.str(4, orString(r.ProtocolVersion, "2.00"))
@@ -203,7 +204,7 @@ type ACSStatusResponse struct {
 
 // Message returns the generic form of r.
 func (r ACSStatusResponse) Message() Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	for _, b := range []bool{r.OnlineStatus, r.CheckinOK, r.CheckoutOK, r.ACSRenewalPolicy, r.StatusUpdateOK, r.OfflineOK} {
 		w.flag(b)
 	}
@@ -211,7 +212,7 @@ func (r ACSStatusResponse) Message() Message {
 	w.num(3, r.RetriesAllowed)
 	w.date(r.DateTimeSync)
 	w.str(4, orString(r.ProtocolVersion, "2.00"))
-	var f fieldList
+	f := newFieldList(4+len(r.ScreenMessages)+len(r.PrintLines), r.Extra)
 	f.add("AO", r.InstitutionID)
 	f.add("AM", r.LibraryName)
 	f.add("BX", r.Supported.String())
@@ -239,7 +240,8 @@ func ParseACSStatusResponse(m Message) (*ACSStatusResponse, error) {
 	r.RetriesAllowed = fr.num(3, "retries allowed")
 	r.DateTimeSync = fr.date("date / time sync")
 	r.ProtocolVersion = fr.str(4, "protocol version")
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.InstitutionID = fs.req("AO")
 	r.LibraryName = fs.opt("AM")
 	r.Supported = ParseSupportedMessages(fs.req("BX"))
@@ -294,11 +296,14 @@ func (p PatronStatus) Blocked() bool { return p != PatronStatus{} }
 
 // ParsePatronStatus reads 14 positions; 'Y' (either case) is set.
 func ParsePatronStatus(v string) PatronStatus {
-	var p PatronStatus
-	for i, f := range p.flags() {
-		*f = i < len(v) && (v[i] == 'Y' || v[i] == 'y')
+	y := func(i int) bool { return i < len(v) && (v[i] == 'Y' || v[i] == 'y') }
+	return PatronStatus{ // spelled out: flags() would put p on the heap
+		ChargePrivilegesDenied: y(0), RenewalPrivilegesDenied: y(1), RecallPrivilegesDenied: y(2),
+		HoldPrivilegesDenied: y(3), CardReportedLost: y(4), TooManyItemsCharged: y(5),
+		TooManyItemsOverdue: y(6), TooManyRenewals: y(7), TooManyClaimsOfItemsReturned: y(8),
+		TooManyItemsLost: y(9), ExcessiveOutstandingFines: y(10), ExcessiveOutstandingFees: y(11),
+		RecallOverdue: y(12), TooManyItemsBilled: y(13),
 	}
-	return p
 }
 
 // ItemList selects which item list a 63 asks for (its summary field).
@@ -348,11 +353,11 @@ type PatronInformationRequest struct {
 
 // Message returns the generic form of r.
 func (r PatronInformationRequest) Message() Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.str(3, orString(r.Language, "000"))
 	w.date(r.TransactionDate)
 	w.str(10, summaryString(r.Summary))
-	var f fieldList
+	f := newFieldList(6, r.Extra)
 	f.add("AO", r.InstitutionID)
 	f.add("AA", r.PatronID)
 	f.add("AC", r.TerminalPassword)
@@ -373,7 +378,8 @@ func ParsePatronInformationRequest(m Message) (*PatronInformationRequest, error)
 	r.Language = fr.str(3, "language")
 	r.TransactionDate = fr.date("transaction date")
 	r.Summary = parseSummary(fr.str(10, "summary"))
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.InstitutionID = fs.req("AO")
 	r.PatronID = fs.req("AA")
 	r.TerminalPassword = fs.opt("AC")
@@ -419,14 +425,14 @@ type PatronInformationResponse struct {
 
 // Message returns the generic form of r.
 func (r PatronInformationResponse) Message() Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.str(14, r.Status.String())
 	w.str(3, orString(r.Language, "000"))
 	w.date(r.TransactionDate)
 	for _, n := range []int{r.HoldItemsCount, r.OverdueItemsCount, r.ChargedItemsCount, r.FineItemsCount, r.RecallItemsCount, r.UnavailableHoldsCount} {
 		w.num(4, n)
 	}
-	var f fieldList
+	f := newFieldList(14+len(r.HoldItems)+len(r.OverdueItems)+len(r.ChargedItems)+len(r.FineItems)+len(r.RecallItems)+len(r.UnavailableHoldItems)+len(r.ScreenMessages)+len(r.PrintLines), r.Extra)
 	f.add("AO", r.InstitutionID)
 	f.add("AA", r.PatronID)
 	f.add("AE", r.PersonalName)
@@ -469,7 +475,8 @@ func ParsePatronInformationResponse(m Message) (*PatronInformationResponse, erro
 	r.FineItemsCount = fr.num(4, "fine items count")
 	r.RecallItemsCount = fr.num(4, "recall items count")
 	r.UnavailableHoldsCount = fr.num(4, "unavailable holds count")
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.InstitutionID = fs.req("AO")
 	r.PatronID = fs.req("AA")
 	r.PersonalName = fs.req("AE")
@@ -508,9 +515,9 @@ type EndPatronSessionRequest struct {
 
 // Message returns the generic form of r.
 func (r EndPatronSessionRequest) Message() Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.date(r.TransactionDate)
-	var f fieldList
+	f := newFieldList(4, r.Extra)
 	f.add("AO", r.InstitutionID)
 	f.add("AA", r.PatronID)
 	f.opt("AC", r.TerminalPassword)
@@ -526,7 +533,8 @@ func ParseEndPatronSessionRequest(m Message) (*EndPatronSessionRequest, error) {
 	}
 	fr := newFixedReader(m)
 	r := &EndPatronSessionRequest{TransactionDate: fr.date("transaction date")}
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.InstitutionID = fs.req("AO")
 	r.PatronID = fs.req("AA")
 	r.TerminalPassword = fs.opt("AC")
@@ -548,10 +556,10 @@ type EndPatronSessionResponse struct {
 
 // Message returns the generic form of r.
 func (r EndPatronSessionResponse) Message() Message {
-	var w fixedWriter
+	w := newFixedWriter(64)
 	w.flag(r.EndSession)
 	w.date(r.TransactionDate)
-	var f fieldList
+	f := newFieldList(2+len(r.ScreenMessages)+len(r.PrintLines), r.Extra)
 	f.add("AO", r.InstitutionID)
 	f.add("AA", r.PatronID)
 	f.many("AF", r.ScreenMessages)
@@ -567,7 +575,8 @@ func ParseEndPatronSessionResponse(m Message) (*EndPatronSessionResponse, error)
 	}
 	fr := newFixedReader(m)
 	r := &EndPatronSessionResponse{EndSession: fr.flag("end session"), TransactionDate: fr.date("transaction date")}
-	fs := newFields(m)
+	var fs fields
+	fs.init(m)
 	r.InstitutionID = fs.req("AO")
 	r.PatronID = fs.req("AA")
 	r.ScreenMessages = fs.all("AF")

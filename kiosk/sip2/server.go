@@ -35,6 +35,16 @@ type RenewBackend interface {
 	Renew(req *RenewRequest) *RenewResponse
 }
 
+// PatronStatusBackend is a Backend that also handles 23.
+type PatronStatusBackend interface {
+	PatronStatus(req *PatronStatusRequest) *PatronStatusResponse
+}
+
+// ItemInformationBackend is a Backend that also handles 17.
+type ItemInformationBackend interface {
+	ItemInformation(req *ItemInformationRequest) *ItemInformationResponse
+}
+
 // Server serves SIP2 to self-check machines. Requests that fail to decode
 // (bad checksum, truncated) are answered with 96; requests the backend does
 // not handle get no answer, as most servers do.
@@ -159,7 +169,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	rd := newReader(conn)
 	w := bufio.NewWriter(conn)
-	var last []byte // last reply, for 97
+	var last []byte // last reply, for 97; its buffer is reused for the next reply
 	loggedIn := false
 	send := func(b []byte) bool {
 		w.Write(b)
@@ -205,7 +215,7 @@ func (s *Server) serveConn(conn net.Conn) {
 			loggedIn = !closeAfter
 		}
 		reply.Seq = req.Seq
-		out, err := codec.Encode(reply)
+		out, err := codec.AppendEncode(last[:0], reply)
 		if err != nil {
 			log.Error("sip2 server: cannot encode reply", "code", reply.Code, "err", err)
 			return
@@ -267,6 +277,26 @@ func (s *Server) handle(req Message) (Message, bool, bool) {
 			return resend(), true, false
 		}
 		return cb.Checkin(r).Message(), true, false
+	case CodePatronStatus:
+		pb, ok := b.(PatronStatusBackend)
+		if !ok {
+			return Message{}, false, false
+		}
+		r, err := ParsePatronStatusRequest(req)
+		if err != nil {
+			return resend(), true, false
+		}
+		return pb.PatronStatus(r).Message(), true, false
+	case CodeItemInformation:
+		ib, ok := b.(ItemInformationBackend)
+		if !ok {
+			return Message{}, false, false
+		}
+		r, err := ParseItemInformationRequest(req)
+		if err != nil {
+			return resend(), true, false
+		}
+		return ib.ItemInformation(r).Message(), true, false
 	case CodeRenew:
 		rb, ok := b.(RenewBackend)
 		if !ok {

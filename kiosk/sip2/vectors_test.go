@@ -47,7 +47,9 @@ var vectors = []vector{
 		typed: PatronInformationRequest{Language: "001", TransactionDate: local(2026, 3, 15, 10, 15, 0),
 			InstitutionID: "MAIN", PatronID: "21234000123456", PatronPassword: "1234"},
 		parse: wrap(ParsePatronInformationRequest)},
-	{name: "23 patron status", wire: "2300020261127    120000AOMAIN|AA21234000123456|AC|AD|AY5AZF278", seq: 5},
+	{name: "23 patron status", wire: "2300020261127    120000AOMAIN|AA21234000123456|AC|AD|AY5AZF278", seq: 5,
+		typed: PatronStatusRequest{Language: "000", TransactionDate: local(2026, 11, 27, 12, 0, 0), InstitutionID: "MAIN", PatronID: "21234000123456"},
+		parse: wrap(ParsePatronStatusRequest)},
 	{name: "11 checkout", wire: "11YY20260314    16420020260328    235900AOMAIN|AA21234000123456|AB31234000987654|AC|BON|BIN|AY2AZE989", seq: 2,
 		typed: CheckoutRequest{SCRenewalPolicy: true, NoBlock: true, TransactionDate: local(2026, 3, 14, 16, 42, 0),
 			NBDueDate: local(2026, 3, 28, 23, 59, 0), InstitutionID: "MAIN", PatronID: "21234000123456",
@@ -61,8 +63,8 @@ var vectors = []vector{
 		typed: CheckoutResponse{OK: true, MagneticMedia: No, Desensitize: Yes, TransactionDate: local(2026, 11, 27, 12, 5, 0),
 			InstitutionID: "MAIN", PatronID: "21234000123456", ItemID: "31234000987654", TitleID: "De avonden", DueDate: "20261218    235900"},
 		parse: wrap(ParseCheckoutResponse)},
-	{name: "97 request resend", wire: "97AZFEF5", seq: 0},
-	{name: "96 resend", wire: "96AZFEF6", seq: 0},
+	{name: "97 request resend", wire: "97AZFEF5", seq: 0, typed: RequestACSResend{Checksum: true}, parse: wrap(ParseRequestACSResend)},
+	{name: "96 resend", wire: "96AZFEF6", seq: 0, typed: RequestSCResend{Checksum: true}, parse: wrap(ParseRequestSCResend)},
 	{name: "64 utf-8", charset: UTF8, wire: "64              00120261127    120000000000000003000000000000AOMAIN|AA21234000123456|AEJoost Müller|BLY|CQY|AY1AZE4BC", seq: 1,
 		typed: joost64(), parse: wrap(ParsePatronInformationResponse)},
 	{name: "64 ibm850", charset: IBM850, wire: "64              00120261127    120000000000000003000000000000AOMAIN|AA21234000123456|AEJoost Müller|BLY|CQY|AY1AZE5BA", seq: 1,
@@ -330,28 +332,39 @@ func FuzzDecode(f *testing.F) {
 	for _, v := range vectors {
 		f.Add(v.wireBytes())
 	}
+	// Cases found by fuzzing, and edges worth keeping:
+	f.Add([]byte("941AFBAZ1234"))
+	f.Add([]byte("64   001AOMAIN|"))
+	f.Add([]byte("\n\n96AZfef6\r\n"))
+	f.Add([]byte("55AY1AZ0000"))
+	f.Add([]byte("941|||||AY0AZ0000"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, cs := range []Charset{UTF8, IBM850} {
+		for _, cs := range []Charset{UTF8, IBM850, ASCII} {
 			codec := Codec{Charset: cs}
 			m, err := codec.Decode(b)
 			if err != nil {
+				var de *DecodeError
+				if !errors.As(err, &de) {
+					t.Fatalf("Decode error %T is not a *DecodeError: %v", err, err)
+				}
 				continue
 			}
 			// Whatever decodes must parse without panicking and re-encode.
-			ParseLoginRequest(m)
-			ParseLoginResponse(m)
-			ParseSCStatusRequest(m)
-			ParseACSStatusResponse(m)
-			ParsePatronInformationRequest(m)
-			ParsePatronInformationResponse(m)
-			ParseEndPatronSessionRequest(m)
-			ParseEndPatronSessionResponse(m)
-			ParseCheckoutRequest(m)
-			ParseCheckoutResponse(m)
-			ParseCheckinRequest(m)
-			ParseCheckinResponse(m)
-			ParseRenewRequest(m)
+			for _, c := range allTyped {
+				if _, err := c.parse(m); err != nil {
+					var de *DecodeError
+					if !errors.As(err, &de) {
+						t.Fatalf("parse %s: error %T is not a *DecodeError", c.name, err)
+					}
+				}
+			}
 			codec.Encode(m)
+		}
+		// Allocation count does not grow with the input (bytes: TestDecodeAllocBounded).
+		if len(b) > 512 {
+			if n := testing.AllocsPerRun(1, func() { Codec{Charset: IBM850}.Decode(b) }); n > 16 {
+				t.Errorf("%v allocations decoding %d bytes", n, len(b))
+			}
 		}
 	})
 }
