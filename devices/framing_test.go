@@ -17,9 +17,10 @@ type collector struct {
 	drops []Dropped
 }
 
-func (c *collector) splitter(max int) *Splitter {
-	return NewSplitter(max, func(s string) { c.scans = append(c.scans, s) }, func(d Dropped) { c.drops = append(c.drops, d) })
-}
+func (c *collector) splitter(max int) *Splitter { return NewSplitter(max, c.add, c.dropped) }
+
+func (c *collector) add(code string)   { c.scans = append(c.scans, code) }
+func (c *collector) dropped(d Dropped) { c.drops = append(c.drops, d) }
 
 var splitterCases = []struct {
 	name  string
@@ -242,29 +243,94 @@ func TestFrameReader(t *testing.T) {
 	})
 }
 
-// reference is the obvious, whole-input model of Splitter.
-func reference(data []byte, max int) collector {
-	var c collector
-	var lines [][]byte
+// reference is the obvious, whole-input model of Splitter. It also returns
+// the length of the unterminated tail that Idle would drop.
+func reference(data []byte, o SplitterOptions) (c collector, tail int) {
+	max := o.MaxLen
+	if max <= 0 {
+		max = DefaultMaxScanLen
+	}
+	max = min(max, MaxScanLenCap)
+	limit := max + len(o.Prefix) + len(o.Suffix)
+	line := func(l []byte) {
+		switch {
+		case len(l) == 0:
+			return
+		case len(l) > limit:
+			c.drops = append(c.drops, Dropped{DropTooLong, len(l)})
+			return
+		}
+		code := bytes.TrimPrefix(l, []byte(o.Prefix))
+		code = bytes.TrimSuffix(code, []byte(o.Suffix))
+		switch {
+		case len(code) == 0:
+		case len(code) > max:
+			c.drops = append(c.drops, Dropped{DropTooLong, len(l)})
+		case !printable(code):
+			c.drops = append(c.drops, Dropped{DropControl, len(l)})
+		default:
+			c.scans = append(c.scans, string(code))
+		}
+	}
+	cut := func(l []byte) { // a frame restarted by STX before its ETX
+		switch {
+		case len(l) == 0:
+		case len(l) > limit:
+			c.drops = append(c.drops, Dropped{DropTooLong, len(l)})
+		default:
+			c.drops = append(c.drops, Dropped{DropIncomplete, len(l)})
+		}
+	}
+	var pieces [][]byte
+	switch o.Terminator {
+	case TermAny:
+		pieces = splitAny(data, "\r\n")
+	case TermCR:
+		pieces = splitAny(data, "\r")
+	case TermLF:
+		pieces = splitAny(data, "\n")
+	case TermTab:
+		pieces = splitAny(data, "\t")
+	case TermCRLF:
+		pieces = bytes.Split(data, []byte("\r\n"))
+	case TermSTXETX:
+		// Each ETX-ended piece starts outside a frame: what precedes its first
+		// STX is ignored, frames restarted by a later STX are cut off, and the
+		// last one is the scan.
+		ps := bytes.Split(data, []byte{etx})
+		for i, p := range ps {
+			frames := bytes.Split(p, []byte{stx})
+			if len(frames) == 1 { // no STX: between frames
+				continue
+			}
+			for _, f := range frames[1 : len(frames)-1] {
+				cut(f)
+			}
+			if i < len(ps)-1 {
+				line(frames[len(frames)-1])
+			} else {
+				tail = len(frames[len(frames)-1])
+			}
+		}
+		return c, tail
+	}
+	for _, p := range pieces[:len(pieces)-1] {
+		line(p)
+	}
+	return c, len(pieces[len(pieces)-1])
+}
+
+// splitAny splits data at every byte in seps; the last piece is the tail.
+func splitAny(data []byte, seps string) [][]byte {
+	var out [][]byte
 	start := 0
 	for i, b := range data {
-		if b == '\r' || b == '\n' {
-			lines = append(lines, data[start:i])
+		if strings.IndexByte(seps, b) >= 0 {
+			out = append(out, data[start:i])
 			start = i + 1
 		}
 	}
-	for _, l := range lines {
-		switch {
-		case len(l) == 0:
-		case len(l) > max:
-			c.drops = append(c.drops, Dropped{DropTooLong, len(l)})
-		case !printable(l):
-			c.drops = append(c.drops, Dropped{DropControl, len(l)})
-		default:
-			c.scans = append(c.scans, string(l))
-		}
-	}
-	return c
+	return append(out, data[start:])
 }
 
 func FuzzSplitter(f *testing.F) {
@@ -272,32 +338,43 @@ func FuzzSplitter(f *testing.F) {
 		f.Add([]byte(tc.in), uint16(tc.max), uint8(3))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, maxLen uint16, chunk uint8) {
-		var c collector
-		s := c.splitter(int(maxLen))
-		max := s.MaxLen()
-		step := int(chunk) + 1
-		for i := 0; i < len(data); i += step {
-			s.Write(data[i:min(i+step, len(data))])
-		}
-		for _, code := range c.scans {
-			if code == "" || len(code) > max || strings.ContainsAny(code, "\r\n") {
-				t.Fatalf("bad scan %q (max %d)", code, max)
-			}
-		}
-		if cap(s.buf) > max {
-			t.Fatalf("buffer cap %d over max %d", cap(s.buf), max)
-		}
-		if want := reference(data, max); !reflect.DeepEqual(c, want) {
-			t.Fatalf("chunks of %d: got %+v, want %+v", step, c, want)
-		}
-		// Going quiet drops the unterminated tail, if any, and nothing else.
-		tail := len(data) - 1 - bytes.LastIndexAny(data, "\r\n")
-		drops := len(c.drops)
-		s.Idle()
-		if got := len(c.drops) - drops; got != min(tail, 1) || s.Pending() != 0 {
-			t.Fatalf("Idle with %d bytes pending: %d drops, %d still pending", tail, got, s.Pending())
-		}
+		checkSplitter(t, data, SplitterOptions{MaxLen: int(maxLen)}, int(chunk)+1)
 	})
+}
+
+// checkSplitter feeds data in chunks of step bytes and compares with reference.
+func checkSplitter(t *testing.T, data []byte, o SplitterOptions, step int) {
+	t.Helper()
+	var c collector
+	s, err := NewSplitterWith(o, c.add, c.dropped)
+	if err != nil {
+		return // options the config would reject
+	}
+	max := s.MaxLen()
+	for i := 0; i < len(data); i += step {
+		s.Write(data[i:min(i+step, len(data))])
+	}
+	for _, code := range c.scans {
+		if code == "" || len(code) > max || !printable([]byte(code)) {
+			t.Fatalf("bad scan %q (max %d)", code, max)
+		}
+	}
+	if cap(s.buf) > max+len(o.Prefix)+len(o.Suffix) {
+		t.Fatalf("buffer cap %d over max %d", cap(s.buf), max)
+	}
+	want, tail := reference(data, o)
+	if !reflect.DeepEqual(c, want) {
+		t.Fatalf("%+v in chunks of %d: got %+v, want %+v", o, step, c, want)
+	}
+	if s.Pending() != tail {
+		t.Fatalf("pending %d, reference tail %d", s.Pending(), tail)
+	}
+	// Going quiet drops the unterminated tail, if any, and nothing else.
+	drops := len(c.drops)
+	s.Idle()
+	if got := len(c.drops) - drops; got != min(tail, 1) || s.Pending() != 0 {
+		t.Fatalf("Idle with %d bytes pending: %d drops, %d still pending", tail, got, s.Pending())
+	}
 }
 
 func printable(l []byte) bool {

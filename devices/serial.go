@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/tarm/serial"
@@ -68,6 +70,17 @@ type SerialScanner struct {
 	ReadTimeout time.Duration // 0 means 100 ms; bounds how late Run sees ctx and unplug
 	MaxLen      int           // longest scan, 0 means DefaultMaxScanLen
 
+	// Line settings beyond the baud rate, as tarm/serial supports them on Linux.
+	DataBits int    // 5–8; 0 means 8
+	Parity   string // "none" (or ""), "even" or "odd"; N, E, O also do
+	StopBits int    // 1 or 2; 0 means 1
+
+	// Framing: how the scanner ends each code (TermAny: CR, LF or CRLF, the
+	// default), and a prefix and suffix it is set up to add, to strip.
+	Terminator Terminator
+	Prefix     string
+	Suffix     string
+
 	// Now is the clock for Scan.At and ScannerStatus.At; nil means time.Now.
 	Now func() time.Time
 	// OnDrop is told about rejected lines; nil logs them with slog.
@@ -81,7 +94,7 @@ var errPortGone = errors.New("port gone")
 // callbacks run on Run's goroutine and should return quickly. Run returns nil
 // when ctx is done, or an error at once if the configuration cannot work.
 func (s *SerialScanner) Run(ctx context.Context, out func(Scan), status func(ScannerStatus)) error {
-	cfg, err := s.config()
+	cfg, framing, err := s.config()
 	if err != nil {
 		return err
 	}
@@ -115,9 +128,12 @@ func (s *SerialScanner) Run(ctx context.Context, out func(Scan), status func(Sca
 	if drop == nil {
 		drop = func(d Dropped) { log.Warn(d.Reason.String(), "bytes", d.Bytes) }
 	}
-	split := NewSplitter(s.MaxLen, func(code string) {
+	split, err := NewSplitterWith(framing, func(code string) {
 		out(Scan{Code: code, Source: s.Name, At: now()})
 	}, drop)
+	if err != nil {
+		return err // config checked it already
+	}
 
 	backoff := minBackoff
 	for {
@@ -143,22 +159,106 @@ func (s *SerialScanner) Run(ctx context.Context, out func(Scan), status func(Sca
 	}
 }
 
-func (s *SerialScanner) config() (*serial.Config, error) {
+// Validate reports a configuration that cannot work; Run checks it first.
+func (s *SerialScanner) Validate() error {
+	_, _, err := s.config()
+	return err
+}
+
+func (s *SerialScanner) config() (*serial.Config, SplitterOptions, error) {
+	framing := SplitterOptions{MaxLen: s.MaxLen, Terminator: s.Terminator, Prefix: s.Prefix, Suffix: s.Suffix}
+	var errs []error
 	if s.Path == "" {
-		return nil, fmt.Errorf("scanner %q: no port path", s.Name)
+		errs = append(errs, errors.New("no port path"))
 	}
 	baud := s.Baud
 	if baud == 0 {
 		baud = 9600
 	}
 	if !supportedBaud(baud) {
-		return nil, fmt.Errorf("scanner %q: unsupported baud rate %d", s.Name, baud)
+		errs = append(errs, fmt.Errorf("unsupported baud rate %d", baud))
+	}
+	size := s.DataBits
+	if size == 0 {
+		size = serial.DefaultSize
+	}
+	if size < 5 || size > 8 {
+		errs = append(errs, fmt.Errorf("data bits %d, want 5 to 8", s.DataBits))
+	}
+	var parity serial.Parity
+	switch strings.ToLower(s.Parity) {
+	case "", "n", "none":
+		parity = serial.ParityNone
+	case "e", "even":
+		parity = serial.ParityEven
+	case "o", "odd":
+		parity = serial.ParityOdd
+	default: // tarm/serial has no mark or space parity on Linux
+		errs = append(errs, fmt.Errorf("parity %q, want none, even or odd", s.Parity))
+	}
+	var stop serial.StopBits
+	switch s.StopBits {
+	case 0, 1:
+		stop = serial.Stop1
+	case 2:
+		stop = serial.Stop2
+	default:
+		errs = append(errs, fmt.Errorf("stop bits %d, want 1 or 2", s.StopBits))
+	}
+	if err := framing.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, framing, fmt.Errorf("scanner %q: %w", s.Name, errors.Join(errs...))
 	}
 	rt := s.ReadTimeout
 	if rt <= 0 {
 		rt = 100 * time.Millisecond
 	}
-	return &serial.Config{Name: s.Path, Baud: baud, ReadTimeout: rt}, nil
+	return &serial.Config{Name: s.Path, Baud: baud, ReadTimeout: rt, Size: byte(size), Parity: parity, StopBits: stop}, framing, nil
+}
+
+// RunScanners runs several scanners at once until ctx is done. Each Scan
+// carries its scanner's Name as Source; out and status are called from one
+// goroutine at a time, so the caller needs no lock. It checks every
+// scanner's configuration first, and that no two share a Name, and then
+// returns nil when ctx is done and every scanner has stopped.
+func RunScanners(ctx context.Context, scanners []*SerialScanner, out func(Scan), status func(ScannerStatus)) error {
+	var errs []error
+	names := make(map[string]bool)
+	for _, s := range scanners {
+		if names[s.Name] {
+			errs = append(errs, fmt.Errorf("scanner %q: name used twice: scans could not be told apart", s.Name))
+		}
+		names[s.Name] = true
+		if err := s.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	var mu sync.Mutex
+	serialOut := func(sc Scan) {
+		mu.Lock()
+		defer mu.Unlock()
+		out(sc)
+	}
+	serialStatus := func(st ScannerStatus) {
+		if status == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		status(st)
+	}
+	var wg sync.WaitGroup
+	runErrs := make([]error, len(scanners))
+	for i, s := range scanners {
+		wg.Go(func() { runErrs[i] = s.Run(ctx, serialOut, serialStatus) })
+	}
+	wg.Wait()
+	return errors.Join(runErrs...)
 }
 
 // session opens the port once and reads it until it fails or goes away.
