@@ -37,6 +37,7 @@ const (
 	NoticeTimedOut
 	NoticeNotACard
 	NoticeStaffCard
+	NoticeMisread
 )
 
 // Kind is what a scanned code is.
@@ -77,6 +78,9 @@ type View struct {
 	Scanners    []ScannerState
 	// Help is set while the help text is open.
 	Help bool
+	// Flash is a short message on a session screen ("scan again"), gone
+	// after a few seconds or at the next action.
+	Flash Notice
 }
 
 // ScannerMissing reports whether any configured scanner is not connected.
@@ -97,9 +101,14 @@ type Options struct {
 	NoticeTime     time.Duration // how long a notice stays, 8 s
 	RequestTimeout time.Duration // one ILS call, 10 s
 	RetryInterval  time.Duration // ILS probe while it is down, 10 s
-	// Classify tells a patron card from an item or staff card. Nil treats
-	// every scan as a patron card.
-	Classify func(code string) Kind
+	// Classify tells a patron card from an item or staff card; an error
+	// means the code was misread (a check digit failed) and must not reach
+	// the ILS. Nil treats every scan as a patron card.
+	Classify func(code string) (Kind, error)
+	// Accept drops repeats of a scan (debounce); nil accepts every scan.
+	Accept func(source, code string) bool
+	// FlashTime is how long a short message stays on a session screen, 5 s.
+	FlashTime time.Duration
 }
 
 func (o *Options) defaults() {
@@ -122,7 +131,13 @@ func (o *Options) defaults() {
 		o.RetryInterval = 10 * time.Second
 	}
 	if o.Classify == nil {
-		o.Classify = func(string) Kind { return KindPatron }
+		o.Classify = func(string) (Kind, error) { return KindPatron, nil }
+	}
+	if o.Accept == nil {
+		o.Accept = func(string, string) bool { return true }
+	}
+	if o.FlashTime <= 0 {
+		o.FlashTime = 5 * time.Second
 	}
 }
 
@@ -218,6 +233,7 @@ func (k *Kiosk) show(s Screen, n Notice) {
 	k.view.Screen, k.view.Notice = s, n
 	k.view.Warning, k.view.SecondsLeft = false, 0
 	k.view.Help = false
+	k.view.Flash = NoticeNone
 	switch s {
 	case ScreenNotice:
 		k.after(k.opts.NoticeTime, k.toAttract)
@@ -269,6 +285,21 @@ func (k *Kiosk) tick() {
 	})
 }
 
+// flash shows a short message on the current screen for FlashTime.
+func (k *Kiosk) flash(n Notice) {
+	k.view.Flash = n
+	k.publish()
+	gen := k.gen
+	k.clock.AfterFunc(k.opts.FlashTime, func() {
+		k.post(func() {
+			if k.gen == gen && k.view.Flash == n {
+				k.view.Flash = NoticeNone
+				k.publish()
+			}
+		})
+	})
+}
+
 // Scan handles a barcode from any goroutine.
 func (k *Kiosk) Scan(s Scan) {
 	k.post(func() { k.handleScan(s) })
@@ -279,16 +310,28 @@ func (k *Kiosk) handleScan(s Scan) {
 	if code == "" {
 		return
 	}
+	if !k.opts.Accept(s.Source, code) {
+		return // the same code again from the same scanner: one scan
+	}
 	kind := s.Kind
+	var misread error
 	if kind == KindUnknown {
-		kind = k.opts.Classify(code)
+		kind, misread = k.opts.Classify(code)
 	}
 	switch k.view.Screen {
 	case ScreenBusy:
 		return // one thing at a time
 	case ScreenWelcome:
 		k.activity()
+		if misread != nil {
+			k.flash(NoticeMisread)
+		}
 		return // item scans come with the self-checkout issue
+	}
+	if misread != nil {
+		slog.Info("scan misread", "source", s.Source, "err", misread)
+		k.show(ScreenNotice, NoticeMisread)
+		return
 	}
 	switch kind {
 	case KindPatron:

@@ -2,6 +2,7 @@ package kiosk_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,16 +68,65 @@ func (r *rig) next(t *testing.T) kiosk.View {
 	return kiosk.View{}
 }
 
-func classify(code string) kiosk.Kind {
+func classify(code string) (kiosk.Kind, error) {
 	switch {
-	case strings.HasPrefix(code, "207909"):
-		return kiosk.KindStaff
+	case code == "20790000000011": // the adult card with a wrong check digit
+		return kiosk.KindUnknown, errors.New("check digit")
+	case strings.HasPrefix(code, "2079099"):
+		return kiosk.KindStaff, nil
 	case strings.HasPrefix(code, "2"):
-		return kiosk.KindPatron
+		return kiosk.KindPatron, nil
 	case strings.HasPrefix(code, "3"):
-		return kiosk.KindItem
+		return kiosk.KindItem, nil
 	}
-	return kiosk.KindUnknown
+	return kiosk.KindUnknown, nil
+}
+
+func TestMisreadCodeNeverReachesTheLibrary(t *testing.T) {
+	r := newRig(t, kiosk.Options{Classify: classify})
+	r.core.Scan(kiosk.Scan{Code: "20790000000011"})
+	if v := r.until(t, kiosk.ScreenNotice); v.Notice != kiosk.NoticeMisread {
+		t.Errorf("notice %d, want NoticeMisread", v.Notice)
+	}
+	r.core.Back()
+	r.until(t, kiosk.ScreenAttract)
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	r.until(t, kiosk.ScreenWelcome)
+	r.core.Scan(kiosk.Scan{Code: "20790000000011"})
+	v := r.next(t)
+	for v.Flash == kiosk.NoticeNone && v.Screen == kiosk.ScreenWelcome {
+		v = r.next(t) // the scan counted as activity first
+	}
+	if v.Screen != kiosk.ScreenWelcome || v.Flash != kiosk.NoticeMisread {
+		t.Errorf("misread in a session: screen %d flash %d", v.Screen, v.Flash)
+	}
+	r.clock.Advance(5 * time.Second)
+	if v := r.next(t); v.Flash != kiosk.NoticeNone {
+		t.Errorf("flash still shown after 5 s: %d", v.Flash)
+	}
+}
+
+func TestRepeatedScanCountsOnce(t *testing.T) {
+	seen := map[string]bool{}
+	accept := func(source, code string) bool {
+		if seen[source+code] {
+			return false
+		}
+		seen[source+code] = true
+		return true
+	}
+	r := newRig(t, kiosk.Options{Accept: accept})
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardLost, Source: "pad"})
+	r.until(t, kiosk.ScreenNotice)
+	r.core.Back()
+	r.until(t, kiosk.ScreenAttract)
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardLost, Source: "pad"})
+	r.core.Sync()
+	select {
+	case v := <-r.views:
+		t.Errorf("a repeated scan was handled: %+v", v)
+	case <-time.After(100 * time.Millisecond):
+	}
 }
 
 func TestItemOrStaffCardAtTheStartIsNoPatronSession(t *testing.T) {

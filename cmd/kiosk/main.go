@@ -110,11 +110,19 @@ func run() int {
 	defer client.Close()
 	library := ils.New(client)
 
+	codes, err := devices.NewClassifier(devices.DefaultRules())
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: barcode rules: %v\n", err)
+		return 2
+	}
+	debounce := &devices.Debouncer{Window: devices.DefaultDebounce}
 	core := kiosk.New(kiosk.Options{
 		Lang:           cfg.Kiosk.Language,
 		SessionTimeout: cfg.Kiosk.SessionTimeout.Duration,
 		Warning:        cfg.Kiosk.Warning.Duration,
 		RequestTimeout: ilsCfg.RequestTimeout.Duration,
+		Classify:       classifier(codes),
+		Accept:         debounce.Accept,
 	}, library, store, kiosk.SystemClock{})
 
 	a := app.NewWithID(appID)
@@ -126,6 +134,7 @@ func run() int {
 		slog.Error("translations", "err", err)
 	}
 	screens := ui.New(a, w, core, cfg.Kiosk.LibraryName)
+	screens.SetWedge(wedge{&devices.WedgeDetector{}})
 	core.Subscribe(screens.Update)
 	screens.StartClock()
 	a.Lifecycle().SetOnStarted(func() {
@@ -135,9 +144,7 @@ func run() int {
 	coreDone := make(chan struct{})
 	go func() { core.Run(ctx); close(coreDone) }()
 	go core.CheckILS()
-	for _, sc := range cfg.Scanners {
-		go runScanner(ctx, core, sc)
-	}
+	go runScanners(ctx, core, cfg.Scanners)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -150,17 +157,31 @@ func run() int {
 	return 0
 }
 
-func runScanner(ctx context.Context, core *kiosk.Kiosk, sc config.Scanner) {
-	s := &devices.SerialScanner{Name: sc.Name, Path: sc.Path, Baud: sc.Baud}
-	core.SetScanner(kiosk.ScannerState{Name: sc.Name, Connected: false, Detail: "starting"})
-	err := s.Run(ctx,
+// runScanners reads every configured serial scanner until ctx ends, and
+// tells the core each scan and each change of a scanner's state.
+func runScanners(ctx context.Context, core *kiosk.Kiosk, configured []config.Scanner) {
+	if len(configured) == 0 {
+		return
+	}
+	scanners := make([]*devices.SerialScanner, len(configured))
+	for i, sc := range configured {
+		name := sc.Name
+		if name == "" {
+			name = fmt.Sprintf("scanner-%d", i+1)
+		}
+		scanners[i] = &devices.SerialScanner{Name: name, Path: sc.Path, Baud: sc.Baud}
+		core.SetScanner(kiosk.ScannerState{Name: name, Detail: "starting"})
+	}
+	err := devices.RunScanners(ctx, scanners,
 		func(scan devices.Scan) { core.Scan(kiosk.Scan{Code: scan.Code, Source: scan.Source}) },
 		func(st devices.ScannerStatus) {
 			core.SetScanner(kiosk.ScannerState{Name: st.Name, Connected: st.State == devices.Connected, Detail: st.Err})
 		})
 	if err != nil {
-		slog.Error("scanner cannot run", "scanner", sc.Name, "path", sc.Path, "err", err)
-		core.SetScanner(kiosk.ScannerState{Name: sc.Name, Connected: false, Detail: err.Error()})
+		slog.Error("scanners cannot run", "err", err)
+		for _, s := range scanners {
+			core.SetScanner(kiosk.ScannerState{Name: s.Name, Detail: err.Error()})
+		}
 	}
 }
 

@@ -30,7 +30,10 @@ type harness struct {
 
 var testStart = time.Date(2026, 11, 27, 10, 30, 0, 0, time.Local)
 
-func newHarness(t testing.TB) *harness {
+func newHarness(t testing.TB) *harness { return newHarnessWith(t, kiosk.Options{}) }
+
+// newHarnessWith starts a harness whose core has opts, with the test's timings.
+func newHarnessWith(t testing.TB, opts kiosk.Options) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("kiosk")
@@ -46,13 +49,12 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.store.Close() })
-	h.core = kiosk.New(kiosk.Options{
-		SessionTimeout: 60 * time.Second,
-		Warning:        15 * time.Second,
-		NoticeTime:     8 * time.Second,
-		RetryInterval:  10 * time.Second,
-		RequestTimeout: 2 * time.Second,
-	}, h.ils.ILS, h.store, h.clock)
+	opts.SessionTimeout = 60 * time.Second
+	opts.Warning = 15 * time.Second
+	opts.NoticeTime = 8 * time.Second
+	opts.RetryInterval = 10 * time.Second
+	opts.RequestTimeout = 2 * time.Second
+	h.core = kiosk.New(opts, h.ils.ILS, h.store, h.clock)
 	h.ui = New(a, w, h.core, "Bibliotheek Zoetermeer")
 	h.ui.now = h.clock.Now
 	h.ui.do = func(f func()) { h.queue <- f }

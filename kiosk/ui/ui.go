@@ -5,7 +5,6 @@ package ui
 
 import (
 	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -56,6 +55,7 @@ type UI struct {
 	welcomeTitle              *widget.Label
 	welcomeLines              *widget.Label
 	welcomeNext               *widget.Label
+	flash                     *widget.Label
 	noticeIcon                *widget.Icon
 	noticeText                *widget.Label
 	noticeBack                *widget.Button
@@ -71,9 +71,10 @@ type UI struct {
 	helpText  *widget.Label
 	helpClose *widget.Button
 
-	wedge     []rune
-	wedgeLast time.Time
-	now       func() time.Time
+	wedgeDetector Wedge
+	wedgeTimer    *time.Timer
+	typed         []rune // keys a person typed, until Enter
+	now           func() time.Time
 	// do runs a function on the UI thread: fyne.Do, or a test's queue.
 	do func(func())
 	// dirty is set when a text changed, so the layout must be redone.
@@ -128,7 +129,7 @@ func relayout(o fyne.CanvasObject) {
 // wedge. Call Update with each View from the core.
 func New(a fyne.App, win fyne.Window, core Core, libraryName string) *UI {
 	a.Settings().SetTheme(newTheme())
-	u := &UI{core: core, win: win, now: time.Now, do: fyne.Do}
+	u := &UI{core: core, win: win, now: time.Now, do: fyne.Do, wedgeDetector: &lineWedge{}}
 	u.build(libraryName)
 	win.Canvas().SetOnTypedRune(u.typedRune)
 	win.Canvas().SetOnTypedKey(u.typedKey)
@@ -176,8 +177,11 @@ func (u *UI) build(name string) {
 	u.welcomeTitle = heading("")
 	u.welcomeLines = body("")
 	u.welcomeNext = body("")
+	u.flash = body("")
+	u.flash.Importance = widget.WarningImportance
+	u.flash.TextStyle.Bold = true
 	u.welcome = container.NewVBox(layout.NewSpacer(), u.welcomeTitle, u.welcomeLines,
-		u.welcomeNext, layout.NewSpacer())
+		u.welcomeNext, u.flash, layout.NewSpacer())
 
 	u.noticeIcon = widget.NewIcon(theme.InfoIcon())
 	u.noticeText = body("")
@@ -346,6 +350,16 @@ func (u *UI) renderWelcome(v kiosk.View) {
 	}
 	u.setLabel(u.welcomeLines, text)
 	u.setLabel(u.welcomeNext, lang.L("welcome.next"))
+	flash := ""
+	if key, ok := noticeKeys[v.Flash]; ok {
+		flash = "⚠ " + lang.L(key)
+	}
+	u.setLabel(u.flash, flash)
+	if flash == "" {
+		u.flash.Hide()
+	} else {
+		u.flash.Show()
+	}
 }
 
 var noticeKeys = map[kiosk.Notice]string{
@@ -358,6 +372,7 @@ var noticeKeys = map[kiosk.Notice]string{
 	kiosk.NoticeTimedOut:    "notice.timed_out",
 	kiosk.NoticeNotACard:    "notice.not_a_card",
 	kiosk.NoticeStaffCard:   "notice.staff_card",
+	kiosk.NoticeMisread:     "notice.misread",
 }
 
 func (u *UI) renderNotice(v kiosk.View) {
@@ -369,7 +384,7 @@ func (u *UI) renderNotice(v kiosk.View) {
 	switch v.Notice {
 	case kiosk.NoticeGoodbye, kiosk.NoticeTimedOut:
 		u.noticeIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
-	case kiosk.NoticeUnavailable, kiosk.NoticeNotACard, kiosk.NoticeStaffCard:
+	case kiosk.NoticeUnavailable, kiosk.NoticeNotACard, kiosk.NoticeStaffCard, kiosk.NoticeMisread:
 		u.noticeIcon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
 	default:
 		u.noticeIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
@@ -396,34 +411,6 @@ func (u *UI) nextLanguage() {
 }
 
 func (u *UI) showHelp() { u.core.Help() }
-
-// A keyboard-wedge scanner types the code and presses Enter.
-const wedgeMax = 128
-
-func (u *UI) typedRune(r rune) {
-	now := u.now()
-	if now.Sub(u.wedgeLast) > 2*time.Second {
-		u.wedge = u.wedge[:0] // a stale half-typed code is not a scan
-	}
-	u.wedgeLast = now
-	if !unicode.IsPrint(r) || len(u.wedge) >= wedgeMax {
-		return
-	}
-	u.wedge = append(u.wedge, r)
-}
-
-func (u *UI) typedKey(e *fyne.KeyEvent) {
-	switch e.Name {
-	case fyne.KeyReturn, fyne.KeyEnter:
-		code := string(u.wedge)
-		u.wedge = u.wedge[:0]
-		if code != "" {
-			u.core.Scan(kiosk.Scan{Code: code, Source: "keyboard"})
-		}
-	case fyne.KeyEscape:
-		u.wedge = u.wedge[:0]
-	}
-}
 
 // StartClock keeps the header clock right until the app quits.
 func (u *UI) StartClock() {

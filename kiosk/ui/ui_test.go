@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -292,5 +293,49 @@ func TestHelpOpensAndCloses(t *testing.T) {
 	h.advance(60 * time.Second)
 	if h.ui.helpPopup.Visible() {
 		t.Error("help left open on the attract screen after a minute")
+	}
+}
+
+func TestMisreadCodeAsksToScanAgain(t *testing.T) {
+	misread := errors.New("check digit")
+	h := newHarnessWith(t, kiosk.Options{Classify: func(code string) (kiosk.Kind, error) {
+		if code == "20790000000011" {
+			return kiosk.KindUnknown, misread
+		}
+		return kiosk.KindPatron, nil
+	}})
+	h.typeScan("20790000000011")
+	h.pumpUntil("a notice", func() bool { return h.ui.notice.Visible() })
+	if h.ui.noticeText.Text != "Deze code is niet goed gelezen. Scan opnieuw." {
+		t.Errorf("notice = %q", h.ui.noticeText.Text)
+	}
+	test.Tap(h.ui.noticeBack)
+	h.settle()
+	h.scanCard(kiosktest.CardAdult)
+	h.typeScan("20790000000011")
+	h.pumpUntil("the flash", func() bool { return h.ui.flash.Visible() })
+	if !strings.Contains(h.ui.flash.Text, "Scan opnieuw") || !h.ui.welcome.Visible() {
+		t.Errorf("flash = %q, welcome shown %v", h.ui.flash.Text, h.ui.welcome.Visible())
+	}
+	h.advance(5 * time.Second)
+	if h.ui.flash.Visible() {
+		t.Error("the flash stayed after 5 s")
+	}
+}
+
+// fakeWedge says every key is a person's.
+type fakeWedge struct{}
+
+func (fakeWedge) Rune(r rune, _ time.Time) KeyResult { return KeyResult{Human: []rune{r}} }
+func (fakeWedge) Enter(time.Time) KeyResult          { return KeyResult{Enter: true} }
+func (fakeWedge) Flush(time.Time) KeyResult          { return KeyResult{} }
+func (fakeWedge) Deadline() (time.Time, bool)        { return time.Time{}, false }
+
+func TestCardNumberTypedByHandStillWorks(t *testing.T) {
+	h := newHarness(t)
+	h.ui.SetWedge(fakeWedge{})
+	h.scanCard(kiosktest.CardAdult)
+	if h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
+		t.Errorf("title = %q", h.ui.welcomeTitle.Text)
 	}
 }
