@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
 
@@ -36,14 +37,49 @@ const (
 // DefaultBaud is the baud rate of a [[scanner]] without a baud key.
 const DefaultBaud = 9600
 
+// Terminators: how a [[scanner]] ends (or frames) each code.
+const (
+	TerminatorAny    = "any"    // CR, LF or CRLF, whichever comes
+	TerminatorCR     = "cr"     // CR only
+	TerminatorLF     = "lf"     // LF only
+	TerminatorCRLF   = "crlf"   // CR followed by LF
+	TerminatorTab    = "tab"    // TAB
+	TerminatorSTXETX = "stxetx" // STX code ETX
+)
+
+// Parities of a [[scanner]]'s serial line.
+const (
+	ParityNone = "none"
+	ParityEven = "even"
+	ParityOdd  = "odd"
+)
+
+// Kinds of code a [[barcode]] rule can name.
+const (
+	KindPatron = "patron" // a library card
+	KindItem   = "item"   // a book, DVD, …
+	KindStaff  = "staff"  // a staff card
+)
+
+// Check digit schemes a [[barcode]] rule can ask for.
+const (
+	CheckNone   = ""
+	CheckLuhn14 = "luhn14" // 14 digits, the last a Luhn (mod 10) digit: library Codabar
+	CheckEAN13  = "ean13"  // 13 digits, EAN-13 / ISBN-13
+	CheckISBN10 = "isbn10" // 9 digits and a mod-11 check digit, 0–9 or X
+)
+
 // stateDirName is the folder under $XDG_STATE_HOME used when kiosk.data_dir is empty.
 const stateDirName = "bibliotheek-kiosk"
 
 // Config is the whole configuration file.
 type Config struct {
-	ILS      ILS       `toml:"ils"`
-	Scanners []Scanner `toml:"scanner"`
-	Kiosk    Kiosk     `toml:"kiosk"`
+	ILS      ILS           `toml:"ils"`
+	Scanners []Scanner     `toml:"scanner"`
+	Scanning Scanning      `toml:"scanning"`
+	Barcodes []BarcodeRule `toml:"barcode"` // empty: DefaultBarcodeRules, see Config.BarcodeRules
+	Kiosk    Kiosk         `toml:"kiosk"`
+	Printer  Printer       `toml:"printer"`
 }
 
 // ILS is the [ils] section: how to reach the library system over SIP2.
@@ -72,10 +108,83 @@ func (c ILS) DelimiterByte() byte {
 }
 
 // Scanner is one [[scanner]] table: a barcode scanner on a serial port.
+// A key the table leaves out has the value of defaultScanner.
 type Scanner struct {
-	Name string `toml:"name"`
-	Path string `toml:"path"` // e.g. /dev/ttyACM0 or /dev/serial/by-id/...
-	Baud int    `toml:"baud"`
+	Name       string `toml:"name"`
+	Path       string `toml:"path"` // e.g. /dev/ttyACM0 or /dev/serial/by-id/...
+	Baud       int    `toml:"baud"`
+	Terminator string `toml:"terminator"` // TerminatorAny, TerminatorCR, …
+	// Prefix and Suffix are stripped from a scan that starts or ends with
+	// them: at most 32 ASCII characters, control characters allowed, but not
+	// the terminator's.
+	Prefix   string `toml:"prefix"`
+	Suffix   string `toml:"suffix"`
+	DataBits int    `toml:"data_bits"` // 5 to 8
+	Parity   string `toml:"parity"`    // ParityNone, ParityEven or ParityOdd
+	StopBits int    `toml:"stop_bits"` // 1 or 2
+}
+
+// DefaultScanner is a [[scanner]] with every key left out, for scanners
+// added on the command line.
+func DefaultScanner() Scanner { return defaultScanner }
+
+// defaultScanner holds the values of the keys a [[scanner]] leaves out.
+var defaultScanner = Scanner{
+	Baud:       DefaultBaud,
+	Terminator: TerminatorAny,
+	DataBits:   8,
+	Parity:     ParityNone,
+	StopBits:   1,
+}
+
+// Scanning is the [scanning] section: how scans from every scanner, serial
+// or keyboard wedge, are read.
+type Scanning struct {
+	// Debounce: the same code from the same scanner within this time counts
+	// once; 0 turns it off (devices.Debouncer wants a negative Window for that).
+	Debounce Duration `toml:"debounce"`
+	// WedgeGap: a keyboard-wedge scanner types its keys at most this far
+	// apart; slower typing is a person.
+	WedgeGap Duration `toml:"wedge_gap"`
+	// MaxLength: the longest scan in characters, without the terminator,
+	// prefix and suffix; a longer line is dropped.
+	MaxLength int `toml:"max_length"`
+}
+
+// BarcodeRule is one [[barcode]] table: a rule that tells what a scanned code
+// is. The first rule whose every set field matches decides: the code starts
+// with Prefix, is Length characters long (0: any length) and matches Pattern
+// (a Go regular expression that must match the whole code: the kiosk anchors
+// it as ^(?:Pattern)$, like devices.Classifier). Check names a check digit
+// scheme a matching code must then pass; one that fails is a misread.
+type BarcodeRule struct {
+	Kind    string `toml:"kind"`    // KindPatron, KindItem or KindStaff
+	Prefix  string `toml:"prefix"`  // printable ASCII
+	Length  int    `toml:"length"`  // 0 = any, else 1 to 128
+	Pattern string `toml:"pattern"` // compiles with regexp.Compile
+	Check   string `toml:"check"`   // CheckNone, CheckLuhn14, CheckEAN13 or CheckISBN10
+}
+
+// DefaultBarcodeRules are the rules the kiosk uses when the file has no
+// [[barcode]]: staff cards 2079099… and library cards 2… (14 digits, Luhn),
+// items 3… (14 digits, Luhn), and books by their ISBN-13 (EAN-13 978… or 979…).
+func DefaultBarcodeRules() []BarcodeRule {
+	return []BarcodeRule{
+		{Kind: KindStaff, Prefix: "2079099", Length: 14, Check: CheckLuhn14},
+		{Kind: KindPatron, Prefix: "2", Length: 14, Check: CheckLuhn14},
+		{Kind: KindItem, Prefix: "3", Length: 14, Check: CheckLuhn14},
+		{Kind: KindItem, Prefix: "978", Length: 13, Check: CheckEAN13},
+		{Kind: KindItem, Prefix: "979", Length: 13, Check: CheckEAN13},
+	}
+}
+
+// BarcodeRules are the rules in effect: the file's [[barcode]] rules, or
+// DefaultBarcodeRules if it has none.
+func (c Config) BarcodeRules() []BarcodeRule {
+	if len(c.Barcodes) == 0 {
+		return DefaultBarcodeRules()
+	}
+	return c.Barcodes
 }
 
 // Kiosk is the [kiosk] section: behaviour of the terminal itself.
@@ -85,6 +194,30 @@ type Kiosk struct {
 	SessionTimeout Duration `toml:"session_timeout"`
 	Warning        Duration `toml:"warning"` // visible countdown before the session ends
 	LibraryName    string   `toml:"library_name"`
+	PIN            string   `toml:"pin"`     // PINNever, PINAlways or PINILS
+	Receipt        string   `toml:"receipt"` // ReceiptAsk, ReceiptPrint, ReceiptScreen or ReceiptNone
+}
+
+// When the kiosk asks for a PIN.
+const (
+	PINNever  = "never"
+	PINAlways = "always"
+	PINILS    = "ils"
+)
+
+// The receipt choice preselected when a patron presses Klaar.
+const (
+	ReceiptAsk    = "ask"
+	ReceiptPrint  = "print"
+	ReceiptScreen = "screen"
+	ReceiptNone   = "none"
+)
+
+// Printer is the [printer] section: an ESC/POS receipt printer on a serial port.
+type Printer struct {
+	Path  string `toml:"path"`  // "" = no printer: receipts on the screen only
+	Baud  int    `toml:"baud"`  // a standard baud rate
+	Width int    `toml:"width"` // paper width in mm: 58 or 80
 }
 
 // Duration is a time.Duration written in the file as a Go duration string ("5s", "3m").
@@ -117,13 +250,21 @@ func Default() Config {
 			RequestTimeout: Duration{5 * time.Second},
 			Keepalive:      Duration{3 * time.Minute},
 		},
+		Scanning: Scanning{
+			Debounce:  Duration{1500 * time.Millisecond},
+			WedgeGap:  Duration{30 * time.Millisecond},
+			MaxLength: 128,
+		},
 		Kiosk: Kiosk{
 			DataDir:        "",
 			Language:       LanguageDutch,
 			SessionTimeout: Duration{60 * time.Second},
 			Warning:        Duration{15 * time.Second},
 			LibraryName:    "Bibliotheek Zoetermeer",
+			PIN:            PINNever,
+			Receipt:        ReceiptAsk,
 		},
+		Printer: Printer{Baud: 19200, Width: 80},
 	}
 }
 
@@ -171,17 +312,23 @@ func Parse(name string, data []byte) (Config, error) {
 	return cfg, nil
 }
 
-// applyScannerDefaults fills in the keys a [[scanner]] table left out: the
-// decoder starts each array element from zero, not from a default.
+// applyScannerDefaults fills in the keys a [[scanner]] table left out from
+// defaultScanner: the decoder starts each array element from zero, not from
+// a default.
 func applyScannerDefaults(cfg *Config, tree map[string]any) {
 	tables := tablesOf(tree["scanner"])
+	def := reflect.ValueOf(defaultScanner)
 	for i := range cfg.Scanners {
+		var table map[string]any
 		if i < len(tables) {
-			if _, ok := tables[i]["baud"]; ok {
-				continue
+			table = tables[i]
+		}
+		v := reflect.ValueOf(&cfg.Scanners[i]).Elem()
+		for j := range v.NumField() {
+			if _, ok := table[tagName(v.Type().Field(j))]; !ok {
+				v.Field(j).Set(def.Field(j))
 			}
 		}
-		cfg.Scanners[i].Baud = DefaultBaud
 	}
 }
 

@@ -52,23 +52,34 @@ var parseTests = []struct {
 		name: "two scanners, baud defaults per scanner",
 		in:   "[[scanner]]\nname = \"a\"\npath = \"/dev/ttyACM0\"\nbaud = 115200\n\n[[scanner]]\nname = \"b\"\npath = \"/dev/serial/by-id/usb-x\"\n",
 		changed: func(c *Config) {
-			c.Scanners = []Scanner{{"a", "/dev/ttyACM0", 115200}, {"b", "/dev/serial/by-id/usb-x", 9600}}
+			c.Scanners = []Scanner{scanner("a", "/dev/ttyACM0", 115200), scanner("b", "/dev/serial/by-id/usb-x", 9600)}
 		},
 	},
 	{
 		name: "inline scanners",
 		in:   "scanner = [{path = \"/dev/ttyACM0\"}, {path = \"/dev/ttyACM1\", baud = 19200}]\n",
 		changed: func(c *Config) {
-			c.Scanners = []Scanner{{"", "/dev/ttyACM0", 9600}, {"", "/dev/ttyACM1", 19200}}
+			c.Scanners = []Scanner{scanner("", "/dev/ttyACM0", 9600), scanner("", "/dev/ttyACM1", 19200)}
 		},
 	},
 	{
 		name: "kiosk",
-		in:   "[kiosk]\ndata_dir = \"/var/lib/kiosk\"\nlanguage = \"en\"\nsession_timeout = \"2m\"\nwarning = \"30s\"\nlibrary_name = \"Bieb\"\n",
+		in:   "[kiosk]\ndata_dir = \"/var/lib/kiosk\"\nlanguage = \"en\"\nsession_timeout = \"2m\"\nwarning = \"30s\"\nlibrary_name = \"Bieb\"\npin = \"always\"\nreceipt = \"print\"\n",
 		changed: func(c *Config) {
-			c.Kiosk = Kiosk{"/var/lib/kiosk", "en", Duration{2 * time.Minute}, Duration{30 * time.Second}, "Bieb"}
+			c.Kiosk = Kiosk{"/var/lib/kiosk", "en", Duration{2 * time.Minute}, Duration{30 * time.Second}, "Bieb", PINAlways, ReceiptPrint}
 		},
 	},
+	{
+		name: "printer",
+		in:   "[printer]\npath = \"/dev/ttyUSB0\"\nbaud = 38400\nwidth = 58\n",
+		changed: func(c *Config) {
+			c.Printer = Printer{Path: "/dev/ttyUSB0", Baud: 38400, Width: 58}
+		},
+	},
+	{name: "bad pin", in: "[kiosk]\npin = \"sometimes\"\n", line: 2, key: "kiosk.pin", msg: "not a PIN setting"},
+	{name: "bad receipt", in: "[kiosk]\n\nreceipt = \"email\"\n", line: 3, key: "kiosk.receipt", msg: "not a receipt setting"},
+	{name: "relative printer", in: "[printer]\npath = \"ttyUSB0\"\n", line: 2, key: "printer.path", msg: "not a device path"},
+	{name: "printer width", in: "[printer]\nwidth = 76\n", line: 2, key: "printer.width", msg: "58 or 80"},
 
 	// Syntax and types.
 	{name: "syntax error", in: "[ils]\naddress = \"x:1\"\nuser = kiosk\n", line: 3, key: "ils.user", msg: "not valid TOML"},
@@ -93,7 +104,7 @@ var parseTests = []struct {
 	// Unknown keys and sections.
 	{name: "unknown key", in: "[ils]\naddress = \"x:1\"\nadress = \"y:2\"\n", line: 3, key: "ils.adress", msg: `did you mean "address"`},
 	{name: "unknown dotted key", in: "[kiosk]\nlanguage = \"nl\"\nscreen.size = 3\n", line: 3, key: "kiosk.screen.size", msg: "allowed keys are data_dir, language"},
-	{name: "unknown section", in: "[ils]\n\n[printer]\nport = \"/dev/usb/lp0\"\n", line: 3, key: "printer", msg: "only the sections [ils], [[scanner]] and [kiosk]"},
+	{name: "unknown section", in: "[ils]\n\n[camera]\nport = \"/dev/video0\"\n", line: 3, key: "camera", msg: "only the sections [ils], [[scanner]], [scanning], [[barcode]], [kiosk] and [printer]"},
 	{name: "unknown top-level key", in: "language = \"nl\"\n", line: 1, key: "language", msg: "unknown section or key"},
 	{name: "misspelt section", in: "[kiosks]\n", line: 1, key: "kiosks", msg: `did you mean "kiosk"`},
 	{name: "unknown key in second scanner", in: "[[scanner]]\npath = \"/dev/a\"\n[[scanner]]\npath = \"/dev/b\"\nspeed = 9600\n", line: 5, key: "scanner.speed", msg: "allowed keys are name, path, baud"},
@@ -127,7 +138,178 @@ var parseTests = []struct {
 	{name: "key after multi-line string", in: "[ils]\npassword = \"\"\"\nlanguage = 1\n\"\"\"\n[kiosk]\nlanguage = \"fr\"\n", line: 2, key: "ils.password", msg: "control characters"},
 	{name: "key after multi-line array", in: "scanner = [\n  {path = \"/dev/a\"},\n]\n[kiosk]\nlanguage = \"fr\"\n", line: 5, key: "kiosk.language"},
 
+	// [[scanner]] framing and serial settings.
+	{
+		name: "scanner framing and serial settings",
+		in:   "[[scanner]]\npath = \"/dev/a\"\nterminator = \"stxetx\"\nprefix = \"]C0\"\nsuffix = \"\\r\"\ndata_bits = 7\nparity = \"even\"\nstop_bits = 2\n",
+		changed: func(c *Config) {
+			c.Scanners = []Scanner{{Path: "/dev/a", Baud: 9600, Terminator: "stxetx", Prefix: "]C0", Suffix: "\r", DataBits: 7, Parity: "even", StopBits: 2}}
+		},
+	},
+	{
+		name: "scanner defaults per scanner",
+		in:   "[[scanner]]\npath = \"/dev/a\"\nterminator = \"cr\"\nparity = \"odd\"\n[[scanner]]\npath = \"/dev/b\"\ndata_bits = 5\n",
+		changed: func(c *Config) {
+			a, b := scanner("", "/dev/a", 9600), scanner("", "/dev/b", 9600)
+			a.Terminator, a.Parity, b.DataBits = "cr", "odd", 5
+			c.Scanners = []Scanner{a, b}
+		},
+	},
+	{
+		name: "scanner control prefix, every terminator but its own",
+		in:   "[[scanner]]\npath = \"/dev/a\"\nterminator = \"tab\"\nprefix = \"\\u0002\\r\\n\"\nsuffix = \"\\u0003\"\n[[scanner]]\npath = \"/dev/b\"\nterminator = \"crlf\"\nprefix = \"\\r\"\nsuffix = \"\\n\"\n[[scanner]]\npath = \"/dev/c\"\nterminator = \"lf\"\nsuffix = \"\\r\"\n",
+		changed: func(c *Config) {
+			a, b, d := scanner("", "/dev/a", 9600), scanner("", "/dev/b", 9600), scanner("", "/dev/c", 9600)
+			a.Terminator, a.Prefix, a.Suffix = "tab", "\x02\r\n", "\x03"
+			b.Terminator, b.Prefix, b.Suffix = "crlf", "\r", "\n"
+			d.Terminator, d.Suffix = "lf", "\r"
+			c.Scanners = []Scanner{a, b, d}
+		},
+	},
+	{
+		name: "scanner prefix of 32 characters",
+		in:   "[[scanner]]\npath = \"/dev/a\"\nprefix = \"" + strings.Repeat("x", 32) + "\"\n",
+		changed: func(c *Config) {
+			a := scanner("", "/dev/a", 9600)
+			a.Prefix = strings.Repeat("x", 32)
+			c.Scanners = []Scanner{a}
+		},
+	},
+	{name: "bad terminator", in: "[[scanner]]\npath = \"/dev/a\"\nterminator = \"enter\"\n", line: 3, key: "scanner.terminator", msg: `"enter" is not a terminator; use "any" (CR, LF or CRLF), "cr", "lf", "crlf", "tab" or "stxetx"`},
+	{name: "upper-case terminator", in: "[[scanner]]\npath = \"/dev/a\"\nterminator = \"CR\"\n", line: 3, key: "scanner.terminator", msg: "not a terminator"},
+	{name: "terminator as number", in: "[[scanner]]\npath = \"/dev/a\"\nterminator = 13\n", line: 3, key: "scanner.terminator", msg: "must be text in double quotes, not the number 13"},
+	{name: "prefix too long", in: "[[scanner]]\npath = \"/dev/a\"\nprefix = \"" + strings.Repeat("x", 33) + "\"\n", line: 3, key: "scanner.prefix", msg: "is 33 characters long; use at most 32"},
+	{name: "suffix not ASCII", in: "[[scanner]]\npath = \"/dev/a\"\nsuffix = \"é\"\n", line: 3, key: "scanner.suffix", msg: "not ASCII"},
+	{name: "suffix with the default terminator", in: "[[scanner]]\npath = \"/dev/a\"\nsuffix = \"\\r\"\n", line: 3, key: "scanner.suffix", msg: `holds a CR or LF, which ends a scan with terminator = "any"`},
+	{name: "prefix with CR terminator", in: "[[scanner]]\npath = \"/dev/a\"\nterminator = \"cr\"\nprefix = \"a\\rb\"\n", line: 4, key: "scanner.prefix", msg: "holds a CR"},
+	{name: "suffix with LF terminator", in: "[[scanner]]\npath = \"/dev/a\"\nsuffix = \"\\n\"\nterminator = \"lf\"\n", line: 3, key: "scanner.suffix", msg: "holds an LF"},
+	{name: "suffix with CRLF terminator", in: "[[scanner]]\npath = \"/dev/a\"\nterminator = \"crlf\"\nsuffix = \"\\r\\n\"\n", line: 4, key: "scanner.suffix", msg: "holds CR LF"},
+	{name: "prefix with tab terminator", in: "[[scanner]]\npath = \"/dev/a\"\nterminator = \"tab\"\nprefix = \"\\t\"\n", line: 4, key: "scanner.prefix", msg: "holds a tab"},
+	{name: "STX prefix with stxetx terminator", in: "[[scanner]]\npath = \"/dev/a\"\nterminator = \"stxetx\"\nprefix = \"\\u0002\"\n", line: 4, key: "scanner.prefix", msg: `STX or ETX, which terminator = "stxetx" already removes`},
+	{name: "prefix in second scanner", in: "[[scanner]]\npath = \"/dev/a\"\nprefix = \"x\"\n[[scanner]]\npath = \"/dev/b\"\nprefix = \"\\n\"\n", line: 6, key: "scanner.prefix", msg: "holds a CR or LF"},
+	{name: "data bits too many", in: "[[scanner]]\npath = \"/dev/a\"\ndata_bits = 9\n", line: 3, key: "scanner.data_bits", msg: "9 is not a number of data bits; use 5, 6, 7 or 8"},
+	{name: "data bits too few", in: "[[scanner]]\npath = \"/dev/a\"\ndata_bits = 4\n", line: 3, key: "scanner.data_bits", msg: "4 is not a number of data bits"},
+	{name: "data bits zero", in: "[[scanner]]\npath = \"/dev/a\"\n\ndata_bits = 0\n", line: 4, key: "scanner.data_bits"},
+	{name: "data bits as text", in: "[[scanner]]\npath = \"/dev/a\"\ndata_bits = \"8\"\n", line: 3, key: "scanner.data_bits", msg: "whole number"},
+	{name: "bad parity", in: "[[scanner]]\npath = \"/dev/a\"\nparity = \"mark\"\n", line: 3, key: "scanner.parity", msg: `"mark" is not a parity; use "none", "even" or "odd"`},
+	{name: "parity letter", in: "[[scanner]]\npath = \"/dev/a\"\nparity = \"N\"\n", line: 3, key: "scanner.parity"},
+	{name: "empty parity", in: "[[scanner]]\npath = \"/dev/a\"\nparity = \"\"\n", line: 3, key: "scanner.parity"},
+	{name: "bad stop bits", in: "[[scanner]]\npath = \"/dev/a\"\nstop_bits = 3\n", line: 3, key: "scanner.stop_bits", msg: "3 is not a number of stop bits; use 1 or 2"},
+	{name: "stop bits 1.5", in: "[[scanner]]\npath = \"/dev/a\"\nstop_bits = 1.5\n", line: 3, key: "scanner.stop_bits", msg: "not the number 1.5"},
+	{name: "bad stop bits in second scanner", in: "[[scanner]]\npath = \"/dev/a\"\nstop_bits = 2\n[[scanner]]\npath = \"/dev/b\"\nstop_bits = 0\n", line: 6, key: "scanner.stop_bits"},
+	{name: "unknown key in scanner lists the new keys", in: "[[scanner]]\npath = \"/dev/a\"\nstopbits = 2\n", line: 3, key: "scanner.stopbits", msg: `terminator, prefix, suffix, data_bits, parity, stop_bits (did you mean "stop_bits"?)`},
+
+	// [scanning]
+	{
+		name: "scanning",
+		in:   "[scanning]\ndebounce = \"0s\"\nwedge_gap = \"5ms\"\nmax_length = 8\n",
+		changed: func(c *Config) {
+			c.Scanning = Scanning{Duration{0}, Duration{5 * time.Millisecond}, 8}
+		},
+	},
+	{
+		name: "scanning upper limits",
+		in:   "[scanning]\ndebounce = \"10s\"\nwedge_gap = \"200ms\"\nmax_length = 65536\n",
+		changed: func(c *Config) {
+			c.Scanning = Scanning{Duration{10 * time.Second}, Duration{200 * time.Millisecond}, 65536}
+		},
+	},
+	{
+		name:    "scanning dotted",
+		in:      "scanning.debounce = \"2s\"\n",
+		changed: func(c *Config) { c.Scanning.Debounce.Duration = 2 * time.Second },
+	},
+	{name: "debounce too long", in: "[scanning]\ndebounce = \"11s\"\n", line: 2, key: "scanning.debounce", msg: "11s is out of range; use a duration from 0s to 10s"},
+	{name: "debounce negative", in: "[scanning]\n\ndebounce = \"-1s\"\n", line: 3, key: "scanning.debounce", msg: "from 0s to 10s"},
+	{name: "debounce as number", in: "[scanning]\ndebounce = 0\n", line: 2, key: "scanning.debounce", msg: "duration in double quotes"},
+	{name: "debounce without unit", in: "[scanning]\ndebounce = \"1.5\"\n", line: 2, key: "scanning.debounce", msg: `"1.5" is not a duration`},
+	{name: "wedge gap too short", in: "[scanning]\nwedge_gap = \"4ms\"\n", line: 2, key: "scanning.wedge_gap", msg: "4ms is out of range; use a duration from 5ms to 200ms"},
+	{name: "wedge gap too long", in: "[scanning]\ndebounce = \"1s\"\nwedge_gap = \"1s\"\n", line: 3, key: "scanning.wedge_gap", msg: "from 5ms to 200ms"},
+	{name: "max length too small", in: "[scanning]\nmax_length = 7\n", line: 2, key: "scanning.max_length", msg: "7 is out of range; use a number of characters from 8 to 65536"},
+	{name: "max length too large", in: "[scanning]\nmax_length = 65537\n", line: 2, key: "scanning.max_length", msg: "from 8 to 65536"},
+	{name: "max length as text", in: "[scanning]\nmax_length = \"128\"\n", line: 2, key: "scanning.max_length", msg: "whole number"},
+	{name: "scanning as array", in: "[[scanning]]\ndebounce = \"1s\"\n", line: 1, key: "scanning", msg: "must be a section written as [scanning]"},
+	{name: "unknown key in scanning", in: "[scanning]\nmaxlength = 10\n", line: 2, key: "scanning.maxlength", msg: `allowed keys are debounce, wedge_gap, max_length (did you mean "max_length"?)`},
+	{name: "misspelt scanning", in: "[scaning]\n", line: 1, key: "scaning", msg: `did you mean "scanning"`},
+
+	// [[barcode]]
+	{
+		name: "barcode rules",
+		in:   "[[barcode]]\nkind = \"staff\"\npattern = 'S[0-9]{6}'\n\n[[barcode]]\nkind = \"item\"\nlength = 10\ncheck = \"isbn10\"\n\n[[barcode]]\nkind = \"patron\"\nprefix = \"P-\"\n",
+		changed: func(c *Config) {
+			c.Barcodes = []BarcodeRule{
+				{Kind: "staff", Pattern: "S[0-9]{6}"},
+				{Kind: "item", Length: 10, Check: "isbn10"},
+				{Kind: "patron", Prefix: "P-"},
+			}
+		},
+	},
+	{
+		name: "barcode rules inline",
+		in:   "barcode = [{kind = \"item\", prefix = \"978\", check = \"ean13\"}, {kind = \"patron\", length = 128}]\n",
+		changed: func(c *Config) {
+			c.Barcodes = []BarcodeRule{{Kind: "item", Prefix: "978", Check: "ean13"}, {Kind: "patron", Length: 128}}
+		},
+	},
+	{
+		name: "barcode isbn10 prefix may end in X",
+		in:   "[[barcode]]\nkind = \"item\"\nprefix = \"123456789X\"\ncheck = \"isbn10\"\n",
+		changed: func(c *Config) {
+			c.Barcodes = []BarcodeRule{{Kind: "item", Prefix: "123456789X", Check: "isbn10"}}
+		},
+	},
+	{
+		name:    "barcode rules like the defaults",
+		in:      "[[barcode]]\nkind = \"staff\"\nprefix = \"2079099\"\nlength = 14\ncheck = \"luhn14\"\n[[barcode]]\nkind = \"patron\"\nprefix = \"2\"\nlength = 14\ncheck = \"luhn14\"\n",
+		changed: func(c *Config) { c.Barcodes = DefaultBarcodeRules()[:2] },
+	},
+	{name: "barcode without kind", in: "[[barcode]]\nprefix = \"2\"\n", line: 1, key: "barcode.kind", msg: `every [[barcode]] needs a kind: "patron", "item" or "staff"`},
+	{name: "second barcode without kind", in: "[[barcode]]\nkind = \"item\"\nprefix = \"3\"\n\n[[barcode]]\nprefix = \"2\"\n", line: 5, key: "barcode.kind", msg: "needs a kind"},
+	{name: "barcode empty kind", in: "[[barcode]]\nprefix = \"2\"\nkind = \"\"\n", line: 3, key: "barcode.kind", msg: "needs a kind"},
+	{name: "barcode bad kind", in: "[[barcode]]\nkind = \"book\"\nprefix = \"3\"\n", line: 2, key: "barcode.kind", msg: `"book" is not a kind of code; use "patron", "item" or "staff"`},
+	{name: "barcode kind upper case", in: "[[barcode]]\nkind = \"Item\"\nprefix = \"3\"\n", line: 2, key: "barcode.kind"},
+	{name: "barcode kind as number", in: "[[barcode]]\nkind = 1\n", line: 2, key: "barcode.kind", msg: "must be text in double quotes"},
+	{name: "barcode matching everything", in: "[[barcode]]\nkind = \"item\"\ncheck = \"ean13\"\n", line: 1, key: "barcode", msg: "needs at least one of prefix, length or pattern"},
+	{name: "barcode matching everything, second", in: "[[barcode]]\nkind = \"item\"\nlength = 13\n[[barcode]]\nkind = \"patron\"\n", line: 4, key: "barcode", msg: "needs at least one of prefix, length or pattern"},
+	{name: "barcode prefix with control character", in: "[[barcode]]\nkind = \"item\"\nprefix = \"\\t3\"\n", line: 3, key: "barcode.prefix", msg: "not printable ASCII"},
+	{name: "barcode prefix not ASCII", in: "[[barcode]]\nkind = \"item\"\nprefix = \"ß\"\n", line: 3, key: "barcode.prefix", msg: "not printable ASCII"},
+	{name: "barcode length negative", in: "[[barcode]]\nkind = \"item\"\nlength = -1\n", line: 3, key: "barcode.length", msg: "-1 is out of range; use 0 (any length) or a length from 1 to 128"},
+	{name: "barcode length too long", in: "[[barcode]]\nkind = \"item\"\nlength = 129\n", line: 3, key: "barcode.length", msg: "from 1 to 128"},
+	{name: "barcode length as text", in: "[[barcode]]\nkind = \"item\"\nlength = \"14\"\n", line: 3, key: "barcode.length", msg: "whole number"},
+	{name: "barcode length over max_length", in: "[scanning]\nmax_length = 12\n[[barcode]]\nkind = \"item\"\nlength = 13\n", line: 5, key: "barcode.length", msg: "13 is longer than scanning.max_length (12)"},
+	{name: "barcode check over max_length", in: "[scanning]\nmax_length = 12\n[[barcode]]\nkind = \"item\"\nprefix = \"978\"\ncheck = \"ean13\"\n", line: 6, key: "barcode.check", msg: `"ean13" codes are 13 characters long, longer than scanning.max_length (12)`},
+	{name: "barcode prefix over max_length", in: "[scanning]\nmax_length = 8\n[[barcode]]\nkind = \"item\"\nprefix = \"123456789\"\n", line: 5, key: "barcode.prefix", msg: "longer than scanning.max_length (8)"},
+	{name: "barcode prefix longer than length", in: "[[barcode]]\nkind = \"item\"\nprefix = \"12345\"\nlength = 4\n", line: 3, key: "barcode.prefix", msg: `"12345" is 5 characters, longer than the code (length = 4)`},
+	{name: "barcode prefix longer than check", in: "[[barcode]]\nkind = \"item\"\nprefix = \"12345678901\"\ncheck = \"isbn10\"\n", line: 3, key: "barcode.prefix", msg: `longer than a "isbn10" code (10)`},
+	{name: "barcode letters before digits", in: "[[barcode]]\nkind = \"patron\"\nprefix = \"P\"\ncheck = \"luhn14\"\n", line: 3, key: "barcode.prefix", msg: `"P" cannot start a "luhn14" code, which holds only digits`},
+	{name: "barcode X inside an isbn10 prefix", in: "[[barcode]]\nkind = \"item\"\nprefix = \"12X\"\ncheck = \"isbn10\"\n", line: 3, key: "barcode.prefix", msg: "only digits"},
+	{name: "barcode bad check", in: "[[barcode]]\nkind = \"item\"\nprefix = \"3\"\ncheck = \"luhn\"\n", line: 4, key: "barcode.check", msg: `"luhn" is not a check digit scheme; use "luhn14"`},
+	{name: "barcode check upper case", in: "[[barcode]]\nkind = \"item\"\nprefix = \"978\"\ncheck = \"EAN13\"\n", line: 4, key: "barcode.check", msg: "not a check digit scheme"},
+	{name: "barcode check and length disagree", in: "[[barcode]]\nkind = \"item\"\nprefix = \"978\"\nlength = 14\ncheck = \"ean13\"\n", line: 5, key: "barcode.check", msg: `"ean13" codes are 13 characters long, so length must be 13 or 0, not 14`},
+	{name: "barcode bad pattern bracket", in: "[[barcode]]\nkind = \"item\"\npattern = '[0-9'\n", line: 3, key: "barcode.pattern", msg: `"[0-9" is not a valid regular expression: a [ has no closing ]`},
+	{name: "barcode bad pattern paren", in: "[[barcode]]\nkind = \"item\"\npattern = '(0-9'\n", line: 3, key: "barcode.pattern", msg: "a ( has no closing )"},
+	{name: "barcode pattern that the anchors would balance", in: "[[barcode]]\nkind = \"item\"\npattern = 'a)|(b'\n", line: 3, key: "barcode.pattern", msg: `"a)|(b" is not a valid regular expression: a ) has no ( before it`},
+	{name: "barcode bad pattern repeat", in: "[[barcode]]\nkind = \"item\"\npattern = '*abc'\n", line: 3, key: "barcode.pattern", msg: "follows nothing it could repeat"},
+	{name: "barcode bad pattern escape", in: "[[barcode]]\nkind = \"item\"\npattern = '\\q'\n", line: 3, key: "barcode.pattern", msg: "escape the regular expressions do not know"},
+	{name: "barcode look-ahead", in: "[[barcode]]\nkind = \"item\"\npattern = '(?=3)[0-9]+'\n", line: 3, key: "barcode.pattern", msg: "no look-ahead"},
+	{name: "barcode repeat count", in: "[[barcode]]\nkind = \"item\"\npattern = 'a{1001}'\n", line: 3, key: "barcode.pattern", msg: "larger than 1000"},
+	{name: "barcode pattern in double quotes", in: "[[barcode]]\nkind = \"item\"\npattern = \"\\d+\"\n", line: 3, key: "barcode.pattern", msg: "write a pattern in single quotes"},
+	{name: "barcode bad pattern in third rule", in: "[[barcode]]\nkind = \"item\"\npattern = 'a'\n[[barcode]]\nkind = \"item\"\npattern = 'b'\n[[barcode]]\nkind = \"item\"\npattern = 'c('\n", line: 9, key: "barcode.pattern"},
+	{name: "barcode shadowed by a shorter prefix", in: "[[barcode]]\nkind = \"patron\"\nprefix = \"2\"\nlength = 14\n\n[[barcode]]\nkind = \"staff\"\nprefix = \"2079099\"\nlength = 14\n", line: 6, key: "barcode", msg: `never decides anything: [[barcode]] 1 above it (kind "patron")`},
+	{name: "barcode shadowed by any length", in: "[[barcode]]\nkind = \"item\"\nprefix = \"3\"\n[[barcode]]\nkind = \"patron\"\nprefix = \"3\"\nlength = 10\n", line: 4, key: "barcode", msg: "never decides anything"},
+	{name: "barcode shadowed by the same pattern", in: "[[barcode]]\nkind = \"item\"\npattern = 'x+'\n[[barcode]]\nkind = \"patron\"\nprefix = \"x\"\npattern = 'x+'\n", line: 4, key: "barcode", msg: "never decides anything"},
+	{name: "barcode unknown key", in: "[[barcode]]\nkind = \"item\"\nlenght = 13\n", line: 3, key: "barcode.lenght", msg: `unknown key "lenght" in [[barcode]]; allowed keys are kind, prefix, length, pattern, check (did you mean "length"?)`},
+	{name: "barcode as table", in: "[barcode]\nkind = \"item\"\n", line: 1, key: "barcode", msg: "[[barcode]]"},
+	{name: "misspelt barcode", in: "[[barcodes]]\nkind = \"item\"\n", line: 1, key: "barcodes", msg: `did you mean "barcode"`},
+
 	// Cases found by fuzzing: (none yet)
+}
+
+// scanner is a [[scanner]] with the given keys and the defaults.
+func scanner(name, path string, baud int) Scanner {
+	s := defaultScanner
+	s.Name, s.Path, s.Baud = name, path, baud
+	return s
 }
 
 func TestParse(t *testing.T) {

@@ -63,11 +63,16 @@ func (f *file) syntaxError(err error) *Error {
 	if pe.LastKey == secretKey {
 		msg = "the value cannot be read" // the parser's message may quote the password
 	}
+	hint := "; write key = value, [section] or [[scanner]] lines, and put text in double quotes"
+	if pe.LastKey == "barcode.pattern" && strings.Contains(msg, "escape") {
+		// "\d" in double quotes is a TOML escape, not a regular expression one.
+		hint = `; write a pattern in single quotes, like pattern = '\d{10}', so its backslashes stay as they are`
+	}
 	return &Error{
 		File: f.name,
 		Line: f.clamp(line),
 		Key:  pe.LastKey,
-		Msg:  "this is not valid TOML: " + msg + "; write key = value, [section] or [[scanner]] lines, and put text in double quotes",
+		Msg:  "this is not valid TOML: " + msg + hint,
 	}
 }
 
@@ -93,8 +98,14 @@ func (f *file) clamp(line int) int {
 func (f *file) unknownKey(k toml.Key) *Error {
 	key := k.String()
 	if len(k) == 1 {
-		e := f.errorAt(key, -1, "unknown section or key %q; the file has only the sections [ils], [[scanner]] and [kiosk]", k[0])
-		if s := closest(k[0], []string{"ils", "scanner", "kiosk"}); s != "" {
+		var names, headers []string
+		for _, s := range schema() {
+			names = append(names, s.name)
+			headers = append(headers, s.header())
+		}
+		list := strings.Join(headers[:len(headers)-1], ", ") + " and " + headers[len(headers)-1]
+		e := f.errorAt(key, -1, "unknown section or key %q; the file has only the sections %s", k[0], list)
+		if s := closest(k[0], names); s != "" {
 			e.Msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		return e
@@ -102,8 +113,10 @@ func (f *file) unknownKey(k toml.Key) *Error {
 	section := k[0]
 	allowed := sectionKeys(section)
 	header := "[" + section + "]"
-	if section == "scanner" {
-		header = "[[scanner]]"
+	for _, s := range schema() {
+		if s.name == section {
+			header = s.header()
+		}
 	}
 	e := f.errorAt(key, -1, "unknown key %q in %s; allowed keys are %s", strings.Join(k[1:], "."), header, strings.Join(allowed, ", "))
 	if len(k) == 2 {

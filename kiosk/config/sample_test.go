@@ -4,6 +4,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -20,9 +21,32 @@ func readSample(t testing.TB) string {
 	return string(b)
 }
 
-// uncommentScanner turns the commented-out example [[scanner]] into a real one.
-func uncommentScanner(sample string) string {
-	return regexp.MustCompile(`(?m)^# (\[\[scanner\]\]|name = |path = |baud = )`).ReplaceAllString(sample, "$1")
+// uncommentExample turns the commented-out example [[name]] sections into
+// real ones: from the line "# [[name]]" to the next line that is not a
+// comment, "# " is removed before headers and key = value lines.
+func uncommentExample(sample, name string) string {
+	lines := strings.Split(sample, "\n")
+	start := slices.Index(lines, "# [["+name+"]]")
+	if start < 0 {
+		return sample
+	}
+	kv := regexp.MustCompile(`^# (\[\[[a-z]+\]\]$|[a-z_]+ = )`)
+	for i := start; i < len(lines) && strings.HasPrefix(lines[i], "#"); i++ {
+		if kv.MatchString(lines[i]) {
+			lines[i] = strings.TrimPrefix(lines[i], "# ")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// uncommentExamples uncomments every example array section of the sample.
+func uncommentExamples(sample string) string {
+	for _, s := range schema() {
+		if s.array {
+			sample = uncommentExample(sample, s.name)
+		}
+	}
+	return sample
 }
 
 func TestSampleIsDefault(t *testing.T) {
@@ -33,10 +57,13 @@ func TestSampleIsDefault(t *testing.T) {
 	if want := Default(); !reflect.DeepEqual(cfg, want) {
 		t.Errorf("sample =\n%+v\nDefault() =\n%+v", cfg, want)
 	}
+	if got := cfg.BarcodeRules(); !reflect.DeepEqual(got, DefaultBarcodeRules()) {
+		t.Errorf("sample barcode rules = %+v, want DefaultBarcodeRules", got)
+	}
 }
 
 func TestSampleScannerExample(t *testing.T) {
-	text := uncommentScanner(readSample(t))
+	text := uncommentExample(readSample(t), "scanner")
 	cfg, err := Parse(samplePath, []byte(text))
 	if err != nil {
 		t.Fatal(err)
@@ -44,16 +71,37 @@ func TestSampleScannerExample(t *testing.T) {
 	if len(cfg.Scanners) != 1 || cfg.Scanners[0].Path == "" {
 		t.Fatalf("example scanner = %+v", cfg.Scanners)
 	}
+	// Its values, but for name and path, are the defaults.
+	want := defaultScanner
+	want.Name, want.Path = cfg.Scanners[0].Name, cfg.Scanners[0].Path
+	if cfg.Scanners[0] != want {
+		t.Errorf("example scanner =\n%+v\nwant the defaults\n%+v", cfg.Scanners[0], want)
+	}
 	cfg.Scanners = nil
 	if want := Default(); !reflect.DeepEqual(cfg, want) {
 		t.Errorf("sample with the example scanner, scanner removed =\n%+v\nDefault() =\n%+v", cfg, want)
 	}
 }
 
+func TestSampleBarcodeExample(t *testing.T) {
+	text := uncommentExample(readSample(t), "barcode")
+	cfg, err := Parse(samplePath, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := DefaultBarcodeRules(); !reflect.DeepEqual(cfg.Barcodes, want) {
+		t.Errorf("example barcode rules =\n%+v\nwant DefaultBarcodeRules\n%+v", cfg.Barcodes, want)
+	}
+	cfg.Barcodes = nil
+	if want := Default(); !reflect.DeepEqual(cfg, want) {
+		t.Errorf("sample with the example rules, rules removed =\n%+v\nDefault() =\n%+v", cfg, want)
+	}
+}
+
 // TestSampleHasEveryKey: every field of Config is in the sample, under a
 // comment that says its default.
 func TestSampleHasEveryKey(t *testing.T) {
-	text := uncommentScanner(readSample(t))
+	text := uncommentExamples(readSample(t))
 	f := &file{name: samplePath, text: text}
 	lines := strings.Split(text, "\n")
 	for _, s := range schema() {

@@ -2,10 +2,13 @@ package config
 
 import (
 	"encoding"
+	"errors"
 	"fmt"
 	"net"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +41,14 @@ func schema() []section {
 		out = append(out, s)
 	}
 	return out
+}
+
+// header is the section as the file writes it: [name] or [[name]].
+func (s section) header() string {
+	if s.array {
+		return "[[" + s.name + "]]"
+	}
+	return "[" + s.name + "]"
 }
 
 func tagName(f reflect.StructField) string {
@@ -155,7 +166,21 @@ const (
 	minSessionTimeout = 10 * time.Second
 	maxSessionTimeout = time.Hour
 	minWarning        = 5 * time.Second
+	maxDebounce       = 10 * time.Second
+	minWedgeGap       = 5 * time.Millisecond
+	maxWedgeGap       = 200 * time.Millisecond
 )
+
+// Limits of the lengths, in characters.
+const (
+	maxAffixLen      = 32 // scanner.prefix, scanner.suffix
+	minMaxLength     = 8  // scanning.max_length
+	maxMaxLength     = 64 << 10
+	maxBarcodeLength = 128 // barcode.length
+)
+
+// checkLengths is the length of the codes each check digit scheme accepts.
+var checkLengths = map[string]int{CheckLuhn14: 14, CheckEAN13: 13, CheckISBN10: 10}
 
 // validate checks the values of a decoded Config and returns the problem
 // nearest the top of the file.
@@ -219,6 +244,96 @@ func (f *file) validate(c *Config) *Error {
 		if !slices.Contains(standardBauds, s.Baud) {
 			add("scanner.baud", i, "%d is not a standard baud rate; use one of %s (most scanners use 9600)", s.Baud, joinInts(standardBauds))
 		}
+		termOK := true
+		switch s.Terminator {
+		case TerminatorAny, TerminatorCR, TerminatorLF, TerminatorCRLF, TerminatorTab, TerminatorSTXETX:
+		default:
+			termOK = false
+			add("scanner.terminator", i, "%q is not a terminator; use \"any\" (CR, LF or CRLF), \"cr\", \"lf\", \"crlf\", \"tab\" or \"stxetx\" (STX code ETX)", s.Terminator)
+		}
+		for _, a := range []struct{ key, value string }{{"scanner.prefix", s.Prefix}, {"scanner.suffix", s.Suffix}} {
+			if msg := checkAffix(a.value, s.Terminator, termOK); msg != "" {
+				add(a.key, i, "%s", msg)
+			}
+		}
+		if s.DataBits < 5 || s.DataBits > 8 {
+			add("scanner.data_bits", i, "%d is not a number of data bits; use 5, 6, 7 or 8 (most scanners use 8)", s.DataBits)
+		}
+		switch s.Parity {
+		case ParityNone, ParityEven, ParityOdd:
+		default:
+			add("scanner.parity", i, "%q is not a parity; use \"none\", \"even\" or \"odd\" (most scanners use \"none\")", s.Parity)
+		}
+		if s.StopBits != 1 && s.StopBits != 2 {
+			add("scanner.stop_bits", i, "%d is not a number of stop bits; use 1 or 2 (most scanners use 1)", s.StopBits)
+		}
+	}
+
+	// [scanning]
+	checkRange(add, "scanning.debounce", c.Scanning.Debounce.Duration, 0, maxDebounce)
+	checkRange(add, "scanning.wedge_gap", c.Scanning.WedgeGap.Duration, minWedgeGap, maxWedgeGap)
+	maxLen := c.Scanning.MaxLength
+	maxLenOK := maxLen >= minMaxLength && maxLen <= maxMaxLength
+	if !maxLenOK {
+		add("scanning.max_length", -1, "%d is out of range; use a number of characters from %d to %d", maxLen, minMaxLength, maxMaxLength)
+	}
+
+	// [[barcode]]
+	for i, r := range c.Barcodes {
+		switch r.Kind {
+		case KindPatron, KindItem, KindStaff:
+		case "":
+			errs = append(errs, f.missingIn("barcode.kind", i, "every [[barcode]] needs a kind: \"patron\", \"item\" or \"staff\""))
+		default:
+			add("barcode.kind", i, "%q is not a kind of code; use \"patron\", \"item\" or \"staff\"", r.Kind)
+		}
+		if r.Prefix == "" && r.Length == 0 && r.Pattern == "" {
+			add("barcode", i, "every [[barcode]] needs at least one of prefix, length or pattern; a rule without them would match every code")
+		}
+		if strings.ContainsFunc(r.Prefix, func(c rune) bool { return c < ' ' || c > '~' }) {
+			add("barcode.prefix", i, "%q holds a character that is not printable ASCII; scanned codes are only letters, digits, punctuation and spaces, so the rule could never match", r.Prefix)
+		}
+		lengthOK := r.Length >= 0 && r.Length <= maxBarcodeLength
+		if !lengthOK {
+			add("barcode.length", i, "%d is out of range; use 0 (any length) or a length from 1 to %d", r.Length, maxBarcodeLength)
+		}
+		if r.Pattern != "" {
+			// The raw pattern first: wrapped in ^(?:…)$, an unbalanced one like "a)|(b" could compile.
+			if _, err := regexp.Compile(r.Pattern); err != nil {
+				add("barcode.pattern", i, "%s", patternError(r.Pattern, err))
+			}
+		}
+		need, checkOK := checkLengths[r.Check]
+		if !checkOK && r.Check != CheckNone {
+			add("barcode.check", i, "%q is not a check digit scheme; use \"luhn14\" (14-digit library barcodes), \"ean13\" (EAN-13 and ISBN-13), \"isbn10\", or \"\" for none", r.Check)
+		}
+		switch {
+		case need > 0 && r.Length != 0 && r.Length != need:
+			add("barcode.check", i, "%q codes are %d characters long, so length must be %d or 0, not %d", r.Check, need, need, r.Length)
+		case lengthOK && r.Length > 0 && len(r.Prefix) > r.Length:
+			add("barcode.prefix", i, "%q is %d characters, longer than the code (length = %d), so the rule could never match", r.Prefix, len(r.Prefix), r.Length)
+		case need > 0 && len(r.Prefix) > need:
+			add("barcode.prefix", i, "%q is %d characters, longer than a %q code (%d), so the rule could never match", r.Prefix, len(r.Prefix), r.Check, need)
+		case need > 0 && !digitsPrefix(r.Prefix, r.Check):
+			add("barcode.prefix", i, "%q cannot start a %q code, which holds only digits, so the rule could never match", r.Prefix, r.Check)
+		}
+		if maxLenOK {
+			switch {
+			case lengthOK && r.Length > maxLen:
+				add("barcode.length", i, "%d is longer than scanning.max_length (%d); such codes are dropped before any rule sees them", r.Length, maxLen)
+			case r.Length == 0 && need > maxLen:
+				add("barcode.check", i, "%q codes are %d characters long, longer than scanning.max_length (%d); they are dropped before any rule sees them", r.Check, need, maxLen)
+			case len(r.Prefix) > maxLen:
+				add("barcode.prefix", i, "%q is longer than scanning.max_length (%d); such codes are dropped before any rule sees them", r.Prefix, maxLen)
+			}
+		}
+		for j, p := range c.Barcodes[:i] {
+			if (p.Prefix != "" || p.Length != 0 || p.Pattern != "") && strings.HasPrefix(r.Prefix, p.Prefix) &&
+				(p.Length == 0 || p.Length == r.Length) && (p.Pattern == "" || p.Pattern == r.Pattern) {
+				add("barcode", i, "this rule never decides anything: [[barcode]] %d above it (kind %q) matches every code this one matches, and the first rule that matches decides; put the more specific rule first", j+1, p.Kind)
+				break
+			}
+		}
 	}
 
 	// [kiosk]
@@ -250,8 +365,144 @@ func (f *file) validate(c *Config) *Error {
 	case strings.ContainsFunc(name, unicode.IsControl):
 		add("kiosk.library_name", -1, "must not contain control characters such as tabs or line breaks")
 	}
+	switch c.Kiosk.PIN {
+	case PINNever, PINAlways, PINILS:
+	default:
+		add("kiosk.pin", -1, "%q is not a PIN setting; use \"never\", \"always\" or \"ils\" (when the library system says the patron has a PIN)", c.Kiosk.PIN)
+	}
+	switch c.Kiosk.Receipt {
+	case ReceiptAsk, ReceiptPrint, ReceiptScreen, ReceiptNone:
+	default:
+		add("kiosk.receipt", -1, "%q is not a receipt setting; use \"ask\", \"print\", \"screen\" or \"none\"", c.Kiosk.Receipt)
+	}
+
+	// [printer]
+	if p := c.Printer.Path; p != "" && (!filepath.IsAbs(p) || strings.ContainsFunc(p, unicode.IsControl)) {
+		add("printer.path", -1, "%q is not a device path; use an absolute path like \"/dev/ttyUSB0\", or leave it empty for no printer", p)
+	}
+	if !slices.Contains(standardBauds, c.Printer.Baud) {
+		add("printer.baud", -1, "%d is not a standard baud rate; use one of %s (most receipt printers use 19200 or 38400)", c.Printer.Baud, joinInts(standardBauds))
+	}
+	if c.Printer.Width != 58 && c.Printer.Width != 80 {
+		add("printer.width", -1, "%d is not a paper width this kiosk prints on; use 58 or 80 (millimetres)", c.Printer.Width)
+	}
 
 	return first(errs)
+}
+
+// missingIn is errorAt for a key that the index-th table of an array may
+// leave out: at the key if that table writes it, else at the table's header
+// (errorAt would take the key from another table).
+func (f *file) missingIn(key string, index int, format string, args ...any) *Error {
+	e := f.errorAt(key, index, format, args...)
+	if f.find(key, index) == 0 {
+		section, _, _ := strings.Cut(key, ".")
+		e.Line = max(1, f.lineOf(section, index))
+	}
+	return e
+}
+
+// checkAffix returns what is wrong with a [[scanner]] prefix or suffix, or "".
+// termOK says whether term is a known terminator.
+func checkAffix(v, term string, termOK bool) string {
+	if strings.ContainsFunc(v, func(c rune) bool { return c > 0x7f }) {
+		return fmt.Sprintf("%q holds a character that is not ASCII; use printable ASCII, or escapes like \"\\u0002\" for control characters", v)
+	}
+	if len(v) > maxAffixLen {
+		return fmt.Sprintf("%q is %d characters long; use at most %d", v, len(v), maxAffixLen)
+	}
+	if !termOK {
+		return ""
+	}
+	var holds string
+	switch term {
+	case TerminatorAny:
+		if strings.ContainsAny(v, "\r\n") {
+			holds = "a CR or LF, which ends a scan with terminator = \"any\""
+		}
+	case TerminatorCR:
+		if strings.Contains(v, "\r") {
+			holds = "a CR, which ends a scan with terminator = \"cr\""
+		}
+	case TerminatorLF:
+		if strings.Contains(v, "\n") {
+			holds = "an LF, which ends a scan with terminator = \"lf\""
+		}
+	case TerminatorCRLF:
+		if strings.Contains(v, "\r\n") {
+			holds = "CR LF, which ends a scan with terminator = \"crlf\""
+		}
+	case TerminatorTab:
+		if strings.Contains(v, "\t") {
+			holds = "a tab, which ends a scan with terminator = \"tab\""
+		}
+	case TerminatorSTXETX:
+		if strings.ContainsAny(v, "\x02\x03") {
+			holds = "STX or ETX, which terminator = \"stxetx\" already removes"
+		}
+	}
+	if holds != "" {
+		return fmt.Sprintf("%q holds %s; leave the terminator out of the prefix and suffix", v, holds)
+	}
+	return ""
+}
+
+// digitsPrefix reports whether prefix can start a code of the check scheme:
+// digits only, except an ISBN-10's check digit, which may be X.
+func digitsPrefix(prefix, check string) bool {
+	for i := 0; i < len(prefix); i++ {
+		c := prefix[i]
+		if (c < '0' || c > '9') && !(check == CheckISBN10 && i == 9 && (c == 'X' || c == 'x')) {
+			return false
+		}
+	}
+	return true
+}
+
+// patternError says in plain words why a pattern does not compile.
+func patternError(pattern string, err error) string {
+	msg := err.Error()
+	var se *syntax.Error
+	if errors.As(err, &se) {
+		where := ""
+		if se.Expr != "" && se.Expr != pattern {
+			where = fmt.Sprintf(" (at %q)", se.Expr)
+		}
+		switch se.Code {
+		case syntax.ErrMissingBracket:
+			msg = "a [ has no closing ]"
+		case syntax.ErrMissingParen:
+			msg = "a ( has no closing )"
+		case syntax.ErrUnexpectedParen:
+			msg = "a ) has no ( before it"
+		case syntax.ErrMissingRepeatArgument:
+			msg = "*, +, ? or {n} follows nothing it could repeat; write \\* (in single quotes) to match the character itself"
+		case syntax.ErrInvalidRepeatOp:
+			msg = "two repeat operators (*, +, ?) follow each other"
+		case syntax.ErrInvalidRepeatSize:
+			msg = "a repeat count {n} or {n,m} is wrong or larger than 1000"
+		case syntax.ErrInvalidEscape:
+			msg = "it has an escape the regular expressions do not know"
+		case syntax.ErrInvalidCharRange:
+			msg = "a range like [z-a] in [ ] runs backwards"
+		case syntax.ErrInvalidCharClass:
+			msg = "a character class like [:digit:] is not known"
+		case syntax.ErrInvalidPerlOp:
+			msg = "a (? group it has is not supported; Go regular expressions have no look-ahead or look-behind"
+		case syntax.ErrInvalidNamedCapture:
+			msg = "a named group (?P<name>…) has no valid name"
+		case syntax.ErrTrailingBackslash:
+			msg = "it ends in a lone \\"
+		case syntax.ErrInvalidUTF8:
+			msg = "it is not valid text"
+		case syntax.ErrLarge, syntax.ErrNestingDepth:
+			msg = "it is too large or too deeply nested"
+		default:
+			msg = string(se.Code)
+		}
+		msg += where
+	}
+	return fmt.Sprintf("%q is not a valid regular expression: %s", pattern, msg)
 }
 
 // checkRange adds an error unless lo <= d <= hi, and reports whether d is in range.
