@@ -1,5 +1,6 @@
 // Package storage keeps the kiosk's local state in one bbolt file: the schema
-// version, the audit trail of patron sessions and, later, the journal.
+// version, the audit trail of patron sessions and the journal of circulation
+// transactions.
 package storage
 
 import (
@@ -43,7 +44,14 @@ func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("storage: make data directory: %w", err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: time.Second,
+		// One page less to write per journal commit; bbolt rebuilds the free
+		// list by scanning the file on open and after a failed commit (etcd's
+		// defaults too).
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
+	})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("storage: open %s: %w", path, ErrLocked)
 	}
@@ -76,8 +84,10 @@ func (s *Store) migrate() error {
 		if version > SchemaVersion {
 			return fmt.Errorf("%w (schema %d, this kiosk knows %d)", ErrNewerSchema, version, SchemaVersion)
 		}
-		if _, err := tx.CreateBucketIfNotExists(bucketAudit); err != nil {
-			return err
+		for _, name := range [][]byte{bucketAudit, bucketJournal} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
 		}
 		var buf [8]byte
 		binary.BigEndian.PutUint64(buf[:], SchemaVersion)
@@ -121,9 +131,9 @@ func (s *Store) RecordAudit(at time.Time, kind, card string) error {
 	if err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return diskFull(s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketAudit).Put(id[:], data)
-	})
+	}))
 }
 
 // AuditEvents returns the audit trail, oldest first.

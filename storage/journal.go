@@ -1,0 +1,472 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+)
+
+// The journal: every checkout, renewal and return is written here before its
+// SIP2 call (DESIGN.md decision 2) and updated with the outcome after. Keys are
+// the 16 bytes of a UUIDv7, so a cursor walks entries oldest first.
+
+var bucketJournal = []byte("journal")
+
+// TxKind is the circulation transaction an entry records.
+type TxKind string
+
+const (
+	TxCheckout TxKind = "checkout"
+	TxRenew    TxKind = "renew"
+	TxCheckin  TxKind = "checkin"
+)
+
+// TxState is where an entry stands between the kiosk and the ILS.
+type TxState string
+
+const (
+	// TxPending is written but not yet sent: safe to send (again).
+	TxPending TxState = "pending"
+	// TxSent is on the wire with its outcome unknown; after a crash it is in doubt.
+	TxSent TxState = "sent"
+	// TxDone means the ILS said ok.
+	TxDone TxState = "done"
+	// TxRefused means the ILS said no while online: the patron saw it.
+	TxRefused TxState = "refused"
+	// TxAttention is a replayed offline entry the ILS refused: staff must act, it is never dropped.
+	TxAttention TxState = "attention"
+)
+
+// Unfinished reports whether the entry still waits for an outcome from the ILS.
+func (st TxState) Unfinished() bool { return st == TxPending || st == TxSent }
+
+// ErrNotFound means no journal entry has the given id.
+var ErrNotFound = errors.New("no such journal entry")
+
+// ErrFinished means the entry already has its outcome and cannot move again.
+var ErrFinished = errors.New("the journal entry is already finished")
+
+// ErrDiskFull means a write failed because the disk (or the file size limit)
+// is full. Nothing of the failed write was kept; earlier data is intact.
+var ErrDiskFull = errors.New("the disk is full")
+
+// Entry is one circulation transaction in the journal.
+type Entry struct {
+	ID       string    // UUIDv7 text, assigned by Begin
+	Kind     TxKind    // checkout, renew or checkin
+	Patron   string    // full card number until scrubbed ("" after retention)
+	Item     string    // item barcode
+	Title    string    // item title, for the receipt and for staff
+	At       time.Time // the transaction date (sent as SIP2 transaction date on replay)
+	Due      time.Time // due date: promised (offline) or from the ILS
+	Offline  bool      // made while the ILS was unreachable: replay with no block = Y
+	State    TxState   // see the TxState constants
+	Message  string    // the ILS's screen message or reason, for staff
+	Attempts int       // how many times it went on the wire
+	Updated  time.Time // last change of state, the clock for retention
+}
+
+// Each stored value is a 4-byte header and a JSON body. The header holds what
+// the scans (Unfinished, Scrub, JournalCounts) filter on, so they skip the
+// thousands of finished entries without decoding them.
+const (
+	formatV1   = 1
+	headerSize = 4
+	flagPatron = 1 << 0 // the body still holds a patron id
+
+	// appendFill leaves a little room in each page for Finish to grow an entry.
+	appendFill = 0.9
+)
+
+var stateCodes = []TxState{1: TxPending, 2: TxSent, 3: TxDone, 4: TxRefused, 5: TxAttention}
+var kindCodes = []TxKind{1: TxCheckout, 2: TxRenew, 3: TxCheckin}
+
+func code[T comparable](table []T, v T) (byte, bool) {
+	for i, t := range table {
+		if i > 0 && t == v {
+			return byte(i), true
+		}
+	}
+	return 0, false
+}
+
+func decodeCode[T comparable](table []T, c byte) (T, bool) {
+	var zero T
+	if c == 0 || int(c) >= len(table) {
+		return zero, false
+	}
+	return table[c], true
+}
+
+// body is the JSON part of a stored entry; ID, kind and state live in key and header.
+type body struct {
+	Patron   string    `json:"patron,omitempty"`
+	Item     string    `json:"item"`
+	Title    string    `json:"title,omitempty"`
+	At       time.Time `json:"at"`
+	Due      time.Time `json:"due,omitzero"`
+	Offline  bool      `json:"offline,omitempty"`
+	Message  string    `json:"message,omitempty"`
+	Attempts int       `json:"attempts,omitempty"`
+	Updated  time.Time `json:"updated"`
+}
+
+func encodeEntry(e Entry) ([]byte, error) {
+	st, ok := code(stateCodes, e.State)
+	if !ok {
+		return nil, fmt.Errorf("unknown journal state %q", e.State)
+	}
+	kind, ok := code(kindCodes, e.Kind)
+	if !ok {
+		return nil, fmt.Errorf("unknown transaction kind %q", e.Kind)
+	}
+	var flags byte
+	if e.Patron != "" {
+		flags |= flagPatron
+	}
+	js, err := json.Marshal(body{
+		Patron: e.Patron, Item: e.Item, Title: e.Title, At: e.At, Due: e.Due,
+		Offline: e.Offline, Message: e.Message, Attempts: e.Attempts, Updated: e.Updated,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte{formatV1, st, kind, flags}, js...), nil
+}
+
+// header checks the header of a stored value and returns its state and kind.
+func header(v []byte) (TxState, TxKind, byte, error) {
+	if len(v) < headerSize || v[0] != formatV1 {
+		return "", "", 0, errors.New("unknown journal record format")
+	}
+	st, ok1 := decodeCode(stateCodes, v[1])
+	kind, ok2 := decodeCode(kindCodes, v[2])
+	if !ok1 || !ok2 {
+		return "", "", 0, fmt.Errorf("unknown journal state %d or kind %d", v[1], v[2])
+	}
+	return st, kind, v[3], nil
+}
+
+// decodeEntry copies everything it needs out of k and v, which belong to the transaction.
+func decodeEntry(k, v []byte) (Entry, error) {
+	id, err := uuid.FromBytes(k)
+	if err != nil {
+		return Entry{}, fmt.Errorf("journal key %x: %w", k, err)
+	}
+	st, kind, _, err := header(v)
+	if err != nil {
+		return Entry{}, fmt.Errorf("journal entry %s: %w", id, err)
+	}
+	var b body
+	if err := json.Unmarshal(v[headerSize:], &b); err != nil {
+		return Entry{}, fmt.Errorf("journal entry %s: %w", id, err)
+	}
+	return Entry{
+		ID: id.String(), Kind: kind, Patron: b.Patron, Item: b.Item, Title: b.Title,
+		At: b.At, Due: b.Due, Offline: b.Offline, State: st, Message: b.Message,
+		Attempts: b.Attempts, Updated: b.Updated,
+	}, nil
+}
+
+// diskFull marks write errors caused by a full disk or file size limit with
+// ErrDiskFull. bbolt formats the error of its file resize with %s, so the
+// errno survives only as text there.
+func diskFull(err error) error {
+	if err == nil || errors.Is(err, ErrDiskFull) {
+		return err
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EFBIG) ||
+		strings.HasSuffix(err.Error(), syscall.ENOSPC.Error()) ||
+		strings.HasSuffix(err.Error(), syscall.EFBIG.Error()) {
+		return fmt.Errorf("%w: %w", ErrDiskFull, err)
+	}
+	return err
+}
+
+// Begin writes a new entry in state pending, with a fresh UUIDv7 id and
+// Updated from the store's clock, and returns it once it is on disk. A zero
+// At becomes now. ID, State and Attempts of e are ignored.
+func (s *Store) Begin(e Entry) (Entry, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Entry{}, fmt.Errorf("storage: journal id: %w", err)
+	}
+	now := s.Now().Round(0)
+	e.ID, e.State, e.Attempts, e.Updated = id.String(), TxPending, 0, now
+	if e.At.IsZero() {
+		e.At = now
+	}
+	e.At, e.Due = e.At.Round(0), e.Due.Round(0)
+	v, err := encodeEntry(e)
+	if err != nil {
+		return Entry{}, fmt.Errorf("storage: journal begin: %w", err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketJournal)
+		// Keys only ever append: fuller pages mean fewer of them to write per commit.
+		b.FillPercent = appendFill
+		return b.Put(id[:], v)
+	})
+	if err != nil {
+		return Entry{}, fmt.Errorf("storage: journal begin: %w", diskFull(err))
+	}
+	return e, nil
+}
+
+// update reads entry id, lets change modify it, and writes it back, all in one
+// durable transaction.
+func (s *Store) update(op, id string, change func(*Entry) error) error {
+	key, err := uuid.Parse(id)
+	if err != nil {
+		return fmt.Errorf("storage: journal %s %q: %w", op, id, ErrNotFound)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketJournal)
+		v := b.Get(key[:])
+		if v == nil {
+			return ErrNotFound
+		}
+		e, err := decodeEntry(key[:], v)
+		if err != nil {
+			return err
+		}
+		if err := change(&e); err != nil {
+			return err
+		}
+		e.Updated = s.Now().Round(0)
+		nv, err := encodeEntry(e)
+		if err != nil {
+			return err
+		}
+		return b.Put(key[:], nv)
+	})
+	if err != nil {
+		return fmt.Errorf("storage: journal %s %s: %w", op, id, diskFull(err))
+	}
+	return nil
+}
+
+// MarkSent moves a pending entry to sent and counts the attempt; call it right
+// before the request goes on the wire. An entry already sent (in doubt after a
+// crash and now retried) stays sent and counts another attempt.
+func (s *Store) MarkSent(id string) error {
+	return s.update("mark sent", id, func(e *Entry) error {
+		if !e.State.Unfinished() {
+			return fmt.Errorf("%w (%s)", ErrFinished, e.State)
+		}
+		e.State = TxSent
+		e.Attempts++
+		return nil
+	})
+}
+
+// Finish records the ILS's outcome: state is done, refused or attention; msg
+// is the screen message for staff; a non-zero due and a non-empty title
+// replace the ones stored. An offline entry that the ILS refuses becomes
+// attention, never refused: the patron did not see that refusal.
+func (s *Store) Finish(id string, state TxState, msg string, due time.Time, title string) error {
+	if state.Unfinished() {
+		return fmt.Errorf("storage: journal finish %s: %q is not an outcome", id, state)
+	}
+	if _, ok := code(stateCodes, state); !ok {
+		return fmt.Errorf("storage: journal finish %s: unknown state %q", id, state)
+	}
+	return s.update("finish", id, func(e *Entry) error {
+		if !e.State.Unfinished() {
+			return fmt.Errorf("%w (%s)", ErrFinished, e.State)
+		}
+		e.State, e.Message = state, msg
+		if e.Offline && state == TxRefused {
+			e.State = TxAttention
+		}
+		if !due.IsZero() {
+			e.Due = due.Round(0)
+		}
+		if title != "" {
+			e.Title = title
+		}
+		return nil
+	})
+}
+
+// Entry returns the journal entry with the given id, or ErrNotFound.
+func (s *Store) Entry(id string) (Entry, error) {
+	key, err := uuid.Parse(id)
+	if err != nil {
+		return Entry{}, fmt.Errorf("storage: journal entry %q: %w", id, ErrNotFound)
+	}
+	var e Entry
+	err = s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketJournal).Get(key[:])
+		if v == nil {
+			return ErrNotFound
+		}
+		e, err = decodeEntry(key[:], v)
+		return err
+	})
+	if err != nil {
+		return Entry{}, fmt.Errorf("storage: journal entry %s: %w", id, err)
+	}
+	return e, nil
+}
+
+// entries returns the entries whose header passes keep, oldest first.
+func (s *Store) entries(keep func(TxState) bool) ([]Entry, error) {
+	var out []Entry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		// Count first: the header walk is cheap, growing a slice of 10,000 entries is not.
+		n := 0
+		c := tx.Bucket(bucketJournal).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			st, _, _, err := header(v)
+			if err != nil {
+				return fmt.Errorf("journal key %x: %w", k, err)
+			}
+			if keep(st) {
+				n++
+			}
+		}
+		out = make([]Entry, 0, n)
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if st, _, _, _ := header(v); !keep(st) {
+				continue
+			}
+			e, err := decodeEntry(k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: journal: %w", err)
+	}
+	return out, nil
+}
+
+// Unfinished returns the pending and sent entries, oldest first: the work of
+// the sync worker.
+func (s *Store) Unfinished() ([]Entry, error) {
+	return s.entries(TxState.Unfinished)
+}
+
+// NeedAttention returns the replayed offline entries the ILS refused, oldest first.
+func (s *Store) NeedAttention() ([]Entry, error) {
+	return s.entries(func(st TxState) bool { return st == TxAttention })
+}
+
+// WriteAttentionCSV writes the entries that need staff attention as CSV, with
+// at most the last four digits of a card number.
+func (s *Store) WriteAttentionCSV(w io.Writer) error {
+	list, err := s.NeedAttention()
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"id", "kind", "card", "item", "title", "at", "due", "attempts", "message"}); err != nil {
+		return err
+	}
+	for _, e := range list {
+		due := ""
+		if !e.Due.IsZero() {
+			due = e.Due.Format(time.RFC3339)
+		}
+		err := cw.Write([]string{
+			e.ID, string(e.Kind), cell(last4(e.Patron)), cell(e.Item), cell(e.Title),
+			e.At.Format(time.RFC3339), due, strconv.Itoa(e.Attempts), cell(e.Message),
+		})
+		if err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// cell keeps a spreadsheet from reading a title or ILS message as a formula.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// Scrub removes the patron id from finished entries (done, refused,
+// attention) last updated before the given time, and reports how many it
+// changed. The entries themselves stay, so the counts do too.
+func (s *Store) Scrub(before time.Time) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketJournal)
+		type change struct{ k, v []byte }
+		var changes []change
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			st, _, flags, err := header(v)
+			if err != nil {
+				return fmt.Errorf("journal key %x: %w", k, err)
+			}
+			if st.Unfinished() || flags&flagPatron == 0 {
+				continue
+			}
+			e, err := decodeEntry(k, v)
+			if err != nil {
+				return err
+			}
+			if !e.Updated.Before(before) {
+				continue
+			}
+			e.Patron = ""
+			nv, err := encodeEntry(e)
+			if err != nil {
+				return err
+			}
+			// Put during a cursor walk would move the cursor: collect first.
+			changes = append(changes, change{bytes.Clone(k), nv})
+		}
+		for _, ch := range changes {
+			if err := b.Put(ch.k, ch.v); err != nil {
+				return err
+			}
+		}
+		n = len(changes)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: journal scrub: %w", diskFull(err))
+	}
+	return n, nil
+}
+
+// JournalCounts counts the entries by kind and state.
+func (s *Store) JournalCounts() (map[TxKind]map[TxState]int, error) {
+	counts := make(map[TxKind]map[TxState]int)
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketJournal).ForEach(func(k, v []byte) error {
+			st, kind, _, err := header(v)
+			if err != nil {
+				return fmt.Errorf("journal key %x: %w", k, err)
+			}
+			if counts[kind] == nil {
+				counts[kind] = make(map[TxState]int)
+			}
+			counts[kind][st]++
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: journal counts: %w", err)
+	}
+	return counts, nil
+}
