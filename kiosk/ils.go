@@ -7,26 +7,85 @@ import (
 )
 
 // ILS is what the kiosk needs from the library system. The SIP2 adapter in
-// kiosk/ils implements it; tests may use the demo library behind it.
+// kiosk/ils implements it against any SIP2 server.
 type ILS interface {
-	// PatronInfo looks up a card. An unknown card gives ErrUnknownPatron.
+	// PatronInfo looks up a card; pin is empty when none was asked. An
+	// unknown card gives ErrUnknownPatron.
 	PatronInfo(ctx context.Context, card, pin string) (Patron, error)
+	// Loans lists the items the patron has, with titles and due dates.
+	Loans(ctx context.Context, card, pin string) ([]Loan, error)
+	// Checkout lends item to the patron. A refusal is a Result with OK
+	// false and a Reason, not an error; errors are for a failed exchange.
+	Checkout(ctx context.Context, card, pin, item string, at time.Time) (Result, error)
+	// Renew extends a loan.
+	Renew(ctx context.Context, card, pin, item string, at time.Time) (Result, error)
+	// Checkin takes an item back; no patron is needed.
+	Checkin(ctx context.Context, item string, at time.Time) (Result, error)
 	// EndSession tells the ILS the patron has left.
 	EndSession(ctx context.Context, card string) error
 	// Ping checks that the ILS answers.
 	Ping(ctx context.Context) error
 }
 
-// Store keeps what must survive the kiosk: here, the audit trail.
+// Store keeps what must survive the kiosk: the audit trail and the journal of
+// transactions. A transaction is written before it goes to the ILS.
 type Store interface {
 	RecordAudit(at time.Time, kind, card string) error
+	// Begin writes tx durably and returns its id; only then may it be sent.
+	Begin(tx Tx) (string, error)
+	// Sent marks tx as on the wire: after a crash its outcome is in doubt.
+	Sent(id string) error
+	// Finish records the outcome: the ILS's result, or the error of the exchange.
+	Finish(id string, r Result, err error) error
+}
+
+// TxKind is what a journalled transaction does.
+type TxKind string
+
+const (
+	TxCheckout TxKind = "checkout"
+	TxRenew    TxKind = "renew"
+	TxCheckin  TxKind = "checkin"
+)
+
+// Tx is one circulation transaction as the journal keeps it.
+type Tx struct {
+	Kind TxKind
+	Card string // empty for a return
+	Item string
+	At   time.Time
+}
+
+// ErrStoreFull means the journal could not be written (a full disk): the
+// transaction was not sent.
+var ErrStoreFull = errors.New("the kiosk's disk is full")
+
+// Printer prints a receipt; kiosk works without one.
+type Printer interface {
+	Print(ctx context.Context, r Receipt) error
+}
+
+// Receipt is a receipt in the patron's language, ready to print or show.
+type Receipt struct {
+	Title  string
+	Lines  []ReceiptLine
+	Footer []string
+}
+
+// ReceiptLine is one entry: text on the left, a date or amount on the right.
+type ReceiptLine struct {
+	Left, Right string
+	Bold        bool
 }
 
 var (
 	// ErrUnknownPatron: the ILS does not know the card.
 	ErrUnknownPatron = errors.New("unknown patron")
-	// ErrUnavailable: the ILS cannot be reached or does not answer.
+	// ErrUnavailable: the ILS cannot be reached; the request was not sent.
 	ErrUnavailable = errors.New("library system unavailable")
+	// ErrNoReply: the request went out but no answer came; the ILS may or
+	// may not have done it.
+	ErrNoReply = errors.New("no reply from the library system")
 )
 
 // Block is a reason the ILS gives for not lending to a patron.
@@ -52,6 +111,10 @@ type Patron struct {
 	Fines    string
 	Currency string
 	Blocks   []Block
+	// PINChecked is set when the ILS checked a PIN: PINValid says if it was right.
+	PINChecked, PINValid bool
+	// Messages are the ILS's screen messages (AF), as it sent them.
+	Messages []string
 }
 
 // Blocked reports whether the patron may not borrow.
@@ -65,4 +128,46 @@ func (p Patron) Has(b Block) bool {
 		}
 	}
 	return false
+}
+
+// Loan is one item a patron has borrowed.
+type Loan struct {
+	Item    string
+	Title   string
+	Due     time.Time
+	Overdue bool
+}
+
+// Reason says in the kiosk's words why the ILS refused a transaction, so the
+// screens can explain it plainly instead of showing a raw ILS message.
+type Reason int
+
+const (
+	ReasonNone          Reason = iota
+	ReasonUnknownItem          // the ILS does not know the barcode
+	ReasonOnHoldOther          // reserved for someone else
+	ReasonOnLoanOther          // lent to someone else
+	ReasonNotForLoan           // reference copy: read it here
+	ReasonLimit                // the patron has as many items as allowed
+	ReasonPatronBlocked        // fines, lost card: the patron may not borrow
+	ReasonAlreadyYours         // the patron has it already: offer renewal
+	ReasonRenewLimit           // renewed as often as allowed
+	ReasonRenewHeld            // someone reserved it: no renewal
+	ReasonNotOnLoan            // a return of an item that was not lent
+	ReasonOther                // anything else: the ILS's message, translated if known
+)
+
+// Result is the ILS's answer to one checkout, renewal or return.
+type Result struct {
+	OK     bool
+	Item   string
+	Title  string
+	Due    time.Time
+	Reason Reason
+	// Message is the ILS's own screen message (AF), if any.
+	Message string
+	// HoldShelf: a returned item is reserved for someone: put it on the hold shelf.
+	HoldShelf bool
+	// ToDesk: a returned item needs staff: bring it to the desk.
+	ToDesk bool
 }

@@ -6,9 +6,7 @@ package kiosk
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 )
@@ -17,13 +15,18 @@ import (
 type Screen int
 
 const (
-	ScreenAttract Screen = iota // "Scan uw bibliotheekpas"
-	ScreenBusy                  // a spinner while the ILS answers
-	ScreenWelcome               // the patron's summary
-	ScreenNotice                // a message, then back to attract
+	ScreenAttract      Screen = iota // "Scan uw bibliotheekpas"
+	ScreenBusy                       // a spinner while the ILS answers
+	ScreenWelcome                    // the patron's home: summary, borrowed items
+	ScreenNotice                     // a message, then back to attract
+	ScreenPIN                        // the keypad
+	ScreenLoans                      // the patron's loans, to renew
+	ScreenReturn                     // returning items, no card needed
+	ScreenReceipt                    // print, show or no receipt?
+	ScreenReceiptShown               // the receipt on the screen
 )
 
-// Notice says which message ScreenNotice shows.
+// Notice names a message: a whole screen (ScreenNotice) or a short flash.
 type Notice int
 
 const (
@@ -38,6 +41,16 @@ const (
 	NoticeNotACard
 	NoticeStaffCard
 	NoticeMisread
+	NoticePINWrong      // flash: try again
+	NoticePINLocked     // three wrong PINs: session over
+	NoticeAlreadyListed // flash: this item is already on the list
+	NoticeStaffIgnored  // flash: a staff card in a patron session
+	NoticeCardInReturn  // flash: only items while returning
+	NoticeItemFirst     // flash: scan your card to borrow
+	NoticeTakeReceipt   // goodbye with a printed receipt
+	NoticePrinterFailed // flash on the shown receipt: the printer did not work
+	NoticeThanksReturn  // goodbye after returning
+	NoticeStoreFull     // the journal could not be written: nothing was sent
 )
 
 // Kind is what a scanned code is.
@@ -64,6 +77,71 @@ type ScannerState struct {
 	Detail    string
 }
 
+// Confirm is a question the kiosk waits on.
+type Confirm int
+
+const (
+	ConfirmNone Confirm = iota
+	// ConfirmSwitchPatron: another card was scanned; end this session?
+	ConfirmSwitchPatron
+)
+
+// RowState is where one transaction of this visit stands.
+type RowState int
+
+const (
+	RowPending RowState = iota // the ILS has not answered yet
+	RowOK
+	RowRefused // the ILS said no: Reason says why
+	RowFailed  // it did not happen: Failure says why
+)
+
+// Row is one borrowing, renewal or return of this visit, as the patron sees it.
+type Row struct {
+	ID    int
+	Kind  TxKind
+	Item  string
+	Title string
+	Due   time.Time
+	State RowState
+	// Reason and Message explain a refusal; HoldShelf and ToDesk say where a
+	// returned item goes.
+	Reason            Reason
+	Message           string
+	HoldShelf, ToDesk bool
+	// Failure explains a failed row: NoticeUnavailable or NoticeStoreFull.
+	Failure Notice
+}
+
+// LoadState is how far a list fetched in the background has come.
+type LoadState int
+
+const (
+	NotLoaded LoadState = iota
+	Loading
+	Loaded
+	LoadFailed
+)
+
+// ReceiptKind is the patron's choice of receipt.
+type ReceiptKind string
+
+const (
+	ReceiptAsk    ReceiptKind = "ask"
+	ReceiptPrint  ReceiptKind = "print"
+	ReceiptScreen ReceiptKind = "screen"
+	ReceiptNone   ReceiptKind = "none"
+)
+
+// PINMode says when the kiosk asks for a PIN.
+type PINMode string
+
+const (
+	PINNever  PINMode = "never"
+	PINAlways PINMode = "always"
+	PINILS    PINMode = "ils" // when the ILS says the patron has one
+)
+
 // View is everything the UI needs to draw. It is a value: the UI gets a copy.
 type View struct {
 	Screen Screen
@@ -81,6 +159,19 @@ type View struct {
 	// Flash is a short message on a session screen ("scan again"), gone
 	// after a few seconds or at the next action.
 	Flash Notice
+	// PINLength is how many digits were typed (they show as dots).
+	PINLength int
+	// Rows are this visit's borrowings and renewals, or its returns.
+	Rows       []Row
+	Loans      []Loan
+	LoansState LoadState
+	Confirm    Confirm
+	// ReceiptDefault is the choice preselected on ScreenReceipt;
+	// CanPrint says whether a printer is there to offer.
+	ReceiptDefault ReceiptKind
+	CanPrint       bool
+	// Receipt is shown on ScreenReceiptShown.
+	Receipt Receipt
 }
 
 // ScannerMissing reports whether any configured scanner is not connected.
@@ -93,6 +184,16 @@ func (v View) ScannerMissing() bool {
 	return false
 }
 
+// InSession reports whether a patron (or a return) is at the kiosk: the
+// screens with an inactivity countdown.
+func (v View) InSession() bool {
+	switch v.Screen {
+	case ScreenWelcome, ScreenPIN, ScreenLoans, ScreenReturn, ScreenReceipt, ScreenReceiptShown:
+		return true
+	}
+	return false
+}
+
 // Options tune the core.
 type Options struct {
 	Lang           string        // default language, "nl"
@@ -101,14 +202,20 @@ type Options struct {
 	NoticeTime     time.Duration // how long a notice stays, 8 s
 	RequestTimeout time.Duration // one ILS call, 10 s
 	RetryInterval  time.Duration // ILS probe while it is down, 10 s
+	FlashTime      time.Duration // how long a flash stays, 5 s
+	PIN            PINMode       // default PINNever
+	MaxPINTries    int           // wrong PINs before the session ends, 3
+	Receipt        ReceiptKind   // the preselected receipt choice, ReceiptAsk = none preselected
+	LibraryName    string        // on the receipt
 	// Classify tells a patron card from an item or staff card; an error
 	// means the code was misread (a check digit failed) and must not reach
-	// the ILS. Nil treats every scan as a patron card.
+	// the ILS. Nil treats codes starting with 3 as items, others as cards.
 	Classify func(code string) (Kind, error)
 	// Accept drops repeats of a scan (debounce); nil accepts every scan.
 	Accept func(source, code string) bool
-	// FlashTime is how long a short message stays on a session screen, 5 s.
-	FlashTime time.Duration
+	// Translate renders a receipt text in language lang; nil leaves the
+	// keys as they are.
+	Translate func(lang, key string, data map[string]any) string
 }
 
 func (o *Options) defaults() {
@@ -130,23 +237,41 @@ func (o *Options) defaults() {
 	if o.RetryInterval <= 0 {
 		o.RetryInterval = 10 * time.Second
 	}
+	if o.FlashTime <= 0 {
+		o.FlashTime = 5 * time.Second
+	}
+	if o.PIN == "" {
+		o.PIN = PINNever
+	}
+	if o.MaxPINTries <= 0 {
+		o.MaxPINTries = 3
+	}
+	if o.Receipt == "" {
+		o.Receipt = ReceiptAsk
+	}
 	if o.Classify == nil {
-		o.Classify = func(string) (Kind, error) { return KindPatron, nil }
+		o.Classify = func(code string) (Kind, error) {
+			if len(code) > 0 && code[0] == '3' {
+				return KindItem, nil
+			}
+			return KindPatron, nil
+		}
 	}
 	if o.Accept == nil {
 		o.Accept = func(string, string) bool { return true }
 	}
-	if o.FlashTime <= 0 {
-		o.FlashTime = 5 * time.Second
+	if o.Translate == nil {
+		o.Translate = func(_, key string, _ map[string]any) string { return key }
 	}
 }
 
 // Kiosk is the core of one terminal.
 type Kiosk struct {
-	opts  Options
-	ils   ILS
-	store Store
-	clock Clock
+	opts    Options
+	ils     ILS
+	store   Store
+	printer Printer
+	clock   Clock
 
 	events chan func()
 
@@ -154,13 +279,17 @@ type Kiosk struct {
 	listeners []func(View)
 
 	// Owned by the event loop.
-	view    View
-	gen     int // bumped whenever the screen changes; stale timers check it
-	timer   Timer
-	probing bool
+	view     View
+	gen      int // bumped whenever the screen changes; stale timers check it
+	timer    Timer
+	probing  bool
+	pin      string // the PIN being typed or accepted; never in View
+	tries    int    // wrong PINs this session
+	nextRow  int
+	switchTo string // the card waiting on ConfirmSwitchPatron
 }
 
-// New makes a core; call Run to start it.
+// New makes a core; call Run to start it. printer may be nil.
 func New(opts Options, ils ILS, store Store, clock Clock) *Kiosk {
 	opts.defaults()
 	if clock == nil {
@@ -171,9 +300,15 @@ func New(opts Options, ils ILS, store Store, clock Clock) *Kiosk {
 		ils:    ils,
 		store:  store,
 		clock:  clock,
-		events: make(chan func(), 64),
-		view:   View{Screen: ScreenAttract, Lang: opts.Lang},
+		events: make(chan func(), 256),
+		view:   View{Screen: ScreenAttract, Lang: opts.Lang, ReceiptDefault: opts.Receipt},
 	}
+}
+
+// SetPrinter gives the kiosk a receipt printer; call before Run.
+func (k *Kiosk) SetPrinter(p Printer) {
+	k.printer = p
+	k.view.CanPrint = p != nil
 }
 
 // Subscribe registers f to receive every new View, from the event loop's
@@ -183,7 +318,7 @@ func (k *Kiosk) Subscribe(f func(View)) {
 		k.mu.Lock()
 		k.listeners = append(k.listeners, f)
 		k.mu.Unlock()
-		f(k.view)
+		f(k.copyView())
 	})
 }
 
@@ -192,7 +327,7 @@ func (k *Kiosk) Run(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			if k.view.Screen == ScreenWelcome {
+			if k.view.Patron.Card != "" {
 				k.endSession("session_end")
 			}
 			return ctx.Err()
@@ -211,19 +346,29 @@ func (k *Kiosk) Sync() {
 	<-done
 }
 
+func (k *Kiosk) copyView() View {
+	v := k.view
+	v.Scanners = append([]ScannerState(nil), v.Scanners...)
+	v.Patron.Blocks = append([]Block(nil), v.Patron.Blocks...)
+	v.Patron.Messages = append([]string(nil), v.Patron.Messages...)
+	v.Rows = append([]Row(nil), v.Rows...)
+	v.Loans = append([]Loan(nil), v.Loans...)
+	v.Receipt.Lines = append([]ReceiptLine(nil), v.Receipt.Lines...)
+	return v
+}
+
 func (k *Kiosk) publish() {
 	k.mu.Lock()
 	ls := k.listeners
 	k.mu.Unlock()
-	v := k.view
-	v.Scanners = append([]ScannerState(nil), v.Scanners...)
-	v.Patron.Blocks = append([]Block(nil), v.Patron.Blocks...)
+	v := k.copyView()
 	for _, f := range ls {
 		f(v)
 	}
 }
 
-// show moves to a new screen: timers of the old one no longer fire.
+// show moves to a new screen: timers of the old one no longer fire, and a
+// question or help left open closes.
 func (k *Kiosk) show(s Screen, n Notice) {
 	k.gen++
 	if k.timer != nil {
@@ -234,11 +379,12 @@ func (k *Kiosk) show(s Screen, n Notice) {
 	k.view.Warning, k.view.SecondsLeft = false, 0
 	k.view.Help = false
 	k.view.Flash = NoticeNone
-	switch s {
-	case ScreenNotice:
+	k.view.Confirm = ConfirmNone
+	switch {
+	case s == ScreenNotice:
 		k.after(k.opts.NoticeTime, k.toAttract)
-	case ScreenWelcome:
-		k.armInactivity()
+	case k.view.InSession():
+		k.after(k.opts.SessionTimeout-k.opts.Warning, k.startCountdown)
 	}
 	k.publish()
 }
@@ -255,18 +401,29 @@ func (k *Kiosk) after(d time.Duration, f func()) {
 	})
 }
 
-func (k *Kiosk) toAttract() {
+// forget clears every trace of the patron from the View and the core.
+func (k *Kiosk) forget() {
 	k.view.Patron = Patron{}
+	k.view.Rows = nil
+	k.view.Loans = nil
+	k.view.LoansState = NotLoaded
+	k.view.PINLength = 0
+	k.view.Receipt = Receipt{}
+	k.pin = ""
+	k.tries = 0
+	k.switchTo = ""
+}
+
+func (k *Kiosk) toAttract() {
+	k.forget()
 	k.view.Lang = k.opts.Lang
 	k.show(ScreenAttract, NoticeNone)
 }
 
-func (k *Kiosk) armInactivity() {
-	k.after(k.opts.SessionTimeout-k.opts.Warning, k.startCountdown)
-}
-
 func (k *Kiosk) startCountdown() {
 	k.view.Warning = true
+	k.view.Help = false
+	k.view.Confirm = ConfirmNone
 	k.view.SecondsLeft = int(k.opts.Warning / time.Second)
 	k.publish()
 	k.tick()
@@ -300,90 +457,95 @@ func (k *Kiosk) flash(n Notice) {
 	})
 }
 
-// Scan handles a barcode from any goroutine.
-func (k *Kiosk) Scan(s Scan) {
-	k.post(func() { k.handleScan(s) })
-}
-
-func (k *Kiosk) handleScan(s Scan) {
-	code := strings.TrimSpace(s.Code)
-	if code == "" {
+// activity is a tap or a scan in a session: the inactivity timer starts over.
+func (k *Kiosk) activity() {
+	if !k.view.InSession() {
 		return
 	}
-	if !k.opts.Accept(s.Source, code) {
-		return // the same code again from the same scanner: one scan
-	}
-	kind := s.Kind
-	var misread error
-	if kind == KindUnknown {
-		kind, misread = k.opts.Classify(code)
-	}
-	switch k.view.Screen {
-	case ScreenBusy:
-		return // one thing at a time
-	case ScreenWelcome:
+	k.rearm()
+}
+
+// rearm restarts the inactivity timer of the current screen, keeping its state.
+func (k *Kiosk) rearm() {
+	help, flash, confirm := k.view.Help, k.view.Flash, k.view.Confirm
+	k.show(k.view.Screen, k.view.Notice)
+	k.view.Help, k.view.Flash, k.view.Confirm = help, flash, confirm
+	k.publish()
+}
+
+// MoreTime is the "more time" button of the countdown; any tap counts too.
+func (k *Kiosk) MoreTime() { k.post(k.activity) }
+
+// Help opens the help text; it closes with CloseHelp, on any change of
+// screen, or after a session timeout, so nobody finds it left open.
+func (k *Kiosk) Help() {
+	k.post(func() {
 		k.activity()
-		if misread != nil {
-			k.flash(NoticeMisread)
-		}
-		return // item scans come with the self-checkout issue
-	}
-	if misread != nil {
-		slog.Info("scan misread", "source", s.Source, "err", misread)
-		k.show(ScreenNotice, NoticeMisread)
-		return
-	}
-	switch kind {
-	case KindPatron:
-		k.lookup(code)
-	case KindStaff:
-		k.show(ScreenNotice, NoticeStaffCard)
-	default:
-		k.show(ScreenNotice, NoticeNotACard)
-	}
-}
-
-func (k *Kiosk) lookup(card string) {
-	k.show(ScreenBusy, NoticeNone)
-	gen := k.gen
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout)
-		defer cancel()
-		p, err := k.ils.PatronInfo(ctx, card, "")
-		k.post(func() {
-			if k.gen == gen {
-				k.lookedUp(card, p, err)
-			}
+		k.view.Help = true
+		k.publish()
+		gen := k.gen
+		k.clock.AfterFunc(k.opts.SessionTimeout, func() {
+			k.post(func() {
+				if k.gen == gen && k.view.Help {
+					k.view.Help = false
+					k.publish()
+				}
+			})
 		})
-	}()
+	})
 }
 
-func (k *Kiosk) lookedUp(card string, p Patron, err error) {
-	switch {
-	case errors.Is(err, ErrUnknownPatron):
-		slog.Info("unknown card", "card", Last4(card))
-		k.show(ScreenNotice, NoticeUnknownCard)
-	case err != nil:
-		slog.Warn("patron lookup failed", "card", Last4(card), "err", err)
-		k.ilsDown()
-		k.show(ScreenNotice, NoticeUnavailable)
-	case p.Has(BlockCardLost):
-		slog.Info("card reported lost", "card", Last4(card))
-		k.show(ScreenNotice, NoticeCardLost)
-	case p.Has(BlockFines):
-		k.view.Patron = Patron{Fines: p.Fines, Currency: p.Currency}
-		k.show(ScreenNotice, NoticeFines)
-	case p.Blocked():
-		k.show(ScreenNotice, NoticeBlocked)
-	default:
-		p.Card = card
-		k.view.Patron = p
-		k.view.ILSDown = false
-		k.show(ScreenWelcome, NoticeNone)
-		// After the screen: the audit line need not hold up the greeting.
-		k.audit("session_start", Last4(card))
-		slog.Info("session started", "card", Last4(card))
-	}
+// CloseHelp closes the help text.
+func (k *Kiosk) CloseHelp() {
+	k.post(func() {
+		if k.view.Help {
+			k.view.Help = false
+			k.publish()
+		}
+	})
+}
+
+// Back leaves a notice early, or goes from the loans back to the patron's home.
+func (k *Kiosk) Back() {
+	k.post(func() {
+		switch k.view.Screen {
+		case ScreenNotice:
+			k.toAttract()
+		case ScreenLoans, ScreenReceipt:
+			k.show(ScreenWelcome, NoticeNone)
+		}
+	})
+}
+
+// SetLanguage switches the language for this visit; it goes back to the
+// default when the session ends.
+func (k *Kiosk) SetLanguage(lang string) {
+	k.post(func() {
+		k.view.Lang = lang
+		if k.view.InSession() {
+			k.rearm()
+			return
+		}
+		k.publish()
+	})
+}
+
+// SetScanner records a scanner's state for the header icon.
+func (k *Kiosk) SetScanner(st ScannerState) {
+	k.post(func() {
+		for i, s := range k.view.Scanners {
+			if s.Name == st.Name {
+				if s == st {
+					return
+				}
+				k.view.Scanners[i] = st
+				k.publish()
+				return
+			}
+		}
+		k.view.Scanners = append(k.view.Scanners, st)
+		k.publish()
+	})
 }
 
 // audit records a session event; card is already cut to its last 4.
@@ -394,25 +556,6 @@ func (k *Kiosk) audit(kind, card string) {
 	if err := k.store.RecordAudit(k.clock.Now(), kind, card); err != nil {
 		slog.Error("audit not written", "kind", kind, "card", card, "err", err)
 	}
-}
-
-// endSession tells the ILS and the audit trail that the patron left, and
-// forgets the patron.
-func (k *Kiosk) endSession(kind string) {
-	card := k.view.Patron.Card
-	k.view.Patron = Patron{}
-	if card == "" {
-		return
-	}
-	k.audit(kind, Last4(card))
-	slog.Info("session ended", "card", Last4(card), "how", kind)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout)
-		defer cancel()
-		if err := k.ils.EndSession(ctx, card); err != nil {
-			slog.Warn("end session not sent", "card", Last4(card), "err", err)
-		}
-	}()
 }
 
 // ilsDown marks the ILS unreachable and probes it in the background until it
@@ -444,108 +587,6 @@ func (k *Kiosk) ilsDown() {
 	probe()
 }
 
-// Done is the patron's "Klaar".
-func (k *Kiosk) Done() {
-	k.post(func() {
-		if k.view.Screen != ScreenWelcome {
-			k.toAttract()
-			return
-		}
-		k.endSession("session_end")
-		k.show(ScreenNotice, NoticeGoodbye)
-	})
-}
-
-// MoreTime is the "more time" button of the countdown; any tap counts too.
-func (k *Kiosk) MoreTime() { k.post(k.activity) }
-
-func (k *Kiosk) activity() {
-	if k.view.Screen != ScreenWelcome {
-		return
-	}
-	k.show(ScreenWelcome, NoticeNone) // re-arms the inactivity timer
-}
-
-// Help opens the help text; it closes with CloseHelp, on any change of
-// screen, or after a session timeout, so nobody finds it left open.
-func (k *Kiosk) Help() {
-	k.post(func() {
-		if k.view.Screen == ScreenWelcome {
-			k.show(ScreenWelcome, NoticeNone) // re-arms the inactivity timer
-		}
-		k.view.Help = true
-		k.publish()
-		gen := k.gen
-		k.clock.AfterFunc(k.opts.SessionTimeout, func() {
-			k.post(func() {
-				if k.gen == gen && k.view.Help {
-					k.view.Help = false
-					k.publish()
-				}
-			})
-		})
-	})
-}
-
-// CloseHelp closes the help text.
-func (k *Kiosk) CloseHelp() {
-	k.post(func() {
-		if k.view.Help {
-			k.view.Help = false
-			k.publish()
-		}
-	})
-}
-
-// Back leaves a notice early.
-func (k *Kiosk) Back() {
-	k.post(func() {
-		if k.view.Screen == ScreenNotice {
-			k.toAttract()
-		}
-	})
-}
-
-// SetLanguage switches the language for this visit; it goes back to the
-// default when the session ends.
-func (k *Kiosk) SetLanguage(lang string) {
-	k.post(func() {
-		k.view.Lang = lang
-		if k.view.Screen == ScreenWelcome {
-			k.show(ScreenWelcome, NoticeNone)
-			return
-		}
-		k.publish()
-	})
-}
-
-// SetScanner records a scanner's state for the header icon.
-func (k *Kiosk) SetScanner(st ScannerState) {
-	k.post(func() {
-		for i, s := range k.view.Scanners {
-			if s.Name == st.Name {
-				if s == st {
-					return
-				}
-				k.view.Scanners[i] = st
-				k.publish()
-				return
-			}
-		}
-		k.view.Scanners = append(k.view.Scanners, st)
-		k.publish()
-	})
-}
-
-// Last4 is how a card number appears in a log: its last four characters.
-func Last4(card string) string {
-	r := []rune(card)
-	if len(r) <= 4 {
-		return string(r)
-	}
-	return "…" + string(r[len(r)-4:])
-}
-
 // CheckILS asks the ILS whether it answers, and if not shows it in the header
 // and keeps probing. main calls it once at start.
 func (k *Kiosk) CheckILS() {
@@ -559,4 +600,13 @@ func (k *Kiosk) CheckILS() {
 			k.publish()
 		}
 	})
+}
+
+// Last4 is how a card number appears in a log: its last four characters.
+func Last4(card string) string {
+	r := []rune(card)
+	if len(r) <= 4 {
+		return string(r)
+	}
+	return "…" + string(r[len(r)-4:])
 }

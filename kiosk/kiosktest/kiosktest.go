@@ -3,10 +3,13 @@
 package kiosktest
 
 import (
+	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/ils"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
@@ -21,7 +24,7 @@ const (
 	CardLost     = "20790000000051" // Piotr Kowalski, card reported lost
 	CardHold     = "20790000000069" // Ayşe Yılmaz, a hold ready for pickup
 	CardStaff    = "20790990000012" // Marieke Bakker, staff
-	CardUnknown  = "20790000009999" // not in the demo library
+	CardUnknown  = "20790000009995" // not in the demo library
 	DemoUser     = "kiosk"
 	DemoPassword = "kiosk"
 )
@@ -91,4 +94,23 @@ func (d *ILS) Restart(t testing.TB) {
 	d.Server = &sip2.Server{Backend: d.Library}
 	go d.Server.Serve(ln)
 	t.Cleanup(func() { d.Server.Close() })
+}
+
+// Classify tells the demo library's barcodes apart as the kiosk's default
+// rules do: staff cards 2079099…, patron cards 2…, items 3…, all 14 digits
+// with a Luhn check digit; a wrong check digit is a misread.
+func Classify(code string) (kiosk.Kind, error) {
+	if len(code) != 14 || (code[0] != '2' && code[0] != '3') {
+		return kiosk.KindUnknown, nil
+	}
+	if !demo.ValidBarcode(code) {
+		return kiosk.KindUnknown, errors.New("check digit does not match")
+	}
+	switch {
+	case strings.HasPrefix(code, "2079099"):
+		return kiosk.KindStaff, nil
+	case code[0] == '2':
+		return kiosk.KindPatron, nil
+	}
+	return kiosk.KindItem, nil
 }

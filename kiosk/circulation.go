@@ -1,0 +1,270 @@
+package kiosk
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// addRow appends a pending row and returns its id.
+func (k *Kiosk) addRow(kind TxKind, item string) int {
+	k.nextRow++
+	k.view.Rows = append(k.view.Rows, Row{ID: k.nextRow, Kind: kind, Item: item})
+	return k.nextRow
+}
+
+func (k *Kiosk) row(id int) *Row {
+	for i := range k.view.Rows {
+		if k.view.Rows[i].ID == id {
+			return &k.view.Rows[i]
+		}
+	}
+	return nil
+}
+
+// listed reports whether item already has a row of this kind that is not a
+// failure, so a second scan does not make a second transaction.
+func (k *Kiosk) listed(kind TxKind, item string) bool {
+	for _, r := range k.view.Rows {
+		if r.Kind == kind && r.Item == item && (r.State == RowPending || r.State == RowOK) {
+			return true
+		}
+	}
+	return false
+}
+
+func (k *Kiosk) checkout(item string) {
+	if k.listed(TxCheckout, item) {
+		k.flash(NoticeAlreadyListed)
+		return
+	}
+	k.transact(TxCheckout, item)
+}
+
+func (k *Kiosk) checkin(item string) {
+	if k.listed(TxCheckin, item) {
+		k.flash(NoticeAlreadyListed)
+		return
+	}
+	k.transact(TxCheckin, item)
+}
+
+// Renew renews one loan ("" renews them all).
+func (k *Kiosk) Renew(item string) {
+	k.post(func() {
+		if k.view.Patron.Card == "" {
+			return
+		}
+		k.activity()
+		if item != "" {
+			if !k.listed(TxRenew, item) {
+				k.transact(TxRenew, item)
+			}
+			return
+		}
+		for _, l := range k.view.Loans {
+			if !k.listed(TxRenew, l.Item) {
+				k.transact(TxRenew, l.Item)
+			}
+		}
+	})
+}
+
+// transact journals one transaction, then sends it to the ILS in the
+// background; its row shows the outcome.
+func (k *Kiosk) transact(kind TxKind, item string) {
+	id := k.addRow(kind, item)
+	card, pin := k.view.Patron.Card, k.pin
+	tx := Tx{Kind: kind, Card: card, Item: item, At: k.clock.Now()}
+	txID, err := k.store.Begin(tx)
+	if err != nil {
+		slog.Error("journal not written: transaction not sent", "kind", kind, "item", item, "err", err)
+		r := k.row(id)
+		r.State, r.Failure = RowFailed, NoticeStoreFull
+		k.publish()
+		return
+	}
+	k.publish()
+	go func() {
+		if err := k.store.Sent(txID); err != nil {
+			slog.Error("journal not updated", "id", txID, "err", err)
+		}
+		ctx, cancel := k.ctx()
+		var res Result
+		switch kind {
+		case TxCheckout:
+			res, err = k.ils.Checkout(ctx, card, pin, item, tx.At)
+		case TxRenew:
+			res, err = k.ils.Renew(ctx, card, pin, item, tx.At)
+		case TxCheckin:
+			res, err = k.ils.Checkin(ctx, item, tx.At)
+		}
+		cancel()
+		if ferr := k.store.Finish(txID, res, err); ferr != nil {
+			slog.Error("journal outcome not written", "id", txID, "err", ferr)
+		}
+		k.post(func() { k.transacted(id, card, res, err) })
+	}()
+}
+
+func (k *Kiosk) transacted(id int, card string, res Result, err error) {
+	if k.view.Patron.Card != card {
+		return // the session ended meanwhile; the journal has the outcome
+	}
+	r := k.row(id)
+	if r == nil {
+		return
+	}
+	switch {
+	case err != nil:
+		slog.Warn("transaction failed", "kind", r.Kind, "item", r.Item, "err", err)
+		r.State, r.Failure = RowFailed, NoticeUnavailable
+		if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrNoReply) {
+			k.ilsDown()
+		}
+	case res.OK:
+		r.State = RowOK
+		r.Title, r.Due = res.Title, res.Due
+		r.HoldShelf, r.ToDesk = res.HoldShelf, res.ToDesk
+		k.view.ILSDown = false
+		k.updateLoans(r.Kind, res)
+	default:
+		r.State = RowRefused
+		r.Title, r.Reason, r.Message = res.Title, res.Reason, res.Message
+		r.HoldShelf, r.ToDesk = res.HoldShelf, res.ToDesk
+	}
+	if r.Title == "" {
+		r.Title = k.titleOf(r.Item)
+	}
+	k.publish()
+}
+
+// updateLoans keeps the loans list and the counts right after a success.
+func (k *Kiosk) updateLoans(kind TxKind, res Result) {
+	switch kind {
+	case TxCheckout:
+		k.view.Patron.Loans++
+		k.view.Loans = append(k.view.Loans, Loan{Item: res.Item, Title: res.Title, Due: res.Due})
+	case TxRenew:
+		for i := range k.view.Loans {
+			if k.view.Loans[i].Item == res.Item {
+				if !res.Due.IsZero() {
+					k.view.Loans[i].Due = res.Due
+				}
+				if k.view.Loans[i].Overdue && res.Due.After(k.clock.Now()) {
+					k.view.Loans[i].Overdue = false
+					k.view.Patron.Overdue = max(0, k.view.Patron.Overdue-1)
+				}
+			}
+		}
+	}
+}
+
+func (k *Kiosk) titleOf(item string) string {
+	for _, l := range k.view.Loans {
+		if l.Item == item {
+			return l.Title
+		}
+	}
+	return ""
+}
+
+// receiptRows are the rows a receipt lists: what was borrowed or renewed.
+func (k *Kiosk) receiptRows() []Row {
+	var rows []Row
+	for _, r := range k.view.Rows {
+		if r.State == RowOK && (r.Kind == TxCheckout || r.Kind == TxRenew) {
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+// ChooseReceipt is the patron's answer on ScreenReceipt.
+func (k *Kiosk) ChooseReceipt(choice ReceiptKind) {
+	k.post(func() {
+		if k.view.Screen != ScreenReceipt {
+			return
+		}
+		rec := k.receipt()
+		switch choice {
+		case ReceiptPrint:
+			if k.printer == nil {
+				k.showReceipt(rec, NoticePrinterFailed)
+				return
+			}
+			k.show(ScreenBusy, NoticeNone)
+			gen := k.gen
+			go func() {
+				ctx, cancel := k.ctx()
+				err := k.printer.Print(ctx, rec)
+				cancel()
+				k.post(func() {
+					if k.gen != gen {
+						return
+					}
+					if err != nil {
+						slog.Warn("receipt not printed", "err", err)
+						k.showReceipt(rec, NoticePrinterFailed)
+						return
+					}
+					k.endSession("session_end")
+					k.show(ScreenNotice, NoticeTakeReceipt)
+				})
+			}()
+		case ReceiptScreen:
+			k.showReceipt(rec, NoticeNone)
+		default:
+			k.endSession("session_end")
+			k.show(ScreenNotice, NoticeGoodbye)
+		}
+	})
+}
+
+func (k *Kiosk) showReceipt(rec Receipt, flash Notice) {
+	k.view.Receipt = rec
+	k.show(ScreenReceiptShown, NoticeNone)
+	if flash != NoticeNone {
+		k.flash(flash)
+	}
+}
+
+// receipt lists what this visit borrowed and renewed, in the patron's language.
+func (k *Kiosk) receipt() Receipt {
+	t := func(key string, data map[string]any) string { return k.opts.Translate(k.view.Lang, key, data) }
+	now := k.clock.Now()
+	rec := Receipt{
+		Title: k.opts.LibraryName,
+		Lines: []ReceiptLine{
+			{Left: now.Format("02-01-2006 15:04"), Right: t("receipt.card", map[string]any{"Last4": Last4(k.view.Patron.Card)})},
+		},
+	}
+	for _, kind := range []TxKind{TxCheckout, TxRenew} {
+		var rows []Row
+		for _, r := range k.receiptRows() {
+			if r.Kind == kind {
+				rows = append(rows, r)
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		rec.Lines = append(rec.Lines, ReceiptLine{}, ReceiptLine{Left: t("receipt."+string(kind), nil), Bold: true})
+		for _, r := range rows {
+			title := r.Title
+			if title == "" {
+				title = r.Item
+			}
+			rec.Lines = append(rec.Lines, ReceiptLine{Left: title, Right: dueText(r.Due)})
+		}
+	}
+	rec.Footer = []string{t("receipt.footer", nil)}
+	return rec
+}
+
+func dueText(d time.Time) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Format("02-01-2006")
+}

@@ -1,0 +1,58 @@
+// Package localstore gives the kiosk core its Store over the bbolt file of
+// package storage: the audit trail and the journal of transactions.
+package localstore
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/storage"
+)
+
+// Store is the core's Store on a storage.Store.
+type Store struct {
+	s *storage.Store
+}
+
+var _ kiosk.Store = (*Store)(nil)
+
+// New wraps an open storage.Store.
+func New(s *storage.Store) *Store { return &Store{s: s} }
+
+// RecordAudit appends to the audit trail.
+func (st *Store) RecordAudit(at time.Time, kind, card string) error {
+	return st.s.RecordAudit(at, kind, card)
+}
+
+// Begin journals tx before it is sent; a full disk gives kiosk.ErrStoreFull.
+func (st *Store) Begin(tx kiosk.Tx) (string, error) {
+	e, err := st.s.Begin(storage.Entry{Kind: storage.TxKind(tx.Kind), Patron: tx.Card, Item: tx.Item, At: tx.At})
+	if errors.Is(err, storage.ErrDiskFull) {
+		return "", fmt.Errorf("%w: %w", kiosk.ErrStoreFull, err)
+	}
+	return e.ID, err
+}
+
+// Sent marks the entry as on the wire.
+func (st *Store) Sent(id string) error { return st.s.MarkSent(id) }
+
+// Finish records the outcome. An exchange that got no reply leaves the entry
+// "sent": whether the ILS did it is in doubt until someone asks it.
+func (st *Store) Finish(id string, r kiosk.Result, err error) error {
+	switch {
+	case errors.Is(err, kiosk.ErrNoReply):
+		return nil
+	case err != nil:
+		return st.s.Finish(id, storage.TxRefused, "not sent: "+err.Error(), time.Time{}, "")
+	case r.OK:
+		return st.s.Finish(id, storage.TxDone, r.Message, r.Due, r.Title)
+	default:
+		msg := r.Message
+		if msg == "" {
+			msg = fmt.Sprintf("refused (reason %d)", r.Reason)
+		}
+		return st.s.Finish(id, storage.TxRefused, msg, r.Due, r.Title)
+	}
+}
