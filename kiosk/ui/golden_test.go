@@ -4,31 +4,89 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
 )
 
-// Golden pictures of the screens that matter, after the widget assertions of
-// the other tests. Regenerate with -update-goldens... by deleting the file:
-// fyne writes a missing master into testdata/ and fails once.
+// Golden pictures of the screens that matter, in Dutch and English, after
+// the widget assertions of the other tests. To renew one, delete it: fyne
+// writes the new picture to testdata/failed/ for you to look at and move.
 func TestScreensLookRight(t *testing.T) {
-	h := newHarness(t)
-	test.AssertImageMatches(t, "attract_nl.png", h.win.Canvas().Capture())
+	for _, l := range Languages {
+		t.Run(l, func(t *testing.T) {
+			h := newHarnessWith(t, kiosk.Options{PIN: kiosk.PINAlways})
+			golden := func(name string) {
+				t.Helper()
+				h.settle()
+				h.win.Resize(fyne.NewSize(1280, 800))
+				if got := h.win.Canvas().Size(); got.Height > 800 {
+					t.Errorf("%s: the screen grew to %v", name, got)
+				}
+				test.AssertImageMatches(t, name+"_"+l+".png", h.win.Canvas().Capture())
+			}
+			if l != "nl" {
+				test.Tap(h.ui.language)
+				h.settle()
+			}
+			golden("attract")
 
-	h.scanCard(kiosktest.CardAdult)
-	test.AssertImageMatches(t, "welcome_nl.png", h.win.Canvas().Capture())
+			h.typeScan(kiosktest.CardAdult)
+			h.pumpUntil("the keypad", func() bool { return h.ui.pin.Visible() })
+			for _, d := range "12" {
+				test.Tap(button(h.ui.pinKeys, string(d)))
+			}
+			golden("pin")
+			for _, d := range "34" {
+				test.Tap(button(h.ui.pinKeys, string(d)))
+			}
+			test.Tap(h.ui.pinOK)
+			h.pumpUntil("welcome", func() bool { return h.ui.welcome.Visible() })
+			h.scanItem("30790000000075")
+			h.scanItem("30790000000067")
+			h.scanItem("30790000000018")
+			golden("borrowing")
 
-	h.advance(50 * time.Second)
-	test.AssertImageMatches(t, "warning_nl.png", h.win.Canvas().Capture())
+			test.Tap(h.ui.loansButton)
+			h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.LoansState == kiosk.Loaded })
+			golden("loans")
 
-	test.Tap(h.ui.language)
-	h.settle()
-	test.AssertImageMatches(t, "welcome_en.png", h.win.Canvas().Capture())
-	test.Tap(h.ui.done)
-	h.settle()
-	h.advance(8 * time.Second)
+			h.advance(50 * time.Second)
+			golden("warning")
+			test.Tap(h.ui.moreTime)
 
-	h.scanCard(kiosktest.CardFines)
-	test.AssertImageMatches(t, "notice_fines_nl.png", h.win.Canvas().Capture())
+			test.Tap(h.ui.done)
+			golden("receipt")
+			test.Tap(h.ui.receiptScreen)
+			golden("receipt_shown")
+			test.Tap(h.ui.done)
+			h.settle()
+			h.advance(8 * time.Second)
+
+			test.Tap(h.ui.returnButton)
+			if l != "nl" {
+				test.Tap(h.ui.language)
+			}
+			h.scanItem("30790000000042")
+			h.scanItem("30790000000026")
+			golden("return")
+			test.Tap(h.ui.done)
+			h.settle()
+			h.advance(8 * time.Second)
+
+			if l != "nl" {
+				test.Tap(h.ui.language)
+			}
+			h.typeScan(kiosktest.CardFines)
+			h.pumpUntil("the keypad", func() bool { return h.ui.pin.Visible() })
+			for _, d := range "2580" {
+				test.Tap(button(h.ui.pinKeys, string(d)))
+			}
+			test.Tap(h.ui.pinOK)
+			h.pumpUntil("welcome", func() bool { return h.ui.welcome.Visible() })
+			golden("blocked")
+		})
+	}
 }

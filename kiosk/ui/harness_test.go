@@ -3,14 +3,17 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/localstore"
 	"github.com/bibliotheekzoetermeer/kiosk/storage"
 )
 
@@ -54,7 +57,20 @@ func newHarnessWith(t testing.TB, opts kiosk.Options) *harness {
 	opts.NoticeTime = 8 * time.Second
 	opts.RetryInterval = 10 * time.Second
 	opts.RequestTimeout = 2 * time.Second
-	h.core = kiosk.New(opts, h.ils.ILS, h.store, h.clock)
+	if opts.Classify == nil {
+		opts.Classify = kiosktest.Classify
+	}
+	if opts.Translate == nil {
+		texts, err := NewCatalog()
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Translate = texts.T
+	}
+	if opts.LibraryName == "" {
+		opts.LibraryName = "Bibliotheek Zoetermeer"
+	}
+	h.core = kiosk.New(opts, h.ils.ILS, localstore.New(h.store), h.clock)
 	h.ui = New(a, w, h.core, "Bibliotheek Zoetermeer")
 	h.ui.now = h.clock.Now
 	h.ui.do = func(f func()) { h.queue <- f }
@@ -123,4 +139,59 @@ func (h *harness) scanCard(card string) {
 	h.pumpUntil("an answer to the card scan", func() bool {
 		return h.ui.welcome.Visible() || h.ui.notice.Visible()
 	})
+}
+
+// scanItem scans an item and waits until its row has an outcome.
+func (h *harness) scanItem(item string) {
+	h.t.Helper()
+	h.typeScan(item)
+	h.pumpUntil("the outcome of "+item, func() bool {
+		h.core.Sync()
+		for _, r := range h.ui.view.Rows {
+			if r.Item == item && r.State != kiosk.RowPending {
+				return true
+			}
+		}
+		return h.ui.view.Flash != kiosk.NoticeNone
+	})
+}
+
+// rowTexts are the texts of the labels in a list, in order.
+func rowTexts(list *fyne.Container) string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Label:
+			out = append(out, o.Text)
+		case *widget.Button:
+			out = append(out, "["+o.Text+"]")
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(list)
+	return strings.Join(out, " | ")
+}
+
+// button finds a button by its text in a list.
+func button(list *fyne.Container, text string) *widget.Button {
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Button:
+			if o.Text == text && found == nil {
+				found = o
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(list)
+	return found
 }

@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
+	"text/template"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -72,4 +75,65 @@ func formatMoney(amount, currency, l string) string {
 // owes reports whether an ILS amount is more than zero.
 func owes(amount string) bool {
 	return strings.Trim(strings.TrimSpace(amount), "0.,") != ""
+}
+
+// Catalog reads the kiosk's translations without fyne's lang package, whose
+// one current language belongs to the UI thread: the core uses it to write
+// receipts in the patron's language from its own goroutine.
+type Catalog struct {
+	texts map[string]map[string]string // language → key → text
+}
+
+// NewCatalog loads every language in assets/translations.
+func NewCatalog() (*Catalog, error) {
+	c := &Catalog{texts: map[string]map[string]string{}}
+	for _, l := range Languages {
+		data, err := fs.ReadFile(assets.Translations, "translations/"+l+".json")
+		if err != nil {
+			return nil, err
+		}
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(data, &raw); err != nil {
+			return nil, fmt.Errorf("%s.json: %w", l, err)
+		}
+		m := map[string]string{}
+		for k, v := range raw {
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				var plural map[string]string
+				if err := json.Unmarshal(v, &plural); err != nil {
+					return nil, fmt.Errorf("%s.json: %s: %w", l, k, err)
+				}
+				s = plural["other"]
+			}
+			m[k] = s
+		}
+		c.texts[l] = m
+	}
+	return c, nil
+}
+
+// T translates key into language l, filling in {{.Name}} fields from data.
+// An unknown language falls back to Dutch, an unknown key to the key.
+func (c *Catalog) T(l, key string, data map[string]any) string {
+	m, ok := c.texts[l]
+	if !ok {
+		m = c.texts[Languages[0]]
+	}
+	s, ok := m[key]
+	if !ok {
+		return key
+	}
+	if !strings.Contains(s, "{{") {
+		return s
+	}
+	t, err := template.New(key).Parse(s)
+	if err != nil {
+		return s
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return s
+	}
+	return b.String()
 }

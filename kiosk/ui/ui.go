@@ -26,6 +26,14 @@ type Core interface {
 	SetLanguage(string)
 	Help()
 	CloseHelp()
+	PINDigit(rune)
+	PINBackspace()
+	PINSubmit()
+	ShowLoans()
+	Renew(item string)
+	StartReturn()
+	ChooseReceipt(kiosk.ReceiptKind)
+	Answer(yes bool)
 }
 
 var _ Core = (*kiosk.Kiosk)(nil)
@@ -44,21 +52,45 @@ type UI struct {
 	scannerIcon *widget.Label
 	offlineIcon *widget.Label
 
-	attract *fyne.Container
-	busy    *fyne.Container
-	welcome *fyne.Container
-	notice  *fyne.Container
+	attract, busy, welcome, notice *fyne.Container
+	pin, loans, returns            *fyne.Container
+	receiptChoice, receiptShown    *fyne.Container
 
 	attractTitle, attractHint *widget.Label
+	returnButton              *widget.Button
 	busyText                  *widget.Label
 	busySpinner               *widget.Activity
-	welcomeTitle              *widget.Label
-	welcomeLines              *widget.Label
-	welcomeNext               *widget.Label
 	flash                     *widget.Label
 	noticeIcon                *widget.Icon
 	noticeText                *widget.Label
 	noticeBack                *widget.Button
+
+	pinTitle, pinDots *widget.Label
+	pinKeys           *fyne.Container
+	pinOK             *widget.Button
+
+	welcomeTitle, welcomeLines, welcomeBlock, welcomeNext *widget.Label
+	welcomeRows                                           *fyne.Container
+	welcomeRowsKey                                        string
+	loansButton                                           *widget.Button
+
+	loansTitle, loansStatus *widget.Label
+	loansList               *fyne.Container
+	loansKey                string
+	renewAll, loansBack     *widget.Button
+
+	returnTitle, returnHint *widget.Label
+	returnRows              *fyne.Container
+	returnRowsKey           string
+
+	receiptTitle                             *widget.Label
+	receiptPrint, receiptScreen, receiptNone *widget.Button
+	receiptText                              *widget.Label
+	receiptTextOf                            func(kiosk.Receipt) string
+
+	confirm               *widget.PopUp
+	confirmText           *widget.Label
+	confirmYes, confirmNo *widget.Button
 
 	language, help, done *widget.Button
 
@@ -129,7 +161,7 @@ func relayout(o fyne.CanvasObject) {
 // wedge. Call Update with each View from the core.
 func New(a fyne.App, win fyne.Window, core Core, libraryName string) *UI {
 	a.Settings().SetTheme(newTheme())
-	u := &UI{core: core, win: win, now: time.Now, do: fyne.Do, wedgeDetector: &lineWedge{}}
+	u := &UI{core: core, win: win, now: time.Now, do: fyne.Do, wedgeDetector: &lineWedge{}, receiptTextOf: plainReceipt}
 	u.build(libraryName)
 	win.Canvas().SetOnTypedRune(u.typedRune)
 	win.Canvas().SetOnTypedKey(u.typedKey)
@@ -167,21 +199,24 @@ func (u *UI) build(name string) {
 
 	u.attractTitle = heading("")
 	u.attractHint = body("")
+	u.returnButton = bigButton(theme.MailReplyIcon(), func() { u.core.StartReturn() })
 	u.attract = container.NewVBox(layout.NewSpacer(), newScannerPicture(),
-		u.attractTitle, u.attractHint, layout.NewSpacer())
+		u.attractTitle, u.attractHint, layout.NewSpacer(),
+		container.NewCenter(container.New(fixedWidth{360}, u.returnButton)), layout.NewSpacer())
 
 	u.busySpinner = widget.NewActivity()
 	u.busyText = body("")
 	u.busy = container.NewVBox(layout.NewSpacer(), u.busySpinner, u.busyText, layout.NewSpacer())
 
-	u.welcomeTitle = heading("")
-	u.welcomeLines = body("")
-	u.welcomeNext = body("")
 	u.flash = body("")
 	u.flash.Importance = widget.WarningImportance
 	u.flash.TextStyle.Bold = true
-	u.welcome = container.NewVBox(layout.NewSpacer(), u.welcomeTitle, u.welcomeLines,
-		u.welcomeNext, u.flash, layout.NewSpacer())
+	u.flash.Hide()
+	u.buildWelcome()
+	u.buildPIN()
+	u.buildLoans()
+	u.buildReturn()
+	u.buildReceipt()
 
 	u.noticeIcon = widget.NewIcon(theme.InfoIcon())
 	u.noticeText = body("")
@@ -201,8 +236,10 @@ func (u *UI) build(name string) {
 		container.NewCenter(u.help),
 		container.NewHBox(layout.NewSpacer(), u.done))
 
-	bodyStack := container.NewStack(u.attract, u.busy, u.welcome, u.notice)
-	pad := container.NewPadded(container.New(column{width: 900}, bodyStack))
+	bodyStack := container.NewStack(u.attract, u.busy, u.welcome, u.notice, u.pin, u.loans,
+		u.returns, u.receiptChoice, u.receiptShown)
+	pad := container.NewPadded(container.New(column{width: 900},
+		container.NewBorder(u.flash, nil, nil, nil, bodyStack)))
 	u.win.SetContent(container.NewBorder(header, container.NewPadded(footer), nil, nil, pad))
 
 	u.warningTitle = heading("")
@@ -212,6 +249,7 @@ func (u *UI) build(name string) {
 	u.warning = widget.NewModalPopUp(container.New(fixedWidth{640}, container.NewVBox(u.warningTitle, u.warningText,
 		container.NewCenter(u.moreTime))), u.win.Canvas())
 
+	u.buildConfirm()
 	u.helpText = body("")
 	u.helpClose = widget.NewButton("", func() { u.core.CloseHelp() })
 	u.helpPopup = widget.NewModalPopUp(container.New(fixedWidth{640},
@@ -253,36 +291,59 @@ func (u *UI) Render(v kiosk.View) {
 	u.setButton(u.helpClose, lang.L("button.close"))
 	u.renderStatus(v)
 
-	show := func(c *fyne.Container, on bool) {
-		if on {
-			c.Show()
-		} else {
-			c.Hide()
-		}
+	u.setButton(u.returnButton, lang.L("attract.return"))
+	for c, scr := range map[*fyne.Container]kiosk.Screen{
+		u.attract: kiosk.ScreenAttract, u.busy: kiosk.ScreenBusy, u.welcome: kiosk.ScreenWelcome,
+		u.notice: kiosk.ScreenNotice, u.pin: kiosk.ScreenPIN, u.loans: kiosk.ScreenLoans,
+		u.returns: kiosk.ScreenReturn, u.receiptChoice: kiosk.ScreenReceipt, u.receiptShown: kiosk.ScreenReceiptShown,
+	} {
+		showIf(c, v.Screen == scr)
 	}
-	show(u.attract, v.Screen == kiosk.ScreenAttract)
-	show(u.busy, v.Screen == kiosk.ScreenBusy)
-	show(u.welcome, v.Screen == kiosk.ScreenWelcome)
-	show(u.notice, v.Screen == kiosk.ScreenNotice)
 	if v.Screen == kiosk.ScreenBusy {
 		u.busySpinner.Start()
 	} else {
 		u.busySpinner.Stop()
 	}
-	if v.Screen == kiosk.ScreenWelcome {
-		u.done.Show()
+	// The way out: "Klaar" in a session, "Stoppen" on the PIN screen.
+	showIf(u.done, v.InSession() && v.Screen != kiosk.ScreenReceipt)
+	if v.Screen == kiosk.ScreenPIN {
+		u.setButton(u.done, lang.L("button.stop"))
+		u.done.SetIcon(theme.CancelIcon())
 	} else {
-		u.done.Hide()
+		u.setButton(u.done, lang.L("button.done"))
+		u.done.SetIcon(theme.ConfirmIcon())
 	}
+	flash := ""
+	if key, ok := noticeKeys[v.Flash]; ok {
+		flash = "⚠ " + lang.L(key)
+	}
+	u.setLabel(u.flash, flash)
+	showIf(u.flash, flash != "")
+
+	u.clearPatron(v)
 	switch v.Screen {
 	case kiosk.ScreenWelcome:
 		u.renderWelcome(v)
 	case kiosk.ScreenNotice:
 		u.renderNotice(v)
-	default:
-		u.clearPatron()
+	case kiosk.ScreenPIN:
+		u.renderPIN(v)
+	case kiosk.ScreenLoans:
+		u.renderLoans(v)
+	case kiosk.ScreenReturn:
+		u.renderReturn(v)
+	case kiosk.ScreenReceipt:
+		u.renderReceiptChoice(v)
+	case kiosk.ScreenReceiptShown:
+		u.renderReceiptShown(v)
 	}
 
+	if v.Confirm == kiosk.ConfirmSwitchPatron {
+		u.setLabel(u.confirmText, lang.L("confirm.switch"))
+		u.setButton(u.confirmYes, lang.L("button.yes"))
+		u.setButton(u.confirmNo, lang.L("button.no"))
+	}
+	showPopup(u.confirm, v.Confirm != kiosk.ConfirmNone)
 	if v.Warning {
 		u.setLabel(u.warningTitle, lang.L("warning.title"))
 		u.setLabel(u.warningText, lang.N("warning.countdown", v.SecondsLeft, map[string]any{"Count": v.SecondsLeft}))
@@ -319,60 +380,27 @@ func (u *UI) renderStatus(v kiosk.View) {
 	}
 }
 
-func (u *UI) renderWelcome(v kiosk.View) {
-	p := v.Patron
-	if p.Name != "" {
-		u.setLabel(u.welcomeTitle, lang.L("welcome.title", map[string]any{"Name": p.Name}))
-	} else {
-		u.setLabel(u.welcomeTitle, lang.L("welcome.title_noname"))
-	}
-	var lines []string
-	if p.Loans == 0 {
-		lines = append(lines, lang.L("welcome.no_loans"))
-	} else {
-		lines = append(lines, lang.N("welcome.loans", p.Loans, map[string]any{"Count": p.Loans}))
-	}
-	if p.Overdue > 0 {
-		lines = append(lines, lang.N("welcome.overdue", p.Overdue, map[string]any{"Count": p.Overdue}))
-	}
-	if p.HoldsReady > 0 {
-		lines = append(lines, lang.N("welcome.holds", p.HoldsReady, map[string]any{"Count": p.HoldsReady}))
-	}
-	if owes(p.Fines) {
-		lines = append(lines, lang.L("welcome.fines", map[string]any{"Amount": formatMoney(p.Fines, p.Currency, v.Lang)}))
-	}
-	text := ""
-	for i, l := range lines {
-		if i > 0 {
-			text += "\n"
-		}
-		text += l
-	}
-	u.setLabel(u.welcomeLines, text)
-	u.setLabel(u.welcomeNext, lang.L("welcome.next"))
-	flash := ""
-	if key, ok := noticeKeys[v.Flash]; ok {
-		flash = "⚠ " + lang.L(key)
-	}
-	u.setLabel(u.flash, flash)
-	if flash == "" {
-		u.flash.Hide()
-	} else {
-		u.flash.Show()
-	}
-}
-
 var noticeKeys = map[kiosk.Notice]string{
-	kiosk.NoticeUnknownCard: "notice.unknown_card",
-	kiosk.NoticeCardLost:    "notice.card_lost",
-	kiosk.NoticeFines:       "notice.fines",
-	kiosk.NoticeBlocked:     "notice.blocked",
-	kiosk.NoticeUnavailable: "notice.unavailable",
-	kiosk.NoticeGoodbye:     "notice.goodbye",
-	kiosk.NoticeTimedOut:    "notice.timed_out",
-	kiosk.NoticeNotACard:    "notice.not_a_card",
-	kiosk.NoticeStaffCard:   "notice.staff_card",
-	kiosk.NoticeMisread:     "notice.misread",
+	kiosk.NoticeUnknownCard:   "notice.unknown_card",
+	kiosk.NoticeCardLost:      "notice.card_lost",
+	kiosk.NoticeFines:         "notice.fines",
+	kiosk.NoticeBlocked:       "notice.blocked",
+	kiosk.NoticeUnavailable:   "notice.unavailable",
+	kiosk.NoticeGoodbye:       "notice.goodbye",
+	kiosk.NoticeTimedOut:      "notice.timed_out",
+	kiosk.NoticeNotACard:      "notice.not_a_card",
+	kiosk.NoticeStaffCard:     "notice.staff_card",
+	kiosk.NoticeMisread:       "notice.misread",
+	kiosk.NoticePINWrong:      "notice.pin_wrong",
+	kiosk.NoticePINLocked:     "notice.pin_locked",
+	kiosk.NoticeAlreadyListed: "notice.already_listed",
+	kiosk.NoticeStaffIgnored:  "notice.staff_ignored",
+	kiosk.NoticeCardInReturn:  "notice.card_in_return",
+	kiosk.NoticeItemFirst:     "notice.item_first",
+	kiosk.NoticeTakeReceipt:   "notice.take_receipt",
+	kiosk.NoticePrinterFailed: "notice.printer_failed",
+	kiosk.NoticeThanksReturn:  "notice.thanks_return",
+	kiosk.NoticeStoreFull:     "row.store_full",
 }
 
 func (u *UI) renderNotice(v kiosk.View) {
@@ -382,22 +410,42 @@ func (u *UI) renderNotice(v kiosk.View) {
 	}
 	u.setLabel(u.noticeText, lang.L(key, map[string]any{"Amount": formatMoney(v.Patron.Fines, v.Patron.Currency, v.Lang)}))
 	switch v.Notice {
-	case kiosk.NoticeGoodbye, kiosk.NoticeTimedOut:
+	case kiosk.NoticeGoodbye, kiosk.NoticeTimedOut, kiosk.NoticeTakeReceipt, kiosk.NoticeThanksReturn:
 		u.noticeIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
-	case kiosk.NoticeUnavailable, kiosk.NoticeNotACard, kiosk.NoticeStaffCard, kiosk.NoticeMisread:
+	case kiosk.NoticeUnavailable, kiosk.NoticeNotACard, kiosk.NoticeStaffCard, kiosk.NoticeMisread, kiosk.NoticeItemFirst:
 		u.noticeIcon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
 	default:
 		u.noticeIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
 	}
-	u.setLabel(u.welcomeTitle, "")
-	u.setLabel(u.welcomeLines, "")
 }
 
-// clearPatron wipes every widget that showed patron data.
-func (u *UI) clearPatron() {
-	u.setLabel(u.welcomeTitle, "")
-	u.setLabel(u.welcomeLines, "")
-	u.setLabel(u.noticeText, "")
+// clearPatron wipes every widget that showed patron data once no patron is
+// at the kiosk, so nothing of the last one lingers in memory or on screen.
+func (u *UI) clearPatron(v kiosk.View) {
+	if v.Patron.Card != "" || v.Screen == kiosk.ScreenReturn {
+		return
+	}
+	for _, l := range []*widget.Label{u.welcomeTitle, u.welcomeLines, u.welcomeBlock, u.receiptText} {
+		u.setLabel(l, "")
+	}
+	if v.Screen != kiosk.ScreenNotice {
+		u.setLabel(u.noticeText, "")
+	}
+	for _, c := range []*fyne.Container{u.welcomeRows, u.loansList, u.returnRows} {
+		if len(c.Objects) > 0 {
+			c.RemoveAll()
+			u.dirty = true
+		}
+	}
+	u.welcomeRowsKey, u.loansKey, u.returnRowsKey = "", "", ""
+}
+
+func showPopup(p *widget.PopUp, on bool) {
+	if on && !p.Visible() {
+		p.Show()
+	} else if !on && p.Visible() {
+		p.Hide()
+	}
 }
 
 func (u *UI) nextLanguage() {

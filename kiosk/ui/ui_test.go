@@ -139,7 +139,6 @@ func TestRefusedCardsGetPlainWords(t *testing.T) {
 	}{
 		{"unknown", kiosktest.CardUnknown, "Deze pas kennen we niet. Ga naar de balie"},
 		{"lost", kiosktest.CardLost, "Deze pas is als kwijt gemeld."},
-		{"fines", kiosktest.CardFines, "U moet nog € 12,50 betalen. Daarom kunt u nu niet lenen."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
@@ -337,5 +336,17 @@ func TestCardNumberTypedByHandStillWorks(t *testing.T) {
 	h.scanCard(kiosktest.CardAdult)
 	if h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
 		t.Errorf("title = %q", h.ui.welcomeTitle.Text)
+	}
+}
+
+func TestABlockIsExplainedOnThePatronsPage(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardFines)
+	if !h.ui.welcome.Visible() {
+		t.Fatalf("no patron page; notice %q", h.ui.noticeText.Text)
+	}
+	want := "U moet nog € 12,50 betalen. Daarom kunt u nu niet lenen. Ga naar de balie"
+	if !h.ui.welcomeBlock.Visible() || !strings.Contains(h.ui.welcomeBlock.Text, want) {
+		t.Errorf("block = %q (visible %v), want %q", h.ui.welcomeBlock.Text, h.ui.welcomeBlock.Visible(), want)
 	}
 }

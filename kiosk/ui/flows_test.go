@@ -1,0 +1,309 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+)
+
+// Demo items, see the README.
+const (
+	itemAvailable  = "30790000000075" // Boven is het stil
+	itemAvailable2 = "30790000000083" // De helaasheid der dingen
+	itemJoosts     = "30790000000018" // De avonden, lent to Joost
+	itemHeldJoosts = "30790000000026" // Het diner, Joost's, reserved by Henk
+	itemMaxRenewed = "30790000000190" // The Midnight Library, Joost's, renewed 3 times
+	itemOnShelf    = "30790000000067" // Het achterhuis, on the hold shelf for Ayşe
+	itemHenks      = "30790000000034" // Max Havelaar, lent to Henk
+	itemReference  = "30790000000323" // Van Dale, not for loan
+	itemFatimas    = "30790000000042" // Tirza, lent to Fatima
+)
+
+func TestBorrowingShowsTheDueDate(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.scanItem(itemAvailable)
+	due := testStart.AddDate(0, 0, 21).Format("02-01-2006")
+	got := rowTexts(h.ui.welcomeRows)
+	if !strings.Contains(got, "Boven is het stil") || !strings.Contains(got, "Geleend. Breng het terug vóór "+due) {
+		t.Errorf("row = %q, want the title and due %s", got, due)
+	}
+	if !strings.Contains(h.ui.welcomeLines.Text, "U heeft 4 boeken geleend.") {
+		t.Errorf("summary not updated: %q", h.ui.welcomeLines.Text)
+	}
+	entries, err := h.store.Unfinished()
+	if err != nil || len(entries) != 0 {
+		t.Errorf("journal has %d unfinished entries (%v) after an answered checkout", len(entries), err)
+	}
+	if item, ok := h.ils.Library.Item(itemAvailable); !ok || item.Loan == nil || item.Loan.Patron != kiosktest.CardAdult {
+		t.Errorf("the demo library did not lend the item: %+v", item)
+	}
+}
+
+func TestRefusalsAreExplainedInPlainWords(t *testing.T) {
+	for _, tc := range []struct {
+		name, card, item, want string
+	}{
+		{"on hold for someone else", kiosktest.CardAdult, itemOnShelf, "Iemand anders heeft dit boek gereserveerd."},
+		{"lent to someone else", kiosktest.CardAdult, itemHenks, "Dit boek staat nog op naam van iemand anders."},
+		{"not for loan", kiosktest.CardAdult, itemReference, "U mag het hier lezen."},
+		{"unknown item", kiosktest.CardAdult, "30790000999995", "Dit boek kennen we niet."},
+		{"patron blocked", kiosktest.CardFines, itemAvailable, "U kunt nu niet lenen."},
+		{"already yours", kiosktest.CardAdult, itemJoosts, "Dit boek heeft u al geleend. Wilt u het verlengen?"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.scanCard(tc.card)
+			h.scanItem(tc.item)
+			if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, tc.want) {
+				t.Errorf("row = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestAnItemAlreadyBorrowedCanBeRenewedFromTheList(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.scanItem(itemJoosts)
+	renew := button(h.ui.welcomeRows, "Verlengen")
+	if renew == nil {
+		t.Fatalf("no renew button: %q", rowTexts(h.ui.welcomeRows))
+	}
+	test.Tap(renew)
+	h.pumpUntil("the renewal", func() bool { return strings.Contains(rowTexts(h.ui.welcomeRows), "Verlengd.") })
+}
+
+func TestTheSameItemTwiceIsOneLoan(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.scanItem(itemAvailable)
+	h.typeScan(itemAvailable)
+	h.pumpUntil("the flash", func() bool { return h.ui.flash.Visible() })
+	if !strings.Contains(h.ui.flash.Text, "Dit boek staat al op uw lijst.") {
+		t.Errorf("flash = %q", h.ui.flash.Text)
+	}
+	if n := strings.Count(rowTexts(h.ui.welcomeRows), "Boven is het stil"); n != 1 {
+		t.Errorf("the item is listed %d times", n)
+	}
+}
+
+func TestMyLoansRenewsAllWithAResultEach(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	test.Tap(h.ui.loansButton)
+	h.pumpUntil("the loans", func() bool {
+		h.core.Sync()
+		return h.ui.loans.Visible() && h.ui.view.LoansState == kiosk.Loaded
+	})
+	got := rowTexts(h.ui.loansList)
+	for _, want := range []string{"De avonden", "Het diner", "The Midnight Library", "Te laat!"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("loans %q lack %q", got, want)
+		}
+	}
+	test.Tap(h.ui.renewAll)
+	h.pumpUntil("three results", func() bool {
+		h.core.Sync()
+		n := 0
+		for _, r := range h.ui.view.Rows {
+			if r.Kind == kiosk.TxRenew && r.State != kiosk.RowPending {
+				n++
+			}
+		}
+		return n == 3
+	})
+	got = rowTexts(h.ui.loansList)
+	for _, want := range []string{"Verlengd. Breng het terug vóór", "U kunt het niet verlengen.", "niet nog eens verlengen"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("after renewing all, %q lacks %q", got, want)
+		}
+	}
+	test.Tap(h.ui.loansBack)
+	h.settle()
+	if !h.ui.welcome.Visible() {
+		t.Error("Terug did not go back to the patron's page")
+	}
+}
+
+func TestReturningNeedsNoCard(t *testing.T) {
+	h := newHarness(t)
+	test.Tap(h.ui.returnButton)
+	h.settle()
+	if !h.ui.returns.Visible() {
+		t.Fatal("Inleveren did not open the return screen")
+	}
+	h.scanItem(itemFatimas)
+	h.scanItem(itemHeldJoosts)
+	got := rowTexts(h.ui.returnRows)
+	for _, want := range []string{"Tirza", "Ingeleverd. Dank u wel!", "Het diner", "leg het op de plank met reserveringen"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("returns %q lack %q", got, want)
+		}
+	}
+	h.typeScan(kiosktest.CardAdult)
+	h.pumpUntil("the flash", func() bool { return h.ui.flash.Visible() })
+	test.Tap(h.ui.done)
+	h.settle()
+	if h.ui.noticeText.Text != "Dank u wel! Tot ziens." {
+		t.Errorf("after returning: %q", h.ui.noticeText.Text)
+	}
+}
+
+func TestReceiptOnTheScreen(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.scanItem(itemAvailable)
+	test.Tap(h.ui.done)
+	h.settle()
+	if !h.ui.receiptChoice.Visible() || h.ui.receiptPrint.Visible() {
+		t.Fatalf("receipt choice shown %v, print offered without a printer %v", h.ui.receiptChoice.Visible(), h.ui.receiptPrint.Visible())
+	}
+	test.Tap(h.ui.receiptScreen)
+	h.settle()
+	due := testStart.AddDate(0, 0, 21).Format("02-01-2006")
+	got := h.ui.receiptText.Text
+	for _, want := range []string{"Bibliotheek Zoetermeer", "Pas …0010", "Boven is het stil", due} {
+		if !strings.Contains(got, want) {
+			t.Errorf("receipt %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, kiosktest.CardAdult) {
+		t.Error("the receipt shows the whole card number")
+	}
+	test.Tap(h.ui.done)
+	h.settle()
+	if h.ui.noticeText.Text != "Tot ziens!" || h.ui.receiptText.Text != "" {
+		t.Errorf("after the receipt: notice %q, receipt still %q", h.ui.noticeText.Text, h.ui.receiptText.Text)
+	}
+}
+
+type brokenPrinter struct{}
+
+func (brokenPrinter) Print(context.Context, kiosk.Receipt) error { return errors.New("out of paper") }
+
+func TestBrokenPrinterFallsBackToTheScreen(t *testing.T) {
+	h := newHarness(t)
+	h.core.SetPrinter(brokenPrinter{}) // before any View of a session
+	h.scanCard(kiosktest.CardAdult)
+	h.scanItem(itemAvailable)
+	test.Tap(h.ui.done)
+	h.settle()
+	test.Tap(h.ui.receiptPrint)
+	h.pumpUntil("the receipt on screen", func() bool { return h.ui.receiptShown.Visible() })
+	if !strings.Contains(h.ui.flash.Text, "De printer werkt nu niet") || !strings.Contains(h.ui.receiptText.Text, "Boven is het stil") {
+		t.Errorf("flash %q, receipt %q", h.ui.flash.Text, h.ui.receiptText.Text)
+	}
+}
+
+func TestPINKeypad(t *testing.T) {
+	h := newHarnessWith(t, kiosk.Options{PIN: kiosk.PINAlways})
+	h.typeScan(kiosktest.CardAdult)
+	h.pumpUntil("the keypad", func() bool { return h.ui.pin.Visible() })
+	if h.ui.pinTitle.Text != "Typ uw pincode" || h.ui.done.Text != "Stoppen" {
+		t.Errorf("PIN screen: %q, way out %q", h.ui.pinTitle.Text, h.ui.done.Text)
+	}
+	typePIN := func(pin string) {
+		for _, d := range pin {
+			test.Tap(button(h.ui.pinKeys, string(d)))
+		}
+		h.settle()
+	}
+	typePIN("99")
+	if h.ui.pinDots.Text != "● ●" {
+		t.Errorf("dots = %q", h.ui.pinDots.Text)
+	}
+	test.Tap(h.ui.pinOK)
+	h.pumpUntil("wrong PIN", func() bool { return h.ui.flash.Visible() })
+	if !strings.Contains(h.ui.flash.Text, "Deze pincode klopt niet") || h.ui.pinDots.Text != "–" {
+		t.Errorf("after a wrong PIN: flash %q, dots %q", h.ui.flash.Text, h.ui.pinDots.Text)
+	}
+	typePIN("1234")
+	test.Tap(h.ui.pinOK)
+	h.pumpUntil("welcome", func() bool { return h.ui.welcome.Visible() })
+	if h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
+		t.Errorf("title %q", h.ui.welcomeTitle.Text)
+	}
+}
+
+func TestThreeWrongPINsEndTheSession(t *testing.T) {
+	h := newHarnessWith(t, kiosk.Options{PIN: kiosk.PINAlways})
+	h.typeScan(kiosktest.CardAdult)
+	h.pumpUntil("the keypad", func() bool { return h.ui.pin.Visible() })
+	for range 3 {
+		for _, d := range "0000" {
+			test.Tap(button(h.ui.pinKeys, string(d)))
+		}
+		test.Tap(h.ui.pinOK)
+		h.settle() // the lookup has started: the screen is busy
+		h.pumpUntil("an answer", func() bool { return h.ui.view.Screen != kiosk.ScreenBusy })
+	}
+	if !h.ui.notice.Visible() || !strings.Contains(h.ui.noticeText.Text, "De pincode klopte drie keer niet") {
+		t.Errorf("after three wrong PINs: %q", h.ui.noticeText.Text)
+	}
+}
+
+func TestAnotherCardMidSessionAsksFirst(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.typeScan(kiosktest.CardSenior)
+	h.pumpUntil("the question", func() bool { return h.ui.confirm.Visible() })
+	test.Tap(h.ui.confirmNo)
+	h.settle()
+	if h.ui.confirm.Visible() || h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
+		t.Fatalf("after No: question %v, title %q", h.ui.confirm.Visible(), h.ui.welcomeTitle.Text)
+	}
+	h.typeScan(kiosktest.CardSenior)
+	h.pumpUntil("the question", func() bool { return h.ui.confirm.Visible() })
+	test.Tap(h.ui.confirmYes)
+	h.pumpUntil("Henk", func() bool { return h.ui.welcomeTitle.Text == "Welkom, Henk Jansen" })
+}
+
+func TestTimeoutClosesAnOpenQuestion(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.typeScan(kiosktest.CardSenior)
+	h.pumpUntil("the question", func() bool { return h.ui.confirm.Visible() })
+	h.advance(45 * time.Second)
+	if h.ui.confirm.Visible() || !h.ui.warning.Visible() {
+		t.Errorf("at the countdown: question %v, warning %v", h.ui.confirm.Visible(), h.ui.warning.Visible())
+	}
+	h.advance(15 * time.Second)
+	if !h.ui.notice.Visible() {
+		t.Error("the session did not end")
+	}
+}
+
+func TestStaffCardMidSessionIsIgnored(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.typeScan(kiosktest.CardStaff)
+	h.pumpUntil("the flash", func() bool { return h.ui.flash.Visible() })
+	if !strings.Contains(h.ui.flash.Text, "medewerkerspas") || h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
+		t.Errorf("flash %q, title %q", h.ui.flash.Text, h.ui.welcomeTitle.Text)
+	}
+}
+
+func TestLibraryDownMidSessionLosesNothing(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.ils.Stop(t)
+	h.scanItem(itemAvailable)
+	if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "de bibliotheek is even niet bereikbaar") {
+		t.Errorf("row = %q", got)
+	}
+	if !h.ui.offlineIcon.Visible() {
+		t.Error("no offline sign")
+	}
+	counts, err := h.store.JournalCounts()
+	if err != nil || len(counts["checkout"]) == 0 {
+		t.Errorf("the checkout is not in the journal: %v %v", counts, err)
+	}
+}
