@@ -20,10 +20,12 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/bibliotheekzoetermeer/kiosk/devices"
+	"github.com/bibliotheekzoetermeer/kiosk/devices/escpos"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/config"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/ils"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/localstore"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/ui"
 	"github.com/bibliotheekzoetermeer/kiosk/storage"
@@ -56,7 +58,9 @@ func run() int {
 		cfg.Kiosk.DataDir = *dataDir
 	}
 	for i, p := range scanners {
-		cfg.Scanners = append(cfg.Scanners, config.Scanner{Name: fmt.Sprintf("scanner-%d", i+1), Path: p, Baud: config.DefaultBaud})
+		sc := config.DefaultScanner()
+		sc.Name, sc.Path = fmt.Sprintf("scanner-%d", i+1), p
+		cfg.Scanners = append(cfg.Scanners, sc)
 	}
 
 	dir, err := cfg.DataDir()
@@ -110,20 +114,36 @@ func run() int {
 	defer client.Close()
 	library := ils.New(client)
 
-	codes, err := devices.NewClassifier(devices.DefaultRules())
+	codes, err := barcodeClassifier(cfg.BarcodeRules())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "kiosk: barcode rules: %v\n", err)
 		return 2
 	}
-	debounce := &devices.Debouncer{Window: devices.DefaultDebounce}
+	debounce := &devices.Debouncer{Window: cfg.Scanning.Debounce.Duration}
+	if debounce.Window == 0 {
+		debounce.Window = -1 // "0s" in the file turns debouncing off
+	}
+	texts, err := ui.NewCatalog()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: translations: %v\n", err)
+		return 1
+	}
 	core := kiosk.New(kiosk.Options{
 		Lang:           cfg.Kiosk.Language,
 		SessionTimeout: cfg.Kiosk.SessionTimeout.Duration,
 		Warning:        cfg.Kiosk.Warning.Duration,
 		RequestTimeout: ilsCfg.RequestTimeout.Duration,
+		PIN:            kiosk.PINMode(cfg.Kiosk.PIN),
+		Receipt:        kiosk.ReceiptKind(cfg.Kiosk.Receipt),
+		LibraryName:    cfg.Kiosk.LibraryName,
 		Classify:       classifier(codes),
 		Accept:         debounce.Accept,
-	}, library, store, kiosk.SystemClock{})
+		Translate:      texts.T,
+	}, library, localstore.New(store), kiosk.SystemClock{})
+	paper := &escpos.Printer{Path: cfg.Printer.Path, Baud: cfg.Printer.Baud, PaperWidth: cfg.Printer.Width}
+	if paper.Path != "" {
+		core.SetPrinter(printer{paper})
+	}
 
 	a := app.NewWithID(appID)
 	w := a.NewWindow(cfg.Kiosk.LibraryName)
@@ -134,7 +154,9 @@ func run() int {
 		slog.Error("translations", "err", err)
 	}
 	screens := ui.New(a, w, core, cfg.Kiosk.LibraryName)
-	screens.SetWedge(wedge{&devices.WedgeDetector{}})
+	columns, _ := paper.Columns() // the config allows only widths it knows
+	screens.SetReceiptText(func(r kiosk.Receipt) string { return escpos.Text(receipt(r), columns) })
+	screens.SetWedge(wedge{&devices.WedgeDetector{MaxGap: cfg.Scanning.WedgeGap.Duration, MaxLen: cfg.Scanning.MaxLength}})
 	core.Subscribe(screens.Update)
 	screens.StartClock()
 	a.Lifecycle().SetOnStarted(func() {
@@ -144,7 +166,7 @@ func run() int {
 	coreDone := make(chan struct{})
 	go func() { core.Run(ctx); close(coreDone) }()
 	go core.CheckILS()
-	go runScanners(ctx, core, cfg.Scanners)
+	go runScanners(ctx, core, cfg.Scanners, cfg.Scanning.MaxLength)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -159,7 +181,7 @@ func run() int {
 
 // runScanners reads every configured serial scanner until ctx ends, and
 // tells the core each scan and each change of a scanner's state.
-func runScanners(ctx context.Context, core *kiosk.Kiosk, configured []config.Scanner) {
+func runScanners(ctx context.Context, core *kiosk.Kiosk, configured []config.Scanner, maxLen int) {
 	if len(configured) == 0 {
 		return
 	}
@@ -169,7 +191,13 @@ func runScanners(ctx context.Context, core *kiosk.Kiosk, configured []config.Sca
 		if name == "" {
 			name = fmt.Sprintf("scanner-%d", i+1)
 		}
-		scanners[i] = &devices.SerialScanner{Name: name, Path: sc.Path, Baud: sc.Baud}
+		term, err := devices.ParseTerminator(sc.Terminator)
+		if err != nil {
+			slog.Error("scanner terminator", "scanner", name, "err", err)
+		}
+		scanners[i] = &devices.SerialScanner{Name: name, Path: sc.Path, Baud: sc.Baud,
+			DataBits: sc.DataBits, Parity: sc.Parity, StopBits: sc.StopBits,
+			Terminator: term, Prefix: sc.Prefix, Suffix: sc.Suffix, MaxLen: maxLen}
 		core.SetScanner(kiosk.ScannerState{Name: name, Detail: "starting"})
 	}
 	err := devices.RunScanners(ctx, scanners,

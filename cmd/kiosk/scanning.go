@@ -5,8 +5,22 @@ import (
 
 	"github.com/bibliotheekzoetermeer/kiosk/devices"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/config"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/ui"
 )
+
+// barcodeClassifier builds the classifier from the configuration's rules.
+func barcodeClassifier(rules []config.BarcodeRule) (*devices.Classifier, error) {
+	out := make([]devices.Rule, len(rules))
+	for i, r := range rules {
+		kind, err := devices.ParseKind(r.Kind)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = devices.Rule{Kind: kind, Prefix: r.Prefix, Length: r.Length, Pattern: r.Pattern, Check: r.Check}
+	}
+	return devices.NewClassifier(out)
+}
 
 // classifier adapts devices.Classifier to the core's Classify.
 func classifier(c *devices.Classifier) func(string) (kiosk.Kind, error) {

@@ -7,11 +7,16 @@ import (
 
 	"github.com/bibliotheekzoetermeer/kiosk/devices"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/config"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
 )
 
 func TestDemoBarcodesAreClassified(t *testing.T) {
-	classify := classifier(devices.MustClassifier(devices.DefaultRules()))
+	codes, err := barcodeClassifier(config.Default().BarcodeRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	classify := classifier(codes)
 	for code, want := range map[string]kiosk.Kind{
 		kiosktest.CardAdult: kiosk.KindPatron,
 		kiosktest.CardStaff: kiosk.KindStaff,
