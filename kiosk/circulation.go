@@ -3,6 +3,7 @@ package kiosk
 import (
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -86,9 +87,6 @@ func (k *Kiosk) transact(kind TxKind, item string) {
 	}
 	k.publish()
 	go func() {
-		if err := k.store.Sent(txID); err != nil {
-			slog.Error("journal not updated", "id", txID, "err", err)
-		}
 		ctx, cancel := k.ctx()
 		var res Result
 		switch kind {
@@ -100,10 +98,12 @@ func (k *Kiosk) transact(kind TxKind, item string) {
 			res, err = k.ils.Checkin(ctx, item, tx.At)
 		}
 		cancel()
+		// The patron sees the ILS's answer first: from here on the ILS,
+		// not the journal, knows what happened.
+		k.post(func() { k.transacted(id, card, res, err) })
 		if ferr := k.store.Finish(txID, res, err); ferr != nil {
 			slog.Error("journal outcome not written", "id", txID, "err", ferr)
 		}
-		k.post(func() { k.transacted(id, card, res, err) })
 	}()
 }
 
@@ -144,7 +144,10 @@ func (k *Kiosk) updateLoans(kind TxKind, res Result) {
 	switch kind {
 	case TxCheckout:
 		k.view.Patron.Loans++
-		k.view.Loans = append(k.view.Loans, Loan{Item: res.Item, Title: res.Title, Due: res.Due})
+		if !slices.ContainsFunc(k.view.Loans, func(l Loan) bool { return l.Item == res.Item }) {
+			k.view.Loans = append(k.view.Loans, Loan{Item: res.Item, Title: res.Title, Due: res.Due})
+		}
+		sortLoans(k.view.Loans)
 	case TxRenew:
 		for i := range k.view.Loans {
 			if k.view.Loans[i].Item == res.Item {
@@ -158,6 +161,21 @@ func (k *Kiosk) updateLoans(kind TxKind, res Result) {
 			}
 		}
 	}
+}
+
+// sortLoans orders loans as the ILS adapter does, soonest due first, so the
+// list is the same whether a new loan was added here or fetched.
+func sortLoans(loans []Loan) {
+	slices.SortStableFunc(loans, func(a, b Loan) int {
+		switch {
+		case a.Due.IsZero() != b.Due.IsZero():
+			if a.Due.IsZero() {
+				return 1
+			}
+			return -1
+		}
+		return a.Due.Compare(b.Due)
+	})
 }
 
 func (k *Kiosk) titleOf(item string) string {

@@ -31,10 +31,9 @@ type ILS interface {
 // transactions. A transaction is written before it goes to the ILS.
 type Store interface {
 	RecordAudit(at time.Time, kind, card string) error
-	// Begin writes tx durably and returns its id; only then may it be sent.
+	// Begin writes tx durably, as on the wire, and returns its id; only then
+	// may it be sent. After a crash before Finish its outcome is in doubt.
 	Begin(tx Tx) (string, error)
-	// Sent marks tx as on the wire: after a crash its outcome is in doubt.
-	Sent(id string) error
 	// Finish records the outcome: the ILS's result, or the error of the exchange.
 	Finish(id string, r Result, err error) error
 }

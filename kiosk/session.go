@@ -236,6 +236,7 @@ func (k *Kiosk) loadLoans() {
 					k.ilsDown()
 				}
 			} else {
+				sortLoans(loans)
 				k.view.Loans, k.view.LoansState = loans, Loaded
 			}
 			k.publish()

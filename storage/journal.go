@@ -196,13 +196,20 @@ func diskFull(err error) error {
 // Begin writes a new entry in state pending, with a fresh UUIDv7 id and
 // Updated from the store's clock, and returns it once it is on disk. A zero
 // At becomes now. ID, State and Attempts of e are ignored.
-func (s *Store) Begin(e Entry) (Entry, error) {
+func (s *Store) Begin(e Entry) (Entry, error) { return s.begin(e, TxPending, 0) }
+
+// BeginSent writes a new entry that goes on the wire at once, in state sent
+// with one attempt: one durable commit instead of Begin and MarkSent's two,
+// for a transaction sent while online. After a crash it is in doubt.
+func (s *Store) BeginSent(e Entry) (Entry, error) { return s.begin(e, TxSent, 1) }
+
+func (s *Store) begin(e Entry, state TxState, attempts int) (Entry, error) {
 	id, err := uuid.NewV7()
 	if err != nil {
 		return Entry{}, fmt.Errorf("storage: journal id: %w", err)
 	}
 	now := s.Now().Round(0)
-	e.ID, e.State, e.Attempts, e.Updated = id.String(), TxPending, 0, now
+	e.ID, e.State, e.Attempts, e.Updated = id.String(), state, attempts, now
 	if e.At.IsZero() {
 		e.At = now
 	}

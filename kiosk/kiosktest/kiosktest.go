@@ -3,12 +3,15 @@
 package kiosktest
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bibliotheekzoetermeer/kiosk/assets"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/ils"
@@ -47,6 +50,47 @@ func StartILS(t testing.TB) *ILS {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return StartILSWith(t, lib)
+}
+
+// BigLibrary is the demo library with n more available items (returned by
+// Items) and no loan limit, for benchmarks that borrow many items.
+func BigLibrary(t testing.TB, n int) (*demo.Library, []string) {
+	t.Helper()
+	data, err := assets.Demo.ReadFile("demo/library.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d map[string]any
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range d["categories"].([]any) {
+		c.(map[string]any)["loan_limit"] = 1 << 20
+	}
+	items := d["items"].([]any)
+	var codes []string
+	for i := range n {
+		first := fmt.Sprintf("3079%09d", 100000+i)
+		code := first + string(demo.CheckDigit(first))
+		codes = append(codes, code)
+		items = append(items, map[string]any{"barcode": code, "title": fmt.Sprintf("Boek %d", i+1), "author": "Demo", "media": "book"})
+	}
+	d["items"] = items
+	data, err = json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := demo.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib, codes
+}
+
+// StartILSWith serves lib like StartILS.
+func StartILSWith(t testing.TB, lib *demo.Library) *ILS {
+	t.Helper()
 	lib.SetLogin(DemoUser, DemoPassword)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -26,17 +26,15 @@ func (st *Store) RecordAudit(at time.Time, kind, card string) error {
 	return st.s.RecordAudit(at, kind, card)
 }
 
-// Begin journals tx before it is sent; a full disk gives kiosk.ErrStoreFull.
+// Begin journals tx as sent, in one durable commit, right before it goes on
+// the wire; a full disk gives kiosk.ErrStoreFull.
 func (st *Store) Begin(tx kiosk.Tx) (string, error) {
-	e, err := st.s.Begin(storage.Entry{Kind: storage.TxKind(tx.Kind), Patron: tx.Card, Item: tx.Item, At: tx.At})
+	e, err := st.s.BeginSent(storage.Entry{Kind: storage.TxKind(tx.Kind), Patron: tx.Card, Item: tx.Item, At: tx.At})
 	if errors.Is(err, storage.ErrDiskFull) {
 		return "", fmt.Errorf("%w: %w", kiosk.ErrStoreFull, err)
 	}
 	return e.ID, err
 }
-
-// Sent marks the entry as on the wire.
-func (st *Store) Sent(id string) error { return st.s.MarkSent(id) }
 
 // Finish records the outcome. An exchange that got no reply leaves the entry
 // "sent": whether the ILS did it is in doubt until someone asks it.

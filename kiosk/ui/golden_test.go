@@ -50,7 +50,12 @@ func TestScreensLookRight(t *testing.T) {
 			golden("borrowing")
 
 			test.Tap(h.ui.loansButton)
-			h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.LoansState == kiosk.Loaded })
+			// Three loans from before and the one just borrowed, however the
+			// background fetch and the checkout interleaved.
+			h.pumpUntil("the loans", func() bool {
+				h.core.Sync()
+				return h.ui.view.LoansState == kiosk.Loaded && len(h.ui.view.Loans) == 4
+			})
 			golden("loans")
 
 			h.advance(50 * time.Second)

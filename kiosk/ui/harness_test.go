@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/localstore"
 	"github.com/bibliotheekzoetermeer/kiosk/storage"
@@ -36,7 +37,10 @@ var testStart = time.Date(2026, 11, 27, 10, 30, 0, 0, time.Local)
 func newHarness(t testing.TB) *harness { return newHarnessWith(t, kiosk.Options{}) }
 
 // newHarnessWith starts a harness whose core has opts, with the test's timings.
-func newHarnessWith(t testing.TB, opts kiosk.Options) *harness {
+func newHarnessWith(t testing.TB, opts kiosk.Options) *harness { return newHarnessOn(t, opts, nil) }
+
+// newHarnessOn starts a harness on lib (nil: the demo library).
+func newHarnessOn(t testing.TB, opts kiosk.Options, lib *demo.Library) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("kiosk")
@@ -45,7 +49,11 @@ func newHarnessWith(t testing.TB, opts kiosk.Options) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, win: w, clock: kiosk.NewFakeClock(testStart), queue: make(chan func(), 1024)}
-	h.ils = kiosktest.StartILS(t)
+	if lib == nil {
+		h.ils = kiosktest.StartILS(t)
+	} else {
+		h.ils = kiosktest.StartILSWith(t, lib)
+	}
 	var err error
 	h.store, err = storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
 	if err != nil {

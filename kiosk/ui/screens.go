@@ -188,7 +188,7 @@ func (u *UI) renderLoans(v kiosk.View) {
 		return
 	}
 	u.loansKey = key
-	u.loansList.RemoveAll()
+	objs := make([]fyne.CanvasObject, 0, len(v.Loans))
 	for _, l := range v.Loans {
 		title := l.Title
 		if title == "" {
@@ -208,8 +208,10 @@ func (u *UI) renderLoans(v kiosk.View) {
 			b := widget.NewButtonWithIcon(lang.L("loans.renew"), theme.ViewRefreshIcon(), func() { u.core.Renew(item) })
 			action = b
 		}
-		u.loansList.Add(rowWidget(kind, title, detail, action))
+		objs = append(objs, rowWidget(kind, title, detail, action))
 	}
+	u.loansList.Objects = objs
+	u.loansList.Refresh()
 	u.dirty = true
 }
 
@@ -306,17 +308,35 @@ func rowWidget(kind rowKind, title, detail string, action fyne.CanvasObject) fyn
 		container.NewVBox(t, d))
 }
 
-// renderRows rebuilds a list of this visit's rows when they changed.
+// renderRows shows this visit's rows, newest first. A row's widgets are made
+// again only when the row changed, and the list is laid out once.
 func (u *UI) renderRows(list *fyne.Container, rows []kiosk.Row, l string, last *string) {
 	key := fmt.Sprint(l, rows)
 	if key == *last {
 		return
 	}
 	*last = key
-	list.RemoveAll()
+	cache := u.rowCache[list]
+	if cache == nil {
+		cache = map[int]cachedRow{}
+		u.rowCache[list] = cache
+	}
+	objs := make([]fyne.CanvasObject, 0, len(rows))
+	seen := map[int]bool{}
 	for i := len(rows) - 1; i >= 0; i-- { // newest first: it is what the patron just scanned
 		r := rows[i]
 		if r.Kind == kiosk.TxRenew && list == u.welcomeRows && !fromWelcome(rows, r) {
+			continue
+		}
+		var offerRenew bool
+		if r.State == kiosk.RowRefused && r.Reason == kiosk.ReasonAlreadyYours {
+			_, renewed := lastRow(rows, kiosk.TxRenew, r.Item)
+			offerRenew = !renewed
+		}
+		rowKey := fmt.Sprint(l, r, offerRenew)
+		seen[r.ID] = true
+		if c, ok := cache[r.ID]; ok && c.key == rowKey {
+			objs = append(objs, c.obj)
 			continue
 		}
 		title := r.Title
@@ -325,15 +345,28 @@ func (u *UI) renderRows(list *fyne.Container, rows []kiosk.Row, l string, last *
 		}
 		detail, kind := u.rowText(r, l)
 		var action fyne.CanvasObject
-		if r.State == kiosk.RowRefused && r.Reason == kiosk.ReasonAlreadyYours {
+		if offerRenew {
 			item := r.Item
-			if _, renewed := lastRow(rows, kiosk.TxRenew, item); !renewed {
-				action = widget.NewButtonWithIcon(lang.L("loans.renew"), theme.ViewRefreshIcon(), func() { u.core.Renew(item) })
-			}
+			action = widget.NewButtonWithIcon(lang.L("loans.renew"), theme.ViewRefreshIcon(), func() { u.core.Renew(item) })
 		}
-		list.Add(rowWidget(kind, title, detail, action))
+		obj := rowWidget(kind, title, detail, action)
+		cache[r.ID] = cachedRow{key: rowKey, obj: obj}
+		objs = append(objs, obj)
 	}
+	for id := range cache {
+		if !seen[id] {
+			delete(cache, id)
+		}
+	}
+	list.Objects = objs
+	list.Refresh()
 	u.dirty = true
+}
+
+// cachedRow is a row's widgets and the state they show.
+type cachedRow struct {
+	key string
+	obj fyne.CanvasObject
 }
 
 // fromWelcome: renewals show on the home screen when they were offered there.

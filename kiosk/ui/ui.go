@@ -72,6 +72,7 @@ type UI struct {
 	welcomeTitle, welcomeLines, welcomeBlock, welcomeNext *widget.Label
 	welcomeRows                                           *fyne.Container
 	welcomeRowsKey                                        string
+	rowCache                                              map[*fyne.Container]map[int]cachedRow
 	loansButton                                           *widget.Button
 
 	loansTitle, loansStatus *widget.Label
@@ -161,7 +162,7 @@ func relayout(o fyne.CanvasObject) {
 // wedge. Call Update with each View from the core.
 func New(a fyne.App, win fyne.Window, core Core, libraryName string) *UI {
 	a.Settings().SetTheme(newTheme())
-	u := &UI{core: core, win: win, now: time.Now, do: fyne.Do, wedgeDetector: &lineWedge{}, receiptTextOf: plainReceipt}
+	u := &UI{core: core, win: win, now: time.Now, rowCache: map[*fyne.Container]map[int]cachedRow{}, do: fyne.Do, wedgeDetector: &lineWedge{}, receiptTextOf: plainReceipt}
 	u.build(libraryName)
 	win.Canvas().SetOnTypedRune(u.typedRune)
 	win.Canvas().SetOnTypedKey(u.typedKey)
@@ -436,6 +437,7 @@ func (u *UI) clearPatron(v kiosk.View) {
 			c.RemoveAll()
 			u.dirty = true
 		}
+		delete(u.rowCache, c)
 	}
 	u.welcomeRowsKey, u.loansKey, u.returnRowsKey = "", "", ""
 }
