@@ -167,6 +167,7 @@ func run() int {
 	go func() { core.Run(ctx); close(coreDone) }()
 	go core.CheckILS()
 	go runScanners(ctx, core, cfg.Scanners, cfg.Scanning.MaxLength)
+	go keepPrivate(ctx, store, cfg.Kiosk.Retention.Duration)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -177,6 +178,26 @@ func run() int {
 	<-coreDone // the open session, if any, is ended and audited
 	slog.Info("kiosk stopped")
 	return 0
+}
+
+// keepPrivate removes patron card numbers from finished journal entries once
+// they are older than the retention window, at start and then every hour.
+func keepPrivate(ctx context.Context, store *storage.Store, retention time.Duration) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := store.Scrub(time.Now().Add(-retention))
+		if err != nil {
+			slog.Error("retention: card numbers not removed", "err", err)
+		} else if n > 0 {
+			slog.Info("retention: card numbers removed from old transactions", "entries", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // runScanners reads every configured serial scanner until ctx ends, and

@@ -196,6 +196,8 @@ type Kiosk struct {
 	LibraryName    string   `toml:"library_name"`
 	PIN            string   `toml:"pin"`     // PINNever, PINAlways or PINILS
 	Receipt        string   `toml:"receipt"` // ReceiptAsk, ReceiptPrint, ReceiptScreen or ReceiptNone
+	// Retention: a finished transaction keeps the patron's card number this long.
+	Retention Duration `toml:"retention"`
 }
 
 // When the kiosk asks for a PIN.
@@ -263,6 +265,7 @@ func Default() Config {
 			LibraryName:    "Bibliotheek Zoetermeer",
 			PIN:            PINNever,
 			Receipt:        ReceiptAsk,
+			Retention:      Duration{24 * time.Hour},
 		},
 		Printer: Printer{Baud: 19200, Width: 80},
 	}

@@ -66,7 +66,7 @@ var parseTests = []struct {
 		name: "kiosk",
 		in:   "[kiosk]\ndata_dir = \"/var/lib/kiosk\"\nlanguage = \"en\"\nsession_timeout = \"2m\"\nwarning = \"30s\"\nlibrary_name = \"Bieb\"\npin = \"always\"\nreceipt = \"print\"\n",
 		changed: func(c *Config) {
-			c.Kiosk = Kiosk{"/var/lib/kiosk", "en", Duration{2 * time.Minute}, Duration{30 * time.Second}, "Bieb", PINAlways, ReceiptPrint}
+			c.Kiosk = Kiosk{"/var/lib/kiosk", "en", Duration{2 * time.Minute}, Duration{30 * time.Second}, "Bieb", PINAlways, ReceiptPrint, Duration{24 * time.Hour}}
 		},
 	},
 	{
@@ -79,6 +79,7 @@ var parseTests = []struct {
 	{name: "bad pin", in: "[kiosk]\npin = \"sometimes\"\n", line: 2, key: "kiosk.pin", msg: "not a PIN setting"},
 	{name: "bad receipt", in: "[kiosk]\n\nreceipt = \"email\"\n", line: 3, key: "kiosk.receipt", msg: "not a receipt setting"},
 	{name: "relative printer", in: "[printer]\npath = \"ttyUSB0\"\n", line: 2, key: "printer.path", msg: "not a device path"},
+	{name: "retention too long", in: "[kiosk]\nretention = \"2000h\"\n", line: 2, key: "kiosk.retention", msg: "out of range"},
 	{name: "printer width", in: "[printer]\nwidth = 76\n", line: 2, key: "printer.width", msg: "58 or 80"},
 
 	// Syntax and types.

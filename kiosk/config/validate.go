@@ -376,6 +376,8 @@ func (f *file) validate(c *Config) *Error {
 		add("kiosk.receipt", -1, "%q is not a receipt setting; use \"ask\", \"print\", \"screen\" or \"none\"", c.Kiosk.Receipt)
 	}
 
+	checkRange(add, "kiosk.retention", c.Kiosk.Retention.Duration, time.Hour, 31*24*time.Hour)
+
 	// [printer]
 	if p := c.Printer.Path; p != "" && (!filepath.IsAbs(p) || strings.ContainsFunc(p, unicode.IsControl)) {
 		add("printer.path", -1, "%q is not a device path; use an absolute path like \"/dev/ttyUSB0\", or leave it empty for no printer", p)
