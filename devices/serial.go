@@ -175,7 +175,7 @@ func (s *SerialScanner) config() (*serial.Config, SplitterOptions, error) {
 	if baud == 0 {
 		baud = 9600
 	}
-	if !supportedBaud(baud) {
+	if !SupportedBaud(baud) {
 		errs = append(errs, fmt.Errorf("unsupported baud rate %d", baud))
 	}
 	size := s.DataBits
@@ -303,9 +303,10 @@ func (s *SerialScanner) session(ctx context.Context, cfg *serial.Config, split *
 	})
 }
 
-// supportedBaud mirrors tarm/serial's table on Linux, so a typo in the config
-// is an error at start, not an endless reconnect.
-func supportedBaud(b int) bool {
+// SupportedBaud reports whether tarm/serial can set rate b on Linux (it
+// mirrors tarm's table), so a typo in the config is an error at start, not
+// an endless reconnect. The receipt printer uses it too.
+func SupportedBaud(b int) bool {
 	switch b {
 	case 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600,
 		19200, 38400, 57600, 115200, 230400, 460800, 500000, 576000, 921600,

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/tarm/serial"
+
+	"github.com/bibliotheekzoetermeer/kiosk/devices"
 )
 
 // Printer is a receipt printer on a serial port. It opens the port afresh
@@ -32,7 +34,7 @@ func (p *Printer) Validate() error {
 	if p.Path == "" {
 		errs = append(errs, errors.New("no port path"))
 	}
-	if !supportedBaud(p.baud()) {
+	if !devices.SupportedBaud(p.baud()) {
 		errs = append(errs, fmt.Errorf("unsupported baud rate %d", p.Baud))
 	}
 	if _, err := p.Columns(); err != nil {
@@ -254,16 +256,4 @@ func (c *conn) deadline(ctx context.Context, timeout time.Duration) error {
 		return err
 	}
 	return ctx.Err()
-}
-
-// supportedBaud mirrors tarm/serial's table on Linux (as devices does), so a
-// typo in the config is an error at start.
-func supportedBaud(b int) bool {
-	switch b {
-	case 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600,
-		19200, 38400, 57600, 115200, 230400, 460800, 500000, 576000, 921600,
-		1000000, 1152000, 1500000, 2000000, 2500000, 3000000, 3500000, 4000000:
-		return true
-	}
-	return false
 }
