@@ -101,9 +101,10 @@ func TestMisreadCodeNeverReachesTheLibrary(t *testing.T) {
 	if v.Screen != kiosk.ScreenWelcome || v.Flash != kiosk.NoticeMisread {
 		t.Errorf("misread in a session: screen %d flash %d", v.Screen, v.Flash)
 	}
+	r.core.Sync() // the flash's timer is set
 	r.clock.Advance(5 * time.Second)
-	if v := r.next(t); v.Flash != kiosk.NoticeNone {
-		t.Errorf("flash still shown after 5 s: %d", v.Flash)
+	for v := r.next(t); v.Flash != kiosk.NoticeNone; v = r.next(t) {
+		// other news (the loans arriving) may come first; the flash must go
 	}
 }
 

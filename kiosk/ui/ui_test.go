@@ -45,6 +45,7 @@ func TestCardScanShowsThePatronSummary(t *testing.T) {
 	if !h.ui.done.Visible() || h.ui.done.Text != "Klaar" {
 		t.Errorf("Klaar button: visible %v, text %q", h.ui.done.Visible(), h.ui.done.Text)
 	}
+	h.core.Sync() // the audit line is written just after the greeting
 	events, err := h.store.AuditEvents()
 	if err != nil || len(events) != 1 || events[0].Kind != "session_start" || events[0].Card != "0010" {
 		t.Errorf("audit = %+v, %v; want one session_start for 0010", events, err)
