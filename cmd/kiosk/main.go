@@ -142,7 +142,7 @@ func run() int {
 	}, library, localstore.New(store), kiosk.SystemClock{})
 	paper := &escpos.Printer{Path: cfg.Printer.Path, Baud: cfg.Printer.Baud, PaperWidth: cfg.Printer.Width}
 	if paper.Path != "" {
-		core.SetPrinter(printer{paper})
+		core.SetPrinter(printer{p: paper, ils: client})
 	}
 
 	a := app.NewWithID(appID)

@@ -55,6 +55,7 @@ type Client struct {
 
 	lastUsed atomic.Int64 // unix nanoseconds of the last exchange, for keepalive
 	closed   atomic.Bool
+	scStatus atomic.Int32 // the status code of our 99s (SetStatus)
 
 	mu    sync.Mutex // guards timer and armed
 	timer *time.Timer
@@ -175,11 +176,19 @@ func (c *Client) do(ctx context.Context, m Message, want string) (Message, error
 
 // Status sends a 99 and returns the 98.
 func (c *Client) Status(ctx context.Context) (*ACSStatusResponse, error) {
-	m, err := c.do(ctx, SCStatusRequest{MaxPrintWidth: 40}.Message(), CodeACSStatus)
+	m, err := c.do(ctx, c.statusRequest(), CodeACSStatus)
 	if err != nil {
 		return nil, err
 	}
 	return ParseACSStatusResponse(m)
+}
+
+// SetStatus sets the status the kiosk reports in every 99 from now on: 0 ok,
+// 1 printer out of paper, 2 about to shut down.
+func (c *Client) SetStatus(code int) { c.scStatus.Store(int32(code)) }
+
+func (c *Client) statusRequest() Message {
+	return SCStatusRequest{StatusCode: int(c.scStatus.Load()), MaxPrintWidth: 40}.Message()
 }
 
 // Supported returns the BX flags of the last 98 on the current
@@ -195,7 +204,7 @@ func (c *Client) Supported(ctx context.Context) (SupportedMessages, error) {
 	if c.bx != nil {
 		return *c.bx, nil
 	}
-	m, err := c.exchange(ctx, SCStatusRequest{MaxPrintWidth: 40}.Message())
+	m, err := c.exchange(ctx, c.statusRequest())
 	if err != nil {
 		return SupportedMessages{}, err
 	}
@@ -542,7 +551,7 @@ func (c *Client) keepAlive() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.RequestTimeout)
 	defer cancel()
-	if _, err := c.exchange(ctx, SCStatusRequest{MaxPrintWidth: 40}.Message()); err != nil {
+	if _, err := c.exchange(ctx, c.statusRequest()); err != nil {
 		c.log.Info("sip2 keepalive failed; will reconnect on next request", "err", err)
 	}
 	c.release()

@@ -619,3 +619,45 @@ func TestClientPatronStatusAndItemInformation(t *testing.T) {
 		t.Errorf("Due = %v, %v", due, err)
 	}
 }
+
+func TestSetStatusGoesInEvery99(t *testing.T) {
+	got := make(chan string, 4)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		r := bufio.NewReader(conn)
+		for {
+			line, err := r.ReadString('\r')
+			if err != nil {
+				return
+			}
+			switch line[:2] {
+			case "93":
+				conn.Write([]byte("941\r"))
+			case "99":
+				got <- line[:3]
+				conn.Write([]byte("98YYYYYY00000320261127    1200002.00AOZTM|AMDemo|BXYYYYYYYYYYYYYYYY|\r"))
+			}
+		}
+	}()
+	c := NewClient(ClientConfig{Addr: ln.Addr().String(), RequestTimeout: 2 * time.Second})
+	defer c.Close()
+	if _, err := c.Status(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.SetStatus(1)
+	if _, err := c.Status(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if first, second := <-got, <-got; first != "990" || second != "991" {
+		t.Errorf("99 status codes %q then %q, want 990 then 991 (out of paper)", first, second)
+	}
+}
