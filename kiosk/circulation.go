@@ -75,6 +75,10 @@ func (k *Kiosk) Renew(item string) {
 // background; its row shows the outcome.
 func (k *Kiosk) transact(kind TxKind, item string) {
 	id := k.addRow(kind, item)
+	if k.view.ILSDown {
+		k.transactOffline(id, kind, item)
+		return
+	}
 	card, pin := k.view.Patron.Card, k.pin
 	tx := Tx{Kind: kind, Card: card, Item: item, At: k.clock.Now()}
 	txID, err := k.store.Begin(tx)
@@ -116,10 +120,17 @@ func (k *Kiosk) transacted(id int, card string, res Result, err error) {
 		return
 	}
 	switch {
+	case errors.Is(err, ErrUnavailable):
+		// Not sent: do it offline instead, as if the ILS had been down all along.
+		slog.Warn("transaction not sent: working offline", "kind", r.Kind, "item", r.Item, "err", err)
+		k.ilsDown()
+		k.countWaiting()
+		k.transactOffline(id, r.Kind, r.Item)
+		return
 	case err != nil:
 		slog.Warn("transaction failed", "kind", r.Kind, "item", r.Item, "err", err)
 		r.State, r.Failure = RowFailed, NoticeUnavailable
-		if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrNoReply) {
+		if unreachable(err) {
 			k.ilsDown()
 		}
 	case res.OK:

@@ -21,6 +21,10 @@ type ILS interface {
 	Renew(ctx context.Context, card, pin, item string, at time.Time) (Result, error)
 	// Checkin takes an item back; no patron is needed.
 	Checkin(ctx context.Context, item string, at time.Time) (Result, error)
+	// Replay sends a transaction made while the ILS was unreachable, with
+	// no block, its own transaction date and (for a checkout) the due date
+	// the kiosk promised.
+	Replay(ctx context.Context, tx Tx) (Result, error)
 	// EndSession tells the ILS the patron has left.
 	EndSession(ctx context.Context, card string) error
 	// Ping checks that the ILS answers.
@@ -33,7 +37,17 @@ type Store interface {
 	RecordAudit(at time.Time, kind, card string) error
 	// Begin writes tx durably, as on the wire, and returns its id; only then
 	// may it be sent. After a crash before Finish its outcome is in doubt.
+	// A tx with Offline set is written as waiting to be sent instead.
 	Begin(tx Tx) (string, error)
+	// Unfinished lists the transactions that have not reached the ILS yet,
+	// or whose outcome is in doubt, oldest first.
+	Unfinished() ([]Pending, error)
+	// Resend marks an unfinished transaction as on the wire again.
+	Resend(id string) error
+	// RememberPatron keeps what the ILS said of a card, for offline visits;
+	// CachedPatron finds it again if it was seen after since.
+	RememberPatron(p Patron, at time.Time) error
+	CachedPatron(card string, since time.Time) (Patron, bool, error)
 	// Finish records the outcome: the ILS's result, or the error of the exchange.
 	Finish(id string, r Result, err error) error
 }
@@ -53,6 +67,17 @@ type Tx struct {
 	Card string // empty for a return
 	Item string
 	At   time.Time
+	// Offline: made while the ILS was unreachable; Due is the date promised.
+	Offline bool
+	Due     time.Time
+}
+
+// Pending is a journalled transaction still to reach the ILS.
+type Pending struct {
+	ID string
+	Tx
+	// InDoubt: it went on the wire and no answer was recorded.
+	InDoubt bool
 }
 
 // ErrStoreFull means the journal could not be written (a full disk): the
@@ -154,6 +179,8 @@ const (
 	ReasonRenewHeld            // someone reserved it: no renewal
 	ReasonNotOnLoan            // a return of an item that was not lent
 	ReasonOther                // anything else: the ILS's message, translated if known
+	ReasonOfflineRenew         // no renewals while the ILS is unreachable
+	ReasonOfflineLimit         // no more loans offline this visit
 )
 
 // Result is the ILS's answer to one checkout, renewal or return.

@@ -109,6 +109,8 @@ type Row struct {
 	Reason            Reason
 	Message           string
 	HoldShelf, ToDesk bool
+	// Offline: done while the ILS was unreachable; it is sent later.
+	Offline bool
 	// Failure explains a failed row: NoticeUnavailable or NoticeStoreFull.
 	Failure Notice
 }
@@ -152,8 +154,12 @@ type View struct {
 	// Warning is set while the session-end countdown runs.
 	Warning     bool
 	SecondsLeft int
-	ILSDown     bool
-	Scanners    []ScannerState
+	// ILSDown: the library system is unreachable and the kiosk works
+	// offline since OfflineSince; Waiting transactions are still to be sent.
+	ILSDown      bool
+	OfflineSince time.Time
+	Waiting      int
+	Scanners     []ScannerState
 	// Help is set while the help text is open.
 	Help bool
 	// Flash is a short message on a session screen ("scan again"), gone
@@ -207,6 +213,13 @@ type Options struct {
 	MaxPINTries    int           // wrong PINs before the session ends, 3
 	Receipt        ReceiptKind   // the preselected receipt choice, ReceiptAsk = none preselected
 	LibraryName    string        // on the receipt
+	// Offline policy: whether to lend while the ILS is unreachable, how many
+	// items a visit may borrow then, the loan period promised, and how long
+	// a card is remembered for offline visits (0: not at all).
+	OfflineBorrow   bool
+	OfflineMaxItems int           // 5
+	OfflineLoan     time.Duration // 21 days
+	PatronCache     time.Duration
 	// Classify tells a patron card from an item or staff card; an error
 	// means the code was misread (a check digit failed) and must not reach
 	// the ILS. Nil treats codes starting with 3 as items, others as cards.
@@ -246,6 +259,12 @@ func (o *Options) defaults() {
 	if o.MaxPINTries <= 0 {
 		o.MaxPINTries = 3
 	}
+	if o.OfflineMaxItems <= 0 {
+		o.OfflineMaxItems = 5
+	}
+	if o.OfflineLoan <= 0 {
+		o.OfflineLoan = 21 * 24 * time.Hour
+	}
 	if o.Receipt == "" {
 		o.Receipt = ReceiptAsk
 	}
@@ -279,14 +298,16 @@ type Kiosk struct {
 	listeners []func(View)
 
 	// Owned by the event loop.
-	view     View
-	gen      int // bumped whenever the screen changes; stale timers check it
-	timer    Timer
-	probing  bool
-	pin      string // the PIN being typed or accepted; never in View
-	tries    int    // wrong PINs this session
-	nextRow  int
-	switchTo string // the card waiting on ConfirmSwitchPatron
+	view      View
+	gen       int // bumped whenever the screen changes; stale timers check it
+	timer     Timer
+	probing   bool
+	pin       string // the PIN being typed or accepted; never in View
+	tries     int    // wrong PINs this session
+	nextRow   int
+	switchTo  string // the card waiting on ConfirmSwitchPatron
+	replaying bool   // the sync worker is sending journalled transactions
+	again     bool   // more to send once it is done
 }
 
 // New makes a core; call Run to start it. printer may be nil.
@@ -558,10 +579,14 @@ func (k *Kiosk) audit(kind, card string) {
 	}
 }
 
-// ilsDown marks the ILS unreachable and probes it in the background until it
-// answers again.
+// ilsDown switches the kiosk offline and probes the ILS in the background
+// until it answers again; then the journal is replayed.
 func (k *Kiosk) ilsDown() {
-	k.view.ILSDown = true
+	if !k.view.ILSDown {
+		k.view.ILSDown = true
+		k.view.OfflineSince = k.clock.Now()
+		slog.Warn("library system unreachable: working offline")
+	}
 	if k.probing {
 		return
 	}
@@ -577,10 +602,8 @@ func (k *Kiosk) ilsDown() {
 					probe()
 					return
 				}
-				slog.Info("library system reachable again")
 				k.probing = false
-				k.view.ILSDown = false
-				k.publish()
+				k.replay()
 			})
 		})
 	}
@@ -597,8 +620,11 @@ func (k *Kiosk) CheckILS() {
 		if err != nil {
 			slog.Warn("library system not reachable", "err", err)
 			k.ilsDown()
+			k.countWaiting()
 			k.publish()
+			return
 		}
+		k.replay() // what an earlier run left unsent
 	})
 }
 

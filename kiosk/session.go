@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 )
 
@@ -105,6 +106,10 @@ func (k *Kiosk) ctx() (context.Context, context.CancelFunc) {
 
 // lookup asks the ILS about a card (with the PIN typed, if any).
 func (k *Kiosk) lookup(card string) {
+	if k.view.ILSDown {
+		k.offlineSession(card) // the probe says when the ILS is back
+		return
+	}
 	k.show(ScreenBusy, NoticeNone)
 	gen := k.gen
 	pin := k.pin
@@ -125,9 +130,13 @@ func (k *Kiosk) lookedUp(card string, p Patron, err error) {
 	case errors.Is(err, ErrUnknownPatron):
 		slog.Info("unknown card", "card", Last4(card))
 		k.show(ScreenNotice, NoticeUnknownCard)
-	case err != nil:
+	case err != nil && unreachable(err):
 		slog.Warn("patron lookup failed", "card", Last4(card), "err", err)
 		k.ilsDown()
+		k.countWaiting()
+		k.offlineSession(card)
+	case err != nil:
+		slog.Warn("patron lookup failed", "card", Last4(card), "err", err)
 		k.show(ScreenNotice, NoticeUnavailable)
 	case p.Has(BlockCardLost):
 		// A lost card is not the patron's to use: no summary, no session.
@@ -141,6 +150,7 @@ func (k *Kiosk) lookedUp(card string, p Patron, err error) {
 		k.wrongPIN(card)
 	default:
 		p.Card = card
+		k.remember(p)
 		k.view.Patron = p
 		k.view.ILSDown = false
 		k.show(ScreenWelcome, NoticeNone)
@@ -236,6 +246,14 @@ func (k *Kiosk) loadLoans() {
 					k.ilsDown()
 				}
 			} else {
+				// The fetch may have left before a checkout of this visit
+				// reached the ILS: keep what the visit borrowed.
+				for _, r := range k.view.Rows {
+					if r.Kind == TxCheckout && r.State == RowOK &&
+						!slices.ContainsFunc(loans, func(l Loan) bool { return l.Item == r.Item }) {
+						loans = append(loans, Loan{Item: r.Item, Title: r.Title, Due: r.Due})
+					}
+				}
 				sortLoans(loans)
 				k.view.Loans, k.view.LoansState = loans, Loaded
 			}
@@ -250,7 +268,7 @@ func (k *Kiosk) ShowLoans() {
 		if k.view.Patron.Card == "" || k.view.Screen == ScreenPIN {
 			return
 		}
-		if k.view.LoansState == LoadFailed || k.view.LoansState == NotLoaded {
+		if !k.view.ILSDown && (k.view.LoansState == LoadFailed || k.view.LoansState == NotLoaded) {
 			k.loadLoans()
 		}
 		k.show(ScreenLoans, NoticeNone)
@@ -309,4 +327,14 @@ func (k *Kiosk) endSession(kind string) {
 			slog.Warn("end session not sent", "card", Last4(card), "err", err)
 		}
 	}()
+}
+
+// remember keeps what the ILS said of a card for visits while it is down.
+func (k *Kiosk) remember(p Patron) {
+	if k.opts.PatronCache <= 0 {
+		return
+	}
+	if err := k.store.RememberPatron(p, k.clock.Now()); err != nil {
+		slog.Error("patron cache not written", "card", Last4(p.Card), "err", err)
+	}
 }

@@ -84,7 +84,7 @@ func (s *Store) migrate() error {
 		if version > SchemaVersion {
 			return fmt.Errorf("%w (schema %d, this kiosk knows %d)", ErrNewerSchema, version, SchemaVersion)
 		}
-		for _, name := range [][]byte{bucketAudit, bucketJournal} {
+		for _, name := range [][]byte{bucketAudit, bucketJournal, bucketPatrons} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

@@ -129,16 +129,21 @@ func run() int {
 		return 1
 	}
 	core := kiosk.New(kiosk.Options{
-		Lang:           cfg.Kiosk.Language,
-		SessionTimeout: cfg.Kiosk.SessionTimeout.Duration,
-		Warning:        cfg.Kiosk.Warning.Duration,
-		RequestTimeout: ilsCfg.RequestTimeout.Duration,
-		PIN:            kiosk.PINMode(cfg.Kiosk.PIN),
-		Receipt:        kiosk.ReceiptKind(cfg.Kiosk.Receipt),
-		LibraryName:    cfg.Kiosk.LibraryName,
-		Classify:       classifier(codes),
-		Accept:         debounce.Accept,
-		Translate:      texts.T,
+		Lang:            cfg.Kiosk.Language,
+		SessionTimeout:  cfg.Kiosk.SessionTimeout.Duration,
+		Warning:         cfg.Kiosk.Warning.Duration,
+		RequestTimeout:  ilsCfg.RequestTimeout.Duration,
+		PIN:             kiosk.PINMode(cfg.Kiosk.PIN),
+		Receipt:         kiosk.ReceiptKind(cfg.Kiosk.Receipt),
+		LibraryName:     cfg.Kiosk.LibraryName,
+		RetryInterval:   cfg.Offline.Probe.Duration,
+		OfflineBorrow:   cfg.Offline.Borrow,
+		OfflineMaxItems: cfg.Offline.MaxItems,
+		OfflineLoan:     time.Duration(cfg.Offline.LoanDays) * 24 * time.Hour,
+		PatronCache:     cfg.Offline.PatronCache.Duration,
+		Classify:        classifier(codes),
+		Accept:          debounce.Accept,
+		Translate:       texts.T,
 	}, library, localstore.New(store), kiosk.SystemClock{})
 	paper := &escpos.Printer{Path: cfg.Printer.Path, Baud: cfg.Printer.Baud, PaperWidth: cfg.Printer.Width}
 	if paper.Path != "" {
@@ -167,7 +172,7 @@ func run() int {
 	go func() { core.Run(ctx); close(coreDone) }()
 	go core.CheckILS()
 	go runScanners(ctx, core, cfg.Scanners, cfg.Scanning.MaxLength)
-	go keepPrivate(ctx, store, cfg.Kiosk.Retention.Duration)
+	go keepPrivate(ctx, store, cfg.Kiosk.Retention.Duration, cfg.Offline.PatronCache.Duration)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -181,8 +186,9 @@ func run() int {
 }
 
 // keepPrivate removes patron card numbers from finished journal entries once
-// they are older than the retention window, at start and then every hour.
-func keepPrivate(ctx context.Context, store *storage.Store, retention time.Duration) {
+// they are older than the retention window, and forgets remembered cards
+// after the patron cache's time, at start and then every hour.
+func keepPrivate(ctx context.Context, store *storage.Store, retention, patronCache time.Duration) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -191,6 +197,11 @@ func keepPrivate(ctx context.Context, store *storage.Store, retention time.Durat
 			slog.Error("retention: card numbers not removed", "err", err)
 		} else if n > 0 {
 			slog.Info("retention: card numbers removed from old transactions", "entries", n)
+		}
+		if n, err := store.PrunePatrons(time.Now().Add(-patronCache)); err != nil {
+			slog.Error("retention: remembered cards not removed", "err", err)
+		} else if n > 0 {
+			slog.Info("retention: remembered cards forgotten", "cards", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -80,6 +80,17 @@ type Config struct {
 	Barcodes []BarcodeRule `toml:"barcode"` // empty: DefaultBarcodeRules, see Config.BarcodeRules
 	Kiosk    Kiosk         `toml:"kiosk"`
 	Printer  Printer       `toml:"printer"`
+	Offline  Offline       `toml:"offline"`
+}
+
+// Offline is the [offline] section: what the kiosk does while the library
+// system cannot be reached.
+type Offline struct {
+	Borrow      bool     `toml:"borrow"`       // lend items offline
+	MaxItems    int      `toml:"max_items"`    // per visit, offline
+	LoanDays    int      `toml:"loan_days"`    // the due date promised offline
+	PatronCache Duration `toml:"patron_cache"` // how long a card is remembered; 0 = not at all
+	Probe       Duration `toml:"probe"`        // how often to ask whether the ILS is back
 }
 
 // ILS is the [ils] section: how to reach the library system over SIP2.
@@ -268,6 +279,7 @@ func Default() Config {
 			Retention:      Duration{24 * time.Hour},
 		},
 		Printer: Printer{Baud: 19200, Width: 80},
+		Offline: Offline{Borrow: true, MaxItems: 5, LoanDays: 21, PatronCache: Duration{7 * 24 * time.Hour}, Probe: Duration{5 * time.Second}},
 	}
 }
 

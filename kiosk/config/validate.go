@@ -378,6 +378,18 @@ func (f *file) validate(c *Config) *Error {
 
 	checkRange(add, "kiosk.retention", c.Kiosk.Retention.Duration, time.Hour, 31*24*time.Hour)
 
+	// [offline]
+	if n := c.Offline.MaxItems; n < 1 || n > 100 {
+		add("offline.max_items", -1, "%d is out of range; use a number of items from 1 to 100", n)
+	}
+	if n := c.Offline.LoanDays; n < 1 || n > 365 {
+		add("offline.loan_days", -1, "%d is out of range; use a number of days from 1 to 365", n)
+	}
+	if d := c.Offline.PatronCache.Duration; d < 0 || d > 31*24*time.Hour {
+		add("offline.patron_cache", -1, "%s is out of range; use \"0s\" (remember no cards) up to \"744h\" (31 days)", fmtDur(d))
+	}
+	checkRange(add, "offline.probe", c.Offline.Probe.Duration, time.Second, 10*time.Minute)
+
 	// [printer]
 	if p := c.Printer.Path; p != "" && (!filepath.IsAbs(p) || strings.ContainsFunc(p, unicode.IsControl)) {
 		add("printer.path", -1, "%q is not a device path; use an absolute path like \"/dev/ttyUSB0\", or leave it empty for no printer", p)

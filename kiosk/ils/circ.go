@@ -3,6 +3,7 @@ package ils
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -46,24 +47,49 @@ func (s *SIP2) Checkout(ctx context.Context, card, pin, item string, at time.Tim
 			return res, nil
 		}
 	}
+	return s.checkout(ctx, x, at, time.Time{})
+}
+
+// checkout sends the 11: online (no block N) when due is zero, else as a
+// replay of an offline loan with no block Y and due as the nb due date.
+func (s *SIP2) checkout(ctx context.Context, x *tx, at, due time.Time) (kiosk.Result, error) {
 	cfg := s.c.Config()
 	resp, err := s.c.Checkout(ctx, &sip2.CheckoutRequest{
+		NoBlock:          !due.IsZero(),
+		NBDueDate:        due,
 		TransactionDate:  at,
 		InstitutionID:    cfg.Institution,
-		PatronID:         card,
-		ItemID:           item,
+		PatronID:         x.card,
+		ItemID:           x.item,
 		TerminalPassword: cfg.TerminalPassword,
-		PatronPassword:   pin,
+		PatronPassword:   x.pin,
 	})
 	if resp, err = tolerate(s, resp, err); err != nil {
 		return kiosk.Result{}, classify(err)
 	}
 	res := x.circResult(resp, resp.OK)
-	if res.OK && resp.RenewalOK {
+	if res.OK && resp.RenewalOK && due.IsZero() {
 		res.Reason = kiosk.ReasonAlreadyYours // the server renewed a loan the patron had
 	}
 	x.logResult(res)
 	return res, nil
+}
+
+// Replay sends a transaction the kiosk made while the ILS was unreachable:
+// no block Y, the original transaction date and, for a loan, the due date
+// the patron was promised.
+func (s *SIP2) Replay(ctx context.Context, t kiosk.Tx) (kiosk.Result, error) {
+	switch t.Kind {
+	case kiosk.TxCheckout:
+		due := t.Due
+		if due.IsZero() {
+			due = t.At // never online semantics for a replay
+		}
+		return s.checkout(ctx, s.tx(ctx, opCheckout, t.Card, "", t.Item), t.At, due)
+	case kiosk.TxCheckin:
+		return s.checkin(ctx, s.tx(ctx, opCheckin, "", "", t.Item), t.At, true)
+	}
+	return kiosk.Result{}, fmt.Errorf("ils: no replay for %q", t.Kind)
 }
 
 // Renew sends 29 for one item. Koha answers a refused renewal with ok 1
@@ -96,9 +122,14 @@ func (s *SIP2) Renew(ctx context.Context, card, pin, item string, at time.Time) 
 // ReasonNotOnLoan or ReasonUnknownItem, even when the server says ok 1
 // (the demo does).
 func (s *SIP2) Checkin(ctx context.Context, item string, at time.Time) (kiosk.Result, error) {
-	x := s.tx(ctx, opCheckin, "", "", item)
+	return s.checkin(ctx, s.tx(ctx, opCheckin, "", "", item), at, false)
+}
+
+func (s *SIP2) checkin(ctx context.Context, x *tx, at time.Time, noBlock bool) (kiosk.Result, error) {
+	item := x.item
 	cfg := s.c.Config()
 	resp, err := s.c.Checkin(ctx, &sip2.CheckinRequest{
+		NoBlock:          noBlock,
 		TransactionDate:  at,
 		ReturnDate:       at,
 		CurrentLocation:  cfg.Location,

@@ -29,7 +29,13 @@ func (st *Store) RecordAudit(at time.Time, kind, card string) error {
 // Begin journals tx as sent, in one durable commit, right before it goes on
 // the wire; a full disk gives kiosk.ErrStoreFull.
 func (st *Store) Begin(tx kiosk.Tx) (string, error) {
-	e, err := st.s.BeginSent(storage.Entry{Kind: storage.TxKind(tx.Kind), Patron: tx.Card, Item: tx.Item, At: tx.At})
+	e := storage.Entry{Kind: storage.TxKind(tx.Kind), Patron: tx.Card, Item: tx.Item, At: tx.At, Offline: tx.Offline, Due: tx.Due}
+	var err error
+	if tx.Offline {
+		e, err = st.s.Begin(e) // waits for the ILS to come back
+	} else {
+		e, err = st.s.BeginSent(e)
+	}
 	if errors.Is(err, storage.ErrDiskFull) {
 		return "", fmt.Errorf("%w: %w", kiosk.ErrStoreFull, err)
 	}
@@ -53,4 +59,42 @@ func (st *Store) Finish(id string, r kiosk.Result, err error) error {
 		}
 		return st.s.Finish(id, storage.TxRefused, msg, r.Due, r.Title)
 	}
+}
+
+// Unfinished lists what has not reached the ILS, oldest first.
+func (st *Store) Unfinished() ([]kiosk.Pending, error) {
+	entries, err := st.s.Unfinished()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kiosk.Pending, len(entries))
+	for i, e := range entries {
+		out[i] = kiosk.Pending{
+			ID:      e.ID,
+			Tx:      kiosk.Tx{Kind: kiosk.TxKind(e.Kind), Card: e.Patron, Item: e.Item, At: e.At, Offline: e.Offline, Due: e.Due},
+			InDoubt: e.State == storage.TxSent,
+		}
+	}
+	return out, nil
+}
+
+// Resend marks an entry as on the wire again.
+func (st *Store) Resend(id string) error { return st.s.MarkSent(id) }
+
+// RememberPatron keeps a card's name and whether it may borrow.
+func (st *Store) RememberPatron(p kiosk.Patron, at time.Time) error {
+	return st.s.RememberPatron(p.Card, storage.CachedPatron{Name: p.Name, Blocked: p.Blocked(), Seen: at})
+}
+
+// CachedPatron returns a card seen after since.
+func (st *Store) CachedPatron(card string, since time.Time) (kiosk.Patron, bool, error) {
+	c, ok, err := st.s.CachedPatron(card)
+	if err != nil || !ok || c.Seen.Before(since) {
+		return kiosk.Patron{}, false, err
+	}
+	p := kiosk.Patron{Card: card, Name: c.Name}
+	if c.Blocked {
+		p.Blocks = []kiosk.Block{kiosk.BlockOther}
+	}
+	return p, true, nil
 }

@@ -127,9 +127,12 @@ func (u *UI) renderWelcome(v kiosk.View) {
 		u.setLabel(u.welcomeTitle, lang.L("welcome.title_noname"))
 	}
 	var lines []string
-	if p.Loans == 0 {
+	switch {
+	case v.ILSDown && p.Loans == 0:
+		lines = append(lines, lang.L("welcome.offline"))
+	case p.Loans == 0:
 		lines = append(lines, lang.L("welcome.no_loans"))
-	} else {
+	default:
 		lines = append(lines, lang.N("welcome.loans", p.Loans, map[string]any{"Count": p.Loans}))
 	}
 	if p.Overdue > 0 {
@@ -391,6 +394,8 @@ var reasonKeys = map[kiosk.Reason]string{
 	kiosk.ReasonRenewHeld:     "reason.renew_held",
 	kiosk.ReasonNotOnLoan:     "reason.not_on_loan",
 	kiosk.ReasonOther:         "reason.other",
+	kiosk.ReasonOfflineRenew:  "reason.offline_renew",
+	kiosk.ReasonOfflineLimit:  "reason.offline_limit",
 }
 
 // rowText says in plain words what happened to a row.
@@ -411,6 +416,12 @@ func (u *UI) rowText(r kiosk.Row, l string) (string, rowKind) {
 		return lang.L(key), rowWarn
 	}
 	due := map[string]any{"Due": dueDate(r.Due)}
+	switch {
+	case r.Offline && r.Kind == kiosk.TxCheckout:
+		return lang.L("row.borrowed_offline", due), rowOK
+	case r.Offline && r.Kind == kiosk.TxCheckin:
+		return lang.L("row.returned_offline"), rowOK
+	}
 	switch r.Kind {
 	case kiosk.TxCheckout:
 		if r.Due.IsZero() {

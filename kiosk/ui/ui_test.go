@@ -161,23 +161,67 @@ func TestRefusedCardsGetPlainWords(t *testing.T) {
 	}
 }
 
-func TestUnreachableLibraryIsSaidAndRetried(t *testing.T) {
-	h := newHarness(t)
+func TestOfflineVisitIsReplayedWhenTheLibraryIsBack(t *testing.T) {
+	h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true, PatronCache: 7 * 24 * time.Hour})
+	// Seen once online: the kiosk remembers the name for offline visits.
+	h.scanCard(kiosktest.CardAdult)
+	test.Tap(h.ui.done)
+	h.settle()
+	h.advance(8 * time.Second)
+
 	h.ils.Stop(t)
 	h.scanCard(kiosktest.CardAdult)
-	if !strings.Contains(h.ui.noticeText.Text, "De bibliotheek is even niet bereikbaar") {
-		t.Errorf("notice = %q", h.ui.noticeText.Text)
+	if !h.ui.welcome.Visible() || h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
+		t.Fatalf("offline visit: welcome %v, title %q, notice %q", h.ui.welcome.Visible(), h.ui.welcomeTitle.Text, h.ui.noticeText.Text)
 	}
-	if !h.ui.offlineIcon.Visible() {
-		t.Error("no offline sign in the header")
+	if !h.ui.offlineIcon.Visible() || !strings.Contains(h.ui.offlineIcon.Text, "Offline: uw uitleningen worden later verwerkt") {
+		t.Errorf("banner: visible %v, %q", h.ui.offlineIcon.Visible(), h.ui.offlineIcon.Text)
 	}
+	h.scanItem(itemAvailable)
+	due := testStart.AddDate(0, 0, 21)
+	if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Geleend. Breng het terug vóór "+due.Format("02-01-2006")+". Het wordt later verwerkt.") {
+		t.Errorf("offline row = %q", got)
+	}
+	h.scanItem(itemJoosts)
+	test.Tap(h.ui.loansButton)
+	h.settle()
+	test.Tap(h.ui.loansBack)
+	h.settle()
+	test.Tap(h.ui.done)
+	h.settle()
+	test.Tap(h.ui.receiptNone)
+	h.settle()
+	if item, _ := h.ils.Library.Item(itemAvailable); item.Loan != nil {
+		t.Fatal("the library lent the item while it was down")
+	}
+
 	h.ils.Restart(t)
 	h.clock.Advance(10 * time.Second) // the background probe
-	h.pumpUntil("the offline sign to go", func() bool { return !h.ui.offlineIcon.Visible() })
-	h.advance(8 * time.Second)
-	h.scanCard(kiosktest.CardAdult)
-	if h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
-		t.Errorf("after the ILS came back: title %q, notice %q", h.ui.welcomeTitle.Text, h.ui.noticeText.Text)
+	h.pumpUntil("the banner to go", func() bool { return !h.ui.offlineIcon.Visible() })
+	item, _ := h.ils.Library.Item(itemAvailable)
+	if item.Loan == nil || item.Loan.Patron != kiosktest.CardAdult {
+		t.Fatalf("after the replay the library has %+v", item.Loan)
+	}
+	if got := item.Loan.Due.Format("02-01-2006"); got != due.Format("02-01-2006") {
+		t.Errorf("due date in the library %s, promised %s", got, due.Format("02-01-2006"))
+	}
+	if left, err := h.store.Unfinished(); err != nil || len(left) != 0 {
+		t.Errorf("%d transactions still waiting (%v)", len(left), err)
+	}
+}
+
+func TestUnknownCardOfflineStillBorrows(t *testing.T) {
+	h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true, OfflineMaxItems: 1})
+	h.ils.Stop(t)
+	h.scanCard(kiosktest.CardSenior)
+	if h.ui.welcomeTitle.Text != "Welkom" || !strings.Contains(h.ui.welcomeLines.Text, "U kunt wel lenen en inleveren.") {
+		t.Errorf("offline welcome: %q / %q", h.ui.welcomeTitle.Text, h.ui.welcomeLines.Text)
+	}
+	h.scanItem(itemAvailable)
+	h.scanItem(itemAvailable2)
+	got := rowTexts(h.ui.welcomeRows)
+	if !strings.Contains(got, "Het wordt later verwerkt.") || !strings.Contains(got, "U kunt nu niet meer lenen") {
+		t.Errorf("with a limit of 1 offline: %q", got)
 	}
 }
 

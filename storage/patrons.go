@@ -1,0 +1,78 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The patron cache lets the kiosk recognise a card while the library system
+// is down: who it is and whether the ILS last said they may borrow. It keeps
+// a card only for a few days (privacy); PrunePatrons removes the rest.
+var bucketPatrons = []byte("patrons")
+
+// CachedPatron is what the kiosk remembers of a card from its last online visit.
+type CachedPatron struct {
+	Name    string    `json:"name"`
+	Blocked bool      `json:"blocked"`
+	Seen    time.Time `json:"seen"`
+}
+
+// RememberPatron stores what the ILS said of card at a visit.
+func (s *Store) RememberPatron(card string, p CachedPatron) error {
+	data, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPatrons).Put([]byte(card), data)
+	})
+	if err != nil {
+		return fmt.Errorf("storage: remember patron: %w", diskFull(err))
+	}
+	return nil
+}
+
+// CachedPatron returns what the kiosk remembers of card, if anything.
+func (s *Store) CachedPatron(card string) (CachedPatron, bool, error) {
+	var p CachedPatron
+	var found bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketPatrons).Get([]byte(card))
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &p)
+	})
+	return p, found, err
+}
+
+// PrunePatrons forgets every card last seen before the given time.
+func (s *Store) PrunePatrons(before time.Time) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketPatrons)
+		var old [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var p CachedPatron
+			if json.Unmarshal(v, &p) != nil || p.Seen.Before(before) {
+				old = append(old, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}
