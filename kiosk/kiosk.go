@@ -617,10 +617,11 @@ func (k *Kiosk) CheckILS() {
 	err := k.ils.Ping(ctx)
 	cancel()
 	k.post(func() {
+		k.countWaiting()
+		slog.Info("journal checked", "waiting", k.view.Waiting)
 		if err != nil {
 			slog.Warn("library system not reachable", "err", err)
 			k.ilsDown()
-			k.countWaiting()
 			k.publish()
 			return
 		}

@@ -78,6 +78,7 @@ func (k *Kiosk) transactOffline(id int, kind TxKind, item string) {
 		k.publish()
 		return
 	}
+	slog.Info("offline transaction journalled", "kind", kind, "item", item)
 	r.State, r.Offline, r.Due = RowOK, true, tx.Due
 	r.Title = k.titleOf(item)
 	k.view.Waiting++
@@ -126,9 +127,12 @@ func (k *Kiosk) replay() {
 				return
 			}
 			k.countWaiting()
-			if k.view.ILSDown {
-				slog.Info("library system reachable again: back online", "replayed", sent,
+			switch {
+			case k.view.ILSDown:
+				slog.Info("journal replayed: back online", "replayed", sent,
 					"offline_for", k.clock.Now().Sub(k.view.OfflineSince).Round(time.Second))
+			case sent > 0:
+				slog.Info("journal replayed", "replayed", sent)
 			}
 			k.view.ILSDown = false
 			k.view.OfflineSince = time.Time{}
