@@ -128,6 +128,8 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "kiosk: translations: %v\n", err)
 		return 1
 	}
+	journal := localstore.New(store)
+	journal.AttentionCSV = filepath.Join(dir, "attention.csv")
 	core := kiosk.New(kiosk.Options{
 		Lang:            cfg.Kiosk.Language,
 		SessionTimeout:  cfg.Kiosk.SessionTimeout.Duration,
@@ -144,7 +146,7 @@ func run() int {
 		Classify:        classifier(codes),
 		Accept:          debounce.Accept,
 		Translate:       texts.T,
-	}, library, localstore.New(store), kiosk.SystemClock{})
+	}, library, journal, kiosk.SystemClock{})
 	paper := &escpos.Printer{Path: cfg.Printer.Path, Baud: cfg.Printer.Baud, PaperWidth: cfg.Printer.Width}
 	if paper.Path != "" {
 		core.SetPrinter(printer{p: paper, ils: client})

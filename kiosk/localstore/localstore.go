@@ -5,6 +5,8 @@ package localstore
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"time"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
@@ -14,6 +16,9 @@ import (
 // Store is the core's Store on a storage.Store.
 type Store struct {
 	s *storage.Store
+	// AttentionCSV, when set, is a file rewritten with every transaction
+	// that needs staff attention whenever one more does, for staff to open.
+	AttentionCSV string
 }
 
 var _ kiosk.Store = (*Store)(nil)
@@ -57,8 +62,36 @@ func (st *Store) Finish(id string, r kiosk.Result, err error) error {
 		if msg == "" {
 			msg = fmt.Sprintf("refused (reason %d)", r.Reason)
 		}
-		return st.s.Finish(id, storage.TxRefused, msg, r.Due, r.Title)
+		if err := st.s.Finish(id, storage.TxRefused, msg, r.Due, r.Title); err != nil {
+			return err
+		}
+		return st.exportAttention(id)
 	}
+}
+
+// exportAttention rewrites the attention file when entry id needs staff.
+func (st *Store) exportAttention(id string) error {
+	if st.AttentionCSV == "" {
+		return nil
+	}
+	e, err := st.s.Entry(id)
+	if err != nil || e.State != storage.TxAttention {
+		return err
+	}
+	tmp := st.AttentionCSV + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := st.s.WriteAttentionCSV(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	slog.Warn("a replayed transaction needs staff attention", "id", id, "file", st.AttentionCSV)
+	return os.Rename(tmp, st.AttentionCSV)
 }
 
 // Unfinished lists what has not reached the ILS, oldest first.

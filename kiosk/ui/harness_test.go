@@ -30,6 +30,8 @@ type harness struct {
 	ils   *kiosktest.ILS
 	store *storage.Store
 	queue chan func()
+	// attentionCSV is where the journal lists what needs staff.
+	attentionCSV string
 }
 
 var testStart = time.Date(2026, 11, 27, 10, 30, 0, 0, time.Local)
@@ -78,7 +80,10 @@ func newHarnessOn(t testing.TB, opts kiosk.Options, lib *demo.Library) *harness 
 	if opts.LibraryName == "" {
 		opts.LibraryName = "Bibliotheek Zoetermeer"
 	}
-	h.core = kiosk.New(opts, h.ils.ILS, localstore.New(h.store), h.clock)
+	journal := localstore.New(h.store)
+	h.attentionCSV = filepath.Join(t.TempDir(), "attention.csv")
+	journal.AttentionCSV = h.attentionCSV
+	h.core = kiosk.New(opts, h.ils.ILS, journal, h.clock)
 	h.ui = New(a, w, h.core, "Bibliotheek Zoetermeer")
 	h.ui.now = h.clock.Now
 	h.ui.do = func(f func()) { h.queue <- f }

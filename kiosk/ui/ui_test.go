@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -393,5 +394,27 @@ func TestABlockIsExplainedOnThePatronsPage(t *testing.T) {
 	want := "U moet nog € 12,50 betalen. Daarom kunt u nu niet lenen. Ga naar de balie"
 	if !h.ui.welcomeBlock.Visible() || !strings.Contains(h.ui.welcomeBlock.Text, want) {
 		t.Errorf("block = %q (visible %v), want %q", h.ui.welcomeBlock.Text, h.ui.welcomeBlock.Visible(), want)
+	}
+}
+
+func TestAReplayTheLibraryRefusesGoesToStaff(t *testing.T) {
+	h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true})
+	h.ils.Stop(t)
+	h.scanCard(kiosktest.CardAdult)
+	const unknown = "30790000999995" // a good check digit, but no such item
+	h.scanItem(unknown)
+	if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Het wordt later verwerkt.") {
+		t.Fatalf("offline row = %q", got)
+	}
+	h.ils.Restart(t)
+	h.clock.Advance(10 * time.Second)
+	h.pumpUntil("the banner to go", func() bool { return !h.ui.offlineIcon.Visible() })
+	attention, err := h.store.NeedAttention()
+	if err != nil || len(attention) != 1 || attention[0].Item != unknown {
+		t.Fatalf("attention = %+v (%v), want the unknown item", attention, err)
+	}
+	csv, err := os.ReadFile(h.attentionCSV)
+	if err != nil || !strings.Contains(string(csv), unknown) || strings.Contains(string(csv), kiosktest.CardAdult) {
+		t.Errorf("attention file (%v):\n%s\nwant the item and no full card number", err, csv)
 	}
 }
