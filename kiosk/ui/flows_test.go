@@ -307,3 +307,67 @@ func TestLibraryDownMidSessionLosesNothing(t *testing.T) {
 		t.Errorf("the journal waits with %+v (%v), want the offline checkout", left, err)
 	}
 }
+
+// The library system goes down and comes back every 20 items during a
+// 200-item visit: the banner follows it, every loan the screen confirmed
+// reaches the library exactly once, and none reaches it twice.
+func TestFlappingLibraryGetsEveryLoanOnce(t *testing.T) {
+	lib, items := kiosktest.BigLibrary(t, 200)
+	h := newHarnessOn(t, kiosk.Options{OfflineBorrow: true, OfflineMaxItems: 1000}, lib)
+	h.scanCard(kiosktest.CardAdult)
+	down := false
+	for i, item := range items {
+		if i > 0 && i%20 == 0 {
+			if down {
+				h.ils.Restart(t)
+				h.clock.Advance(10 * time.Second) // the probe finds it back
+				h.pumpUntil("the banner to go", func() bool { return !h.ui.offlineIcon.Visible() })
+			} else {
+				h.ils.Stop(t)
+			}
+			down = !down
+		}
+		h.scanItem(item)
+		if down && !h.ui.offlineIcon.Visible() {
+			t.Fatalf("item %d: the library is down but no banner", i)
+		}
+		if !down && h.ui.offlineIcon.Visible() {
+			t.Fatalf("item %d: the library is up but the banner shows", i)
+		}
+	}
+	if down {
+		h.ils.Restart(t)
+		h.clock.Advance(10 * time.Second)
+		h.pumpUntil("the banner to go", func() bool { return !h.ui.offlineIcon.Visible() })
+	}
+	h.pumpUntil("the journal to empty", func() bool {
+		left, _ := h.store.Unfinished()
+		return len(left) == 0
+	})
+	lent := map[string]int{}
+	for _, e := range h.ils.Library.History() {
+		if e.Kind == "checkout" && e.OK {
+			lent[e.Item]++
+		}
+	}
+	h.core.Sync()
+	h.pump()
+	confirmed := 0
+	for _, r := range h.ui.view.Rows {
+		if r.Kind != kiosk.TxCheckout {
+			continue
+		}
+		if r.State == kiosk.RowOK {
+			confirmed++
+			if lent[r.Item] != 1 {
+				t.Errorf("confirmed item %s reached the library %d times", r.Item, lent[r.Item])
+			}
+		} else if lent[r.Item] > 1 {
+			t.Errorf("item %s (row %v) reached the library %d times", r.Item, r.State, lent[r.Item])
+		}
+	}
+	if confirmed < 190 {
+		t.Errorf("only %d of 200 loans confirmed", confirmed)
+	}
+	t.Logf("%d of 200 loans confirmed; the library lent %d items", confirmed, len(lent))
+}
