@@ -21,6 +21,9 @@ type ILS interface {
 	Renew(ctx context.Context, card, pin, item string, at time.Time) (Result, error)
 	// Checkin takes an item back; no patron is needed.
 	Checkin(ctx context.Context, item string, at time.Time) (Result, error)
+	// Charged lists the items lent to card, as barcodes (no titles: cheap),
+	// to find out whether a transaction in doubt took effect.
+	Charged(ctx context.Context, card string) ([]string, error)
 	// Replay sends a transaction made while the ILS was unreachable, with
 	// no block, its own transaction date and (for a checkout) the due date
 	// the kiosk promised.
@@ -42,8 +45,11 @@ type Store interface {
 	// Unfinished lists the transactions that have not reached the ILS yet,
 	// or whose outcome is in doubt, oldest first.
 	Unfinished() ([]Pending, error)
-	// Resend marks an unfinished transaction as on the wire again.
-	Resend(id string) error
+	// Resend marks unfinished transactions as on the wire again, in one
+	// durable write.
+	Resend(ids ...string) error
+	// FinishAll records the outcomes of a replayed batch in one write.
+	FinishAll(outs []Outcome) error
 	// RememberPatron keeps what the ILS said of a card, for offline visits;
 	// CachedPatron finds it again if it was seen after since.
 	RememberPatron(p Patron, at time.Time) error
@@ -70,6 +76,12 @@ type Tx struct {
 	// Offline: made while the ILS was unreachable; Due is the date promised.
 	Offline bool
 	Due     time.Time
+}
+
+// Outcome is the ILS's answer to one journalled transaction.
+type Outcome struct {
+	ID     string
+	Result Result
 }
 
 // Pending is a journalled transaction still to reach the ILS.

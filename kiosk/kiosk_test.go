@@ -3,7 +3,9 @@ package kiosk_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -215,4 +217,11 @@ func TestLast4(t *testing.T) {
 			t.Errorf("Last4(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
 }

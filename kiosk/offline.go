@@ -141,75 +141,167 @@ func (k *Kiosk) replay() {
 	}()
 }
 
+// ReplayJournal sends what the journal holds for the ILS now, in the
+// caller's goroutine, and reports how many went. For a staff "send now"
+// and for benchmarks; the kiosk replays by itself when the ILS comes back.
+func (k *Kiosk) ReplayJournal() (int, error) { return k.replayAll() }
+
+// replayBatch is how many journalled transactions are marked as sent, and
+// their outcomes written, in one durable commit: a replay is then as fast as
+// the ILS answers, not as the disk syncs.
+const replayBatch = 200
+
 // replayAll works through the journal until it is empty or the ILS fails.
+// Transactions in doubt are looked up first, one by one; the others go in
+// batches.
 func (k *Kiosk) replayAll() (int, error) {
 	pending, err := k.store.Unfinished()
 	if err != nil {
 		return 0, err
 	}
-	for i, p := range pending {
-		if err := k.replayOne(p); err != nil {
-			return i, err
+	charged := map[string]map[string]bool{} // card → items lent, asked once per replay
+	sent := 0
+	for len(pending) > 0 {
+		if pending[0].InDoubt {
+			if err := k.replayInDoubt(pending[0], charged); err != nil {
+				return sent, err
+			}
+			sent++
+			pending = pending[1:]
+			continue
 		}
+		n := 0
+		for n < len(pending) && !pending[n].InDoubt {
+			n++
+		}
+		var batches [][]Pending
+		for run := pending[:n]; len(run) > 0; {
+			m := min(len(run), replayBatch)
+			batches = append(batches, run[:m])
+			run = run[m:]
+		}
+		done, err := k.replayPipelined(batches)
+		sent += done
+		if err != nil {
+			return sent, err
+		}
+		pending = pending[n:]
 	}
-	return len(pending), nil
+	return sent, nil
 }
 
-// replayOne brings one journalled transaction to the ILS exactly once, as far
-// as SIP2 allows: one whose outcome is in doubt is first looked up.
-func (k *Kiosk) replayOne(p Pending) error {
-	ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout)
-	defer cancel()
-	if p.InDoubt {
-		done, err := k.alreadyDone(ctx, p)
-		if err != nil {
-			return err
+// replayPipelined sends batches while the journal marks the next batch as
+// sent and records the outcomes of the last: the disk works while the ILS
+// answers. A batch is always marked before any of it is sent.
+func (k *Kiosk) replayPipelined(batches [][]Pending) (int, error) {
+	marked := make(chan []Pending, 1)
+	var markErr error
+	go func() {
+		defer close(marked)
+		for _, b := range batches {
+			ids := make([]string, len(b))
+			for i, p := range b {
+				ids[i] = p.ID
+			}
+			if markErr = k.store.Resend(ids...); markErr != nil {
+				return
+			}
+			marked <- b
 		}
-		if done {
-			slog.Info("in-doubt transaction had reached the library system", "id", p.ID, "kind", p.Kind)
-			return k.store.Finish(p.ID, Result{OK: true, Item: p.Item, Due: p.Due, Message: "in doubt: found done"}, nil)
-		}
-		if !p.Offline && p.Kind != TxCheckin {
-			// The patron was told it did not work: sending it now would lend an
-			// item they may have left behind.
-			return k.store.Finish(p.ID, Result{Item: p.Item, Reason: ReasonOther, Message: "in doubt: not done, patron told it failed"}, nil)
-		}
-	}
-	if err := k.store.Resend(p.ID); err != nil {
-		return err
-	}
-	res, err := k.ils.Replay(ctx, p.Tx)
-	if err != nil {
-		if unreachable(err) {
-			return err // stays on the wire: in doubt until the next replay
-		}
-		res = Result{Item: p.Item, Reason: ReasonOther, Message: err.Error()}
-	}
-	if !res.OK && p.Kind == TxCheckin && res.Reason == ReasonNotOnLoan {
-		res.OK = true // returned already: what the patron did stands
-	}
-	if !res.OK {
-		slog.Warn("replayed transaction refused: needs staff attention", "id", p.ID, "kind", p.Kind, "item", p.Item, "message", res.Message)
-	}
-	return k.store.Finish(p.ID, res, nil)
-}
-
-// alreadyDone asks the ILS whether an in-doubt transaction took effect.
-func (k *Kiosk) alreadyDone(ctx context.Context, p Pending) (bool, error) {
-	switch p.Kind {
-	case TxCheckout:
-		loans, err := k.ils.Loans(ctx, p.Card, "")
-		if err != nil {
-			return false, err
-		}
-		for _, l := range loans {
-			if l.Item == p.Item {
-				return true, nil
+	}()
+	outcomes := make(chan []Outcome, 1)
+	finished := make(chan error, 1)
+	go func() {
+		var err error
+		for outs := range outcomes {
+			if err == nil && len(outs) > 0 {
+				err = k.store.FinishAll(outs)
 			}
 		}
-		return false, nil
-	case TxRenew:
-		return false, nil // a renewal in doubt is not repeated
+		finished <- err
+	}()
+	sent := 0
+	var failed error
+	for b := range marked {
+		if failed != nil {
+			continue // drain: marked but not sent, so in doubt next time
+		}
+		var outs []Outcome
+		outs, failed = k.send(b)
+		outcomes <- outs
+		sent += len(outs)
 	}
-	return false, nil // a return is safe to send again
+	close(outcomes)
+	if err := <-finished; err != nil {
+		return 0, err
+	}
+	if markErr != nil {
+		return sent, markErr
+	}
+	return sent, failed
+}
+
+// send sends a batch already marked as sent, one after another, and returns
+// the outcomes; if the ILS fails on the way, the rest of the batch stays
+// "sent": in doubt, looked up before it is sent again.
+func (k *Kiosk) send(batch []Pending) ([]Outcome, error) {
+	outs := make([]Outcome, 0, len(batch))
+	var failed error
+	for _, p := range batch {
+		ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout)
+		res, err := k.ils.Replay(ctx, p.Tx)
+		cancel()
+		if err != nil && unreachable(err) {
+			failed = err
+			break
+		}
+		if err != nil {
+			res = Result{Item: p.Item, Reason: ReasonOther, Message: err.Error()}
+		}
+		if !res.OK && p.Kind == TxCheckin && res.Reason == ReasonNotOnLoan {
+			res.OK = true // returned already: what the patron did stands
+		}
+		if !res.OK {
+			slog.Warn("replayed transaction refused: needs staff attention", "id", p.ID, "kind", p.Kind, "item", p.Item, "message", res.Message)
+		}
+		outs = append(outs, Outcome{ID: p.ID, Result: res})
+	}
+	return outs, failed
+}
+
+// replayInDoubt brings one transaction whose outcome was never recorded to
+// the ILS exactly once, as far as SIP2 allows: it is looked up first.
+func (k *Kiosk) replayInDoubt(p Pending, charged map[string]map[string]bool) error {
+	ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout)
+	defer cancel()
+	done := false
+	if p.Kind == TxCheckout {
+		lent, ok := charged[p.Card]
+		if !ok {
+			items, err := k.ils.Charged(ctx, p.Card)
+			if err != nil {
+				return err
+			}
+			lent = map[string]bool{}
+			for _, it := range items {
+				lent[it] = true
+			}
+			charged[p.Card] = lent
+		}
+		done = lent[p.Item]
+	}
+	switch {
+	case done:
+		slog.Info("in-doubt transaction had reached the library system", "id", p.ID, "kind", p.Kind)
+		return k.store.FinishAll([]Outcome{{ID: p.ID, Result: Result{OK: true, Item: p.Item, Due: p.Due, Message: "in doubt: found done"}}})
+	case !p.Offline && p.Kind != TxCheckin:
+		// The patron was told it did not work: sending it now would lend an
+		// item they may have left behind, or renew what they did not ask twice.
+		return k.store.FinishAll([]Outcome{{ID: p.ID, Result: Result{Item: p.Item, Reason: ReasonOther, Message: "in doubt: not done, patron told it failed"}}})
+	}
+	_, err := k.replayPipelined([][]Pending{{p}}) // a return is safe to send again
+	if err == nil && p.Kind == TxCheckout {
+		charged[p.Card][p.Item] = true
+	}
+	return err
 }

@@ -233,32 +233,49 @@ func (s *Store) begin(e Entry, state TxState, attempts int) (Entry, error) {
 // update reads entry id, lets change modify it, and writes it back, all in one
 // durable transaction.
 func (s *Store) update(op, id string, change func(*Entry) error) error {
-	key, err := uuid.Parse(id)
-	if err != nil {
-		return fmt.Errorf("storage: journal %s %q: %w", op, id, ErrNotFound)
+	return s.updateAll(op, []string{id}, func(_ int, e *Entry) error { return change(e) })
+}
+
+// updateAll changes several entries in one durable commit: all or none.
+func (s *Store) updateAll(op string, ids []string, change func(i int, e *Entry) error) error {
+	keys := make([]uuid.UUID, len(ids))
+	for i, id := range ids {
+		key, err := uuid.Parse(id)
+		if err != nil {
+			return fmt.Errorf("storage: journal %s %q: %w", op, id, ErrNotFound)
+		}
+		keys[i] = key
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	now := s.Now().Round(0)
+	var failed string
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJournal)
-		v := b.Get(key[:])
-		if v == nil {
-			return ErrNotFound
+		for i, key := range keys {
+			failed = ids[i]
+			v := b.Get(key[:])
+			if v == nil {
+				return ErrNotFound
+			}
+			e, err := decodeEntry(key[:], v)
+			if err != nil {
+				return err
+			}
+			if err := change(i, &e); err != nil {
+				return err
+			}
+			e.Updated = now
+			nv, err := encodeEntry(e)
+			if err != nil {
+				return err
+			}
+			if err := b.Put(key[:], nv); err != nil {
+				return err
+			}
 		}
-		e, err := decodeEntry(key[:], v)
-		if err != nil {
-			return err
-		}
-		if err := change(&e); err != nil {
-			return err
-		}
-		e.Updated = s.Now().Round(0)
-		nv, err := encodeEntry(e)
-		if err != nil {
-			return err
-		}
-		return b.Put(key[:], nv)
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("storage: journal %s %s: %w", op, id, diskFull(err))
+		return fmt.Errorf("storage: journal %s %s: %w", op, failed, diskFull(err))
 	}
 	return nil
 }
@@ -277,6 +294,58 @@ func (s *Store) MarkSent(id string) error {
 	})
 }
 
+// MarkSentAll marks several entries as on the wire in one durable commit, for
+// a replay that sends them one after another.
+func (s *Store) MarkSentAll(ids []string) error {
+	return s.updateAll("mark sent", ids, func(_ int, e *Entry) error {
+		if !e.State.Unfinished() {
+			return fmt.Errorf("%w (%s)", ErrFinished, e.State)
+		}
+		e.State = TxSent
+		e.Attempts++
+		return nil
+	})
+}
+
+// Outcome is the ILS's answer to one entry, for FinishAll.
+type Outcome struct {
+	ID      string
+	State   TxState
+	Message string
+	Due     time.Time
+	Title   string
+}
+
+// FinishAll records several outcomes in one durable commit, as Finish does
+// each.
+func (s *Store) FinishAll(outs []Outcome) error {
+	ids := make([]string, len(outs))
+	for i, o := range outs {
+		if o.State.Unfinished() {
+			return fmt.Errorf("storage: journal finish %s: %q is not an outcome", o.ID, o.State)
+		}
+		ids[i] = o.ID
+	}
+	return s.updateAll("finish", ids, func(i int, e *Entry) error { return finish(e, outs[i]) })
+}
+
+func finish(e *Entry, o Outcome) error {
+	if !e.State.Unfinished() {
+		return fmt.Errorf("%w (%s)", ErrFinished, e.State)
+	}
+	e.State, e.Message = o.State, o.Message
+	if e.Offline && o.State == TxRefused {
+		e.State = TxAttention
+	}
+	if !o.Due.IsZero() {
+		e.Due = o.Due.Round(0)
+	}
+	if o.Title != "" {
+		e.Title = o.Title
+	}
+	return nil
+}
+
 // Finish records the ILS's outcome: state is done, refused or attention; msg
 // is the screen message for staff; a non-zero due and a non-empty title
 // replace the ones stored. An offline entry that the ILS refuses becomes
@@ -289,20 +358,7 @@ func (s *Store) Finish(id string, state TxState, msg string, due time.Time, titl
 		return fmt.Errorf("storage: journal finish %s: unknown state %q", id, state)
 	}
 	return s.update("finish", id, func(e *Entry) error {
-		if !e.State.Unfinished() {
-			return fmt.Errorf("%w (%s)", ErrFinished, e.State)
-		}
-		e.State, e.Message = state, msg
-		if e.Offline && state == TxRefused {
-			e.State = TxAttention
-		}
-		if !due.IsZero() {
-			e.Due = due.Round(0)
-		}
-		if title != "" {
-			e.Title = title
-		}
-		return nil
+		return finish(e, Outcome{ID: id, State: state, Message: msg, Due: due, Title: title})
 	})
 }
 

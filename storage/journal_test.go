@@ -527,3 +527,35 @@ func fillJournal(b *testing.B, s *Store, n int, state func(i int) TxState) {
 		}
 	}
 }
+
+func TestBatchesAreAllOrNothing(t *testing.T) {
+	s, _ := mustOpenStore(t)
+	var ids []string
+	for i := range 3 {
+		e, err := s.Begin(Entry{Kind: TxCheckout, Patron: "20790000000010", Item: fmt.Sprintf("3079000000%04d", i), Offline: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	if err := s.MarkSentAll(ids); err != nil {
+		t.Fatal(err)
+	}
+	err := s.FinishAll([]Outcome{{ID: ids[0], State: TxDone}, {ID: "01a21d01-0000-7000-8000-000000000000", State: TxDone}})
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a batch with an unknown id: %v, want ErrNotFound", err)
+	}
+	if e, _ := s.Entry(ids[0]); e.State != TxSent {
+		t.Errorf("a failed batch changed an entry: %s", e.State)
+	}
+	if err := s.FinishAll([]Outcome{{ID: ids[0], State: TxDone}, {ID: ids[1], State: TxRefused, Message: "Item not found"}}); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := s.Entry(ids[1]); e.State != TxAttention || e.Message != "Item not found" {
+		t.Errorf("an offline entry the ILS refused is %s (%q), want attention", e.State, e.Message)
+	}
+	left, _ := s.Unfinished()
+	if len(left) != 1 || left[0].ID != ids[2] || left[0].State != TxSent || left[0].Attempts != 1 {
+		t.Errorf("unfinished = %+v, want the third, sent once", left)
+	}
+}

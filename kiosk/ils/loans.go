@@ -18,6 +18,15 @@ const maxPages = 20
 // per item for title and due date when the server handles 17. Without 17
 // a loan has no title and no due date; the UI shows the barcode. Sorted by
 // due date, loans without one last.
+// Charged lists the barcodes lent to card, from the 63 charged items alone.
+func (s *SIP2) Charged(ctx context.Context, card string) ([]string, error) {
+	_, charged, err := s.itemList(ctx, card, "", sip2.ChargedItems)
+	if err != nil {
+		return nil, classify(err)
+	}
+	return charged, nil
+}
+
 func (s *SIP2) Loans(ctx context.Context, card, pin string) ([]kiosk.Loan, error) {
 	p, charged, err := s.itemList(ctx, card, pin, sip2.ChargedItems)
 	if err != nil {

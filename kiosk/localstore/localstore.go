@@ -111,8 +111,36 @@ func (st *Store) Unfinished() ([]kiosk.Pending, error) {
 	return out, nil
 }
 
-// Resend marks an entry as on the wire again.
-func (st *Store) Resend(id string) error { return st.s.MarkSent(id) }
+// Resend marks entries as on the wire again, in one commit.
+func (st *Store) Resend(ids ...string) error { return st.s.MarkSentAll(ids) }
+
+// FinishAll records a replayed batch's outcomes in one commit.
+func (st *Store) FinishAll(outs []kiosk.Outcome) error {
+	batch := make([]storage.Outcome, len(outs))
+	attention := false
+	for i, o := range outs {
+		r := o.Result
+		batch[i] = storage.Outcome{ID: o.ID, State: storage.TxDone, Message: r.Message, Due: r.Due, Title: r.Title}
+		if !r.OK {
+			batch[i].State = storage.TxRefused
+			if batch[i].Message == "" {
+				batch[i].Message = fmt.Sprintf("refused (reason %d)", r.Reason)
+			}
+			attention = true
+		}
+	}
+	if err := st.s.FinishAll(batch); err != nil {
+		return err
+	}
+	if attention {
+		for _, o := range outs {
+			if !o.Result.OK {
+				return st.exportAttention(o.ID)
+			}
+		}
+	}
+	return nil
+}
 
 // RememberPatron keeps a card's name and whether it may borrow.
 func (st *Store) RememberPatron(p kiosk.Patron, at time.Time) error {

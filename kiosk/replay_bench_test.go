@@ -1,0 +1,65 @@
+package kiosk_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/localstore"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
+	"github.com/bibliotheekzoetermeer/kiosk/storage"
+)
+
+// BenchmarkReplay replays offline loans from the journal to the demo SIP2
+// server on loopback, beside a bare SIP2 client sending the same no-block
+// checkouts with no storage, in the same run (target: ≥ 0.9× its rate).
+// KIOSK_REPLAY_N sets how many (default 2,000; the figure is 10,000).
+func BenchmarkReplay(b *testing.B) {
+	n := envInt("KIOSK_REPLAY_N", 2000)
+	var replayRate, bareRate float64
+	for b.Loop() {
+		b.StopTimer()
+		lib, items := kiosktest.BigLibrary(b, 2*n)
+		d := kiosktest.StartILSWith(b, lib)
+		st, err := storage.Open(filepath.Join(b.TempDir(), "kiosk.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		journal := localstore.New(st)
+		at := time.Now()
+		for _, item := range items[:n] {
+			if _, err := journal.Begin(kiosk.Tx{Kind: kiosk.TxCheckout, Card: kiosktest.CardAdult, Item: item, At: at, Offline: true, Due: at.AddDate(0, 0, 21)}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		core := kiosk.New(kiosk.Options{}, d.ILS, journal, kiosk.NewFakeClock(at))
+		b.StartTimer()
+		start := time.Now()
+		sent, err := core.ReplayJournal()
+		took := time.Since(start)
+		b.StopTimer()
+		if err != nil || sent != n {
+			b.Fatalf("replayed %d of %d: %v", sent, n, err)
+		}
+		replayRate = float64(n) / took.Seconds()
+
+		start = time.Now()
+		for _, item := range items[n:] {
+			res, err := d.Client.Checkout(context.Background(), &sip2.CheckoutRequest{
+				NoBlock: true, NBDueDate: at.AddDate(0, 0, 21), TransactionDate: at,
+				PatronID: kiosktest.CardSenior, ItemID: item})
+			if err != nil || !res.OK {
+				b.Fatalf("bare checkout: %+v %v", res, err)
+			}
+		}
+		bareRate = float64(n) / time.Since(start).Seconds()
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(replayRate, "replay-entries/s")
+	b.ReportMetric(bareRate, "bare-sip2/s")
+	b.ReportMetric(replayRate/bareRate, "ratio")
+}
