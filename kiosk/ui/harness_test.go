@@ -44,6 +44,12 @@ func newHarnessWith(t testing.TB, opts kiosk.Options) *harness { return newHarne
 // newHarnessOn starts a harness on lib (nil: the demo library).
 func newHarnessOn(t testing.TB, opts kiosk.Options, lib *demo.Library) *harness {
 	t.Helper()
+	return newHarnessIn(t, opts, lib, t.TempDir())
+}
+
+// newHarnessIn keeps the kiosk's database in dir.
+func newHarnessIn(t testing.TB, opts kiosk.Options, lib *demo.Library, dir string) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("kiosk")
 	w.Resize(fyne.NewSize(1280, 800))
@@ -57,7 +63,7 @@ func newHarnessOn(t testing.TB, opts kiosk.Options, lib *demo.Library) *harness 
 		h.ils = kiosktest.StartILSWith(t, lib)
 	}
 	var err error
-	h.store, err = storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	h.store, err = storage.Open(filepath.Join(dir, "kiosk.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
