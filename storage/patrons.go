@@ -52,27 +52,8 @@ func (s *Store) CachedPatron(card string) (CachedPatron, bool, error) {
 
 // PrunePatrons forgets every card last seen before the given time.
 func (s *Store) PrunePatrons(before time.Time) (int, error) {
-	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketPatrons)
-		var old [][]byte
-		err := b.ForEach(func(k, v []byte) error {
-			var p CachedPatron
-			if json.Unmarshal(v, &p) != nil || p.Seen.Before(before) {
-				old = append(old, append([]byte(nil), k...))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range old {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		n = len(old)
-		return nil
+	return s.deleteWhere(bucketPatrons, func(v []byte) bool {
+		var p CachedPatron
+		return json.Unmarshal(v, &p) != nil || p.Seen.Before(before)
 	})
-	return n, err
 }

@@ -158,26 +158,35 @@ func (s *Store) AuditEvents() ([]AuditEvent, error) {
 // PruneAudit deletes audit events that happened before the given time and
 // reports how many went.
 func (s *Store) PruneAudit(before time.Time) (int, error) {
+	return s.deleteWhere(bucketAudit, func(v []byte) bool {
+		var e AuditEvent
+		return json.Unmarshal(v, &e) != nil || e.At.Before(before)
+	})
+}
+
+// deleteWhere deletes the records of a bucket that old says are old, in one
+// commit, and reports how many went. Keys are collected first: a bbolt
+// cursor skips records when the one under it is deleted.
+func (s *Store) deleteWhere(bucket []byte, old func(v []byte) bool) (int, error) {
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketAudit)
-		var old [][]byte
+		b := tx.Bucket(bucket)
+		var keys [][]byte
 		err := b.ForEach(func(k, v []byte) error {
-			var e AuditEvent
-			if json.Unmarshal(v, &e) != nil || e.At.Before(before) {
-				old = append(old, append([]byte(nil), k...))
+			if old(v) {
+				keys = append(keys, append([]byte(nil), k...))
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		for _, k := range old {
+		for _, k := range keys {
 			if err := b.Delete(k); err != nil {
 				return err
 			}
 		}
-		n = len(old)
+		n = len(keys)
 		return nil
 	})
 	return n, err

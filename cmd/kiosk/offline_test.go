@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,31 +20,8 @@ import (
 	"github.com/bibliotheekzoetermeer/kiosk/storage"
 )
 
-var (
-	demoOnce sync.Once
-	demoBin  string
-	demoErr  error
-)
-
-// demoILSBinary builds cmd/demoils once per test run.
-func demoILSBinary(t testing.TB) string {
-	t.Helper()
-	demoOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "demoils-bin")
-		if err != nil {
-			demoErr = err
-			return
-		}
-		demoBin = filepath.Join(dir, "demoils")
-		if out, err := exec.Command("go", "build", "-o", demoBin, "../demoils").CombinedOutput(); err != nil {
-			demoErr = fmt.Errorf("go build demoils: %v\n%s", err, out)
-		}
-	})
-	if demoErr != nil {
-		t.Fatal(demoErr)
-	}
-	return demoBin
-}
+// demoILSBinary is cmd/demoils.
+func demoILSBinary(t testing.TB) string { return goBuild(t, "../demoils", "demoils") }
 
 // demoILS is cmd/demoils as its own process, its state in a file, so the
 // test can take the library system down and read what happened to it.

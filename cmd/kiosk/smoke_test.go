@@ -21,32 +21,32 @@ import (
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
+// built holds the binaries the tests built, by package, once per run.
+var built sync.Map // package → func() (string, error)
 
-// kioskBinary builds the real binary once per test run.
-func kioskBinary(t testing.TB) string {
+// goBuild builds a command of this module once per test run.
+func goBuild(t testing.TB, pkg, name string) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "kiosk-bin")
+	f, _ := built.LoadOrStore(pkg, sync.OnceValues(func() (string, error) {
+		dir, err := os.MkdirTemp("", name+"-bin")
 		if err != nil {
-			buildErr = err
-			return
+			return "", err
 		}
-		binPath = filepath.Join(dir, "kiosk")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		path := filepath.Join(dir, name)
+		if out, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
 		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+		return path, nil
+	}))
+	path, err := f.(func() (string, error))()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return binPath
+	return path
 }
+
+// kioskBinary is the real kiosk binary.
+func kioskBinary(t testing.TB) string { return goBuild(t, ".", "kiosk") }
 
 // startXvfb runs a virtual X server on a free display for the test.
 func startXvfb(t testing.TB) string {
