@@ -46,6 +46,8 @@ func (d *demoILS) start(t testing.TB) {
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	cmd := d.cmd
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	for range 200 {
 		if c, err := net.Dial("tcp", d.addr); err == nil {
 			c.Close()
@@ -77,7 +79,7 @@ func TestCrashesLoseNoOfflineLoan(t *testing.T) {
 	}
 	const loans = 500
 	dir := t.TempDir()
-	lib, items := kiosktest.BigLibrary(t, loans+50)
+	lib, items := kiosktest.BigLibrary(t, 2*loans)
 	d := &demoILS{addr: freeAddr(t), state: filepath.Join(dir, "library.json")}
 	if err := lib.Save(d.state); err != nil {
 		t.Fatal(err)
@@ -115,13 +117,22 @@ warning = "15s"
 		k.waitLog(t, "scanner connected", 10*time.Second)
 		io.WriteString(scanner.Master, kiosktest.CardAdult+"\r")
 		k.waitLog(t, "session started offline", 10*time.Second)
-		killAfter := 20 + rng.IntN(80)
-		for i := 0; i < killAfter && len(confirmed)+i < loans && next < len(items); i++ {
-			io.WriteString(scanner.Master, items[next]+"\r")
+		// A patron scans one item after another; the kiosk dies while it
+		// handles one of them, at a random moment.
+		killAt := 20 + rng.IntN(80)
+		for i := 0; ; i++ {
+			if next == len(items) {
+				t.Fatalf("ran out of items with %d loans confirmed", len(confirmed))
+			}
+			item := items[next]
 			next++
-			time.Sleep(time.Duration(rng.IntN(3)) * time.Millisecond)
+			io.WriteString(scanner.Master, item+"\r")
+			if i == killAt || len(confirmed)+i+1 >= loans {
+				time.Sleep(time.Duration(rng.IntN(2000)) * time.Microsecond)
+				break
+			}
+			k.waitLog(t, "item="+item, 10*time.Second)
 		}
-		time.Sleep(time.Duration(rng.IntN(30)) * time.Millisecond)
 		k.cmd.Process.Kill() // SIGKILL: wherever it is
 		k.cmd.Wait()
 		kills++
