@@ -102,12 +102,20 @@ func (k *Kiosk) transact(kind TxKind, item string) {
 			res, err = k.ils.Checkin(ctx, item, tx.At)
 		}
 		cancel()
+		finish := func() {
+			if ferr := k.store.Finish(txID, res, err); ferr != nil {
+				slog.Error("journal outcome not written", "id", txID, "err", ferr)
+			}
+		}
+		if errors.Is(err, ErrUnavailable) {
+			finish() // not sent: closed before it is made again offline
+			k.post(func() { k.transacted(id, card, res, err) })
+			return
+		}
 		// The patron sees the ILS's answer first: from here on the ILS,
 		// not the journal, knows what happened.
 		k.post(func() { k.transacted(id, card, res, err) })
-		if ferr := k.store.Finish(txID, res, err); ferr != nil {
-			slog.Error("journal outcome not written", "id", txID, "err", ferr)
-		}
+		finish()
 	}()
 }
 

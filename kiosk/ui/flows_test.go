@@ -299,8 +299,8 @@ func TestLibraryDownMidSessionLosesNothing(t *testing.T) {
 	if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Het wordt later verwerkt.") {
 		t.Errorf("row = %q", got)
 	}
-	if !h.ui.offlineIcon.Visible() {
-		t.Error("no offline banner")
+	if !h.ui.offlineIcon.Visible() || !strings.Contains(h.ui.offlineIcon.Text, "sinds 10:30, 1 wacht") {
+		t.Errorf("banner: visible %v, %q; want since when and how many wait", h.ui.offlineIcon.Visible(), h.ui.offlineIcon.Text)
 	}
 	left, err := h.store.Unfinished()
 	if err != nil || len(left) != 1 || !left[0].Offline || left[0].Item != itemAvailable {

@@ -374,7 +374,13 @@ func (u *UI) renderStatus(v kiosk.View) {
 		u.scannerIcon.Hide()
 	}
 	if v.ILSDown {
-		u.setLabel(u.offlineIcon, "⚠ "+lang.L("status.offline"))
+		// For patrons the promise; for staff since when and how much waits.
+		text := "⚠ " + lang.L("status.offline")
+		if !v.OfflineSince.IsZero() {
+			text += " · " + lang.N("status.offline_detail", v.Waiting, map[string]any{
+				"Since": v.OfflineSince.Format("15:04"), "Count": v.Waiting})
+		}
+		u.setLabel(u.offlineIcon, text)
 		u.offlineIcon.Show()
 	} else {
 		u.offlineIcon.Hide()
