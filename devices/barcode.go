@@ -91,6 +91,9 @@ type Rule struct {
 	Length  int
 	Pattern string
 	Check   string
+	// LoanDays is the loan period of items this rule matches, for loans
+	// the kiosk promises while the library system is down; 0: the default.
+	LoanDays int
 }
 
 // DefaultRules are the demo library's: staff cards 2 07909 9xxxxxx c, library
@@ -180,18 +183,35 @@ func MustClassifier(rules []Rule) *Classifier {
 // *CheckDigitError); errors.Is(err, ErrCheckDigit) holds. A code no rule
 // matches is (KindUnknown, nil).
 func (c *Classifier) Classify(code string) (Kind, error) {
+	r := c.match(code)
+	switch {
+	case r == nil:
+		return KindUnknown, nil
+	case r.valid != nil && !r.valid(code):
+		return KindUnknown, r.err
+	}
+	return r.Kind, nil
+}
+
+// LoanDays is the loan period of the first rule that matches code (0 when
+// none does or it sets none).
+func (c *Classifier) LoanDays(code string) int {
+	if r := c.match(code); r != nil {
+		return r.LoanDays
+	}
+	return 0
+}
+
+func (c *Classifier) match(code string) *compiledRule {
 	for i := range c.rules {
 		r := &c.rules[i]
 		if (r.Length != 0 && len(code) != r.Length) || !strings.HasPrefix(code, r.Prefix) ||
 			(r.re != nil && !r.re.MatchString(code)) {
 			continue
 		}
-		if r.valid != nil && !r.valid(code) {
-			return KindUnknown, r.err
-		}
-		return r.Kind, nil
+		return r
 	}
-	return KindUnknown, nil
+	return nil
 }
 
 // LuhnDigit is the Luhn (mod 10) check digit of the digits in s, as the

@@ -282,3 +282,15 @@ func BenchmarkClassifyPattern(b *testing.B) {
 		}
 	}
 }
+
+func TestLoanDaysComeFromTheMatchingRule(t *testing.T) {
+	c := MustClassifier([]Rule{
+		{Kind: KindItem, Prefix: "30790003", Length: 14, Check: CheckLuhn14, LoanDays: 7},
+		{Kind: KindItem, Prefix: "3", Length: 14, Check: CheckLuhn14},
+	})
+	for code, want := range map[string]int{"30790003000005": 7, "30790000000075": 0, "hello": 0} {
+		if got := c.LoanDays(code); got != want {
+			t.Errorf("LoanDays(%q) = %d, want %d", code, got, want)
+		}
+	}
+}

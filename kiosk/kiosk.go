@@ -219,6 +219,9 @@ type Options struct {
 	OfflineBorrow   bool
 	OfflineMaxItems int           // 5
 	OfflineLoan     time.Duration // 21 days
+	// OfflineLoanDays gives an item's own loan period by its barcode, where
+	// the barcode rules know it (0: OfflineLoan).
+	OfflineLoanDays func(item string) int
 	PatronCache     time.Duration
 	// Classify tells a patron card from an item or staff card; an error
 	// means the code was misread (a check digit failed) and must not reach

@@ -69,7 +69,13 @@ func (k *Kiosk) transactOffline(id int, kind TxKind, item string) {
 	now := k.clock.Now()
 	tx := Tx{Kind: kind, Card: k.view.Patron.Card, Item: item, At: now, Offline: true}
 	if kind == TxCheckout {
-		y, m, d := now.AddDate(0, 0, int(k.opts.OfflineLoan/(24*time.Hour))).Date()
+		days := int(k.opts.OfflineLoan / (24 * time.Hour))
+		if k.opts.OfflineLoanDays != nil {
+			if n := k.opts.OfflineLoanDays(item); n > 0 {
+				days = n
+			}
+		}
+		y, m, d := now.AddDate(0, 0, days).Date()
 		tx.Due = time.Date(y, m, d, 23, 59, 0, 0, now.Location())
 	}
 	if _, err := k.store.Begin(tx); err != nil {

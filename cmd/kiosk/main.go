@@ -142,6 +142,7 @@ func run() int {
 		OfflineBorrow:   cfg.Offline.Borrow,
 		OfflineMaxItems: cfg.Offline.MaxItems,
 		OfflineLoan:     time.Duration(cfg.Offline.LoanDays) * 24 * time.Hour,
+		OfflineLoanDays: codes.LoanDays,
 		PatronCache:     cfg.Offline.PatronCache.Duration,
 		Classify:        classifier(codes),
 		Accept:          debounce.Accept,

@@ -17,7 +17,7 @@ func barcodeClassifier(rules []config.BarcodeRule) (*devices.Classifier, error) 
 		if err != nil {
 			return nil, err
 		}
-		out[i] = devices.Rule{Kind: kind, Prefix: r.Prefix, Length: r.Length, Pattern: r.Pattern, Check: r.Check}
+		out[i] = devices.Rule{Kind: kind, Prefix: r.Prefix, Length: r.Length, Pattern: r.Pattern, Check: r.Check, LoanDays: r.LoanDays}
 	}
 	return devices.NewClassifier(out)
 }

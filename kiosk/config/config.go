@@ -174,6 +174,9 @@ type BarcodeRule struct {
 	Length  int    `toml:"length"`  // 0 = any, else 1 to 128
 	Pattern string `toml:"pattern"` // compiles with regexp.Compile
 	Check   string `toml:"check"`   // CheckNone, CheckLuhn14, CheckEAN13 or CheckISBN10
+	// LoanDays: the loan period promised offline for items of this rule;
+	// 0 means [offline] loan_days.
+	LoanDays int `toml:"loan_days"`
 }
 
 // DefaultBarcodeRules are the rules the kiosk uses when the file has no

@@ -79,6 +79,7 @@ var parseTests = []struct {
 	{name: "bad pin", in: "[kiosk]\npin = \"sometimes\"\n", line: 2, key: "kiosk.pin", msg: "not a PIN setting"},
 	{name: "bad receipt", in: "[kiosk]\n\nreceipt = \"email\"\n", line: 3, key: "kiosk.receipt", msg: "not a receipt setting"},
 	{name: "relative printer", in: "[printer]\npath = \"ttyUSB0\"\n", line: 2, key: "printer.path", msg: "not a device path"},
+	{name: "loan days on a card rule", in: "[[barcode]]\nkind = \"patron\"\nprefix = \"2\"\nloan_days = 7\n", line: 4, key: "barcode.loan_days", msg: "only an item rule"},
 	{name: "retention too long", in: "[kiosk]\nretention = \"2000h\"\n", line: 2, key: "kiosk.retention", msg: "out of range"},
 	{name: "printer width", in: "[printer]\nwidth = 76\n", line: 2, key: "printer.width", msg: "58 or 80"},
 
@@ -299,7 +300,7 @@ var parseTests = []struct {
 	{name: "barcode shadowed by a shorter prefix", in: "[[barcode]]\nkind = \"patron\"\nprefix = \"2\"\nlength = 14\n\n[[barcode]]\nkind = \"staff\"\nprefix = \"2079099\"\nlength = 14\n", line: 6, key: "barcode", msg: `never decides anything: [[barcode]] 1 above it (kind "patron")`},
 	{name: "barcode shadowed by any length", in: "[[barcode]]\nkind = \"item\"\nprefix = \"3\"\n[[barcode]]\nkind = \"patron\"\nprefix = \"3\"\nlength = 10\n", line: 4, key: "barcode", msg: "never decides anything"},
 	{name: "barcode shadowed by the same pattern", in: "[[barcode]]\nkind = \"item\"\npattern = 'x+'\n[[barcode]]\nkind = \"patron\"\nprefix = \"x\"\npattern = 'x+'\n", line: 4, key: "barcode", msg: "never decides anything"},
-	{name: "barcode unknown key", in: "[[barcode]]\nkind = \"item\"\nlenght = 13\n", line: 3, key: "barcode.lenght", msg: `unknown key "lenght" in [[barcode]]; allowed keys are kind, prefix, length, pattern, check (did you mean "length"?)`},
+	{name: "barcode unknown key", in: "[[barcode]]\nkind = \"item\"\nlenght = 13\n", line: 3, key: "barcode.lenght", msg: `unknown key "lenght" in [[barcode]]; allowed keys are kind, prefix, length, pattern, check, loan_days (did you mean "length"?)`},
 	{name: "barcode as table", in: "[barcode]\nkind = \"item\"\n", line: 1, key: "barcode", msg: "[[barcode]]"},
 	{name: "misspelt barcode", in: "[[barcodes]]\nkind = \"item\"\n", line: 1, key: "barcodes", msg: `did you mean "barcode"`},
 

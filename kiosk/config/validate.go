@@ -378,6 +378,14 @@ func (f *file) validate(c *Config) *Error {
 
 	checkRange(add, "kiosk.retention", c.Kiosk.Retention.Duration, time.Hour, 31*24*time.Hour)
 
+	for i, r := range c.Barcodes {
+		if r.LoanDays < 0 || r.LoanDays > 365 {
+			add("barcode.loan_days", i, "%d is out of range; use a number of days from 1 to 365, or 0 for [offline] loan_days", r.LoanDays)
+		} else if r.LoanDays != 0 && r.Kind != KindItem {
+			add("barcode.loan_days", i, "only an item rule has a loan period; this rule is for kind %q", r.Kind)
+		}
+	}
+
 	// [offline]
 	if n := c.Offline.MaxItems; n < 1 || n > 100 {
 		add("offline.max_items", -1, "%d is out of range; use a number of items from 1 to 100", n)

@@ -371,3 +371,23 @@ func TestFlappingLibraryGetsEveryLoanOnce(t *testing.T) {
 	}
 	t.Logf("%d of 200 loans confirmed; the library lent %d items", confirmed, len(lent))
 }
+
+func TestOfflineDueDateFollowsTheItemsRule(t *testing.T) {
+	const dvd = "30790000000307" // Soof, a DVD: a week
+	h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true, OfflineLoanDays: func(item string) int {
+		if item == dvd {
+			return 7
+		}
+		return 0
+	}})
+	h.ils.Stop(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.scanItem(dvd)
+	h.scanItem(itemAvailable)
+	got := rowTexts(h.ui.welcomeRows)
+	for _, want := range []string{testStart.AddDate(0, 0, 7).Format("02-01-2006"), testStart.AddDate(0, 0, 21).Format("02-01-2006")} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rows %q lack the due date %s", got, want)
+		}
+	}
+}
