@@ -128,7 +128,8 @@ func (u *UI) renderWelcome(v kiosk.View) {
 	}
 	var lines []string
 	switch {
-	case v.ILSDown && p.Loans == 0:
+	case v.ILSDown:
+		// Offline the kiosk does not know what the patron has on loan.
 		lines = append(lines, lang.L("welcome.offline"))
 	case p.Loans == 0:
 		lines = append(lines, lang.L("welcome.no_loans"))

@@ -418,3 +418,13 @@ func TestAReplayTheLibraryRefusesGoesToStaff(t *testing.T) {
 		t.Errorf("attention file (%v):\n%s\nwant the item and no full card number", err, csv)
 	}
 }
+
+func TestOfflineWelcomeClaimsNoLoanCount(t *testing.T) {
+	h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true})
+	h.ils.Stop(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.scanItem("30790000000075")
+	if lines := h.ui.welcomeLines.Text; strings.Contains(lines, "geleend") || !strings.Contains(lines, "U kunt wel lenen") {
+		t.Errorf("offline summary = %q: it cannot know the loans", lines)
+	}
+}
