@@ -33,8 +33,6 @@ const (
 	NoticeNone Notice = iota
 	NoticeUnknownCard
 	NoticeCardLost
-	NoticeFines
-	NoticeBlocked
 	NoticeUnavailable
 	NoticeGoodbye
 	NoticeTimedOut

@@ -381,29 +381,22 @@ func (l *Library) Barcodes() string {
 		case it.NotForLoan:
 			status = "not for loan"
 		case it.Loan != nil:
-			status = "on loan to …" + last4(it.Loan.Patron) + ", due " + it.Loan.Due.Format("2006-01-02")
+			status = "on loan to " + sip2.MaskID(it.Loan.Patron) + ", due " + it.Loan.Due.Format("2006-01-02")
 			if it.Loan.Due.Before(now) {
 				status += " (overdue)"
 			}
 		}
 		if it.Hold != nil {
 			if it.Hold.Ready {
-				status += "; hold ready for …" + last4(it.Hold.Patron)
+				status += "; hold ready for " + sip2.MaskID(it.Hold.Patron)
 			} else {
-				status += "; hold for …" + last4(it.Hold.Patron)
+				status += "; hold for " + sip2.MaskID(it.Hold.Patron)
 			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.Barcode, it.Media, it.Title, it.Author, status)
 	}
 	tw.Flush()
 	return sb.String()
-}
-
-func last4(s string) string {
-	if len(s) <= 4 {
-		return s
-	}
-	return s[len(s)-4:]
 }
 
 func money(cents int) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }

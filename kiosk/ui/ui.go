@@ -390,8 +390,6 @@ func (u *UI) renderStatus(v kiosk.View) {
 var noticeKeys = map[kiosk.Notice]string{
 	kiosk.NoticeUnknownCard:   "notice.unknown_card",
 	kiosk.NoticeCardLost:      "notice.card_lost",
-	kiosk.NoticeFines:         "notice.fines",
-	kiosk.NoticeBlocked:       "notice.blocked",
 	kiosk.NoticeUnavailable:   "notice.unavailable",
 	kiosk.NoticeGoodbye:       "notice.goodbye",
 	kiosk.NoticeTimedOut:      "notice.timed_out",
