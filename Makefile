@@ -3,7 +3,7 @@ GO       ?= go
 ARGS     ?=
 BENCHTIME ?= 1x
 
-.PHONY: deps run demoils test vet bench fuzz build
+.PHONY: deps run demoils test test-days vet bench fuzz build
 
 deps:
 	@bash .ci/deps
@@ -24,6 +24,16 @@ vet:
 
 test: deps vet
 	$(GO) test -race -count=1 ./...
+
+# The core and the programs on the days clocks trip over, in Amsterdam's time:
+# the last Sundays of March and October (DST) and New Year's Eve.
+# DAYS=2027-03-28 runs one; KIOSK_TEST_DATE sets the day of any test run.
+DAYS ?= 2027-03-28 2026-10-25 2026-12-31T23:30
+test-days: deps
+	@for d in $(DAYS); do \
+	  echo "== tests on $$d (Europe/Amsterdam)"; \
+	  TZ=Europe/Amsterdam KIOSK_TEST_DATE=$$d $(GO) test -count=1 ./kiosk/... ./cmd/... || exit 1; \
+	done
 
 # Speed and memory figures, each beside its baseline.
 bench: deps

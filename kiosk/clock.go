@@ -1,6 +1,8 @@
 package kiosk
 
 import (
+	"fmt"
+	"os"
 	"sort"
 	"sync"
 	"time"
@@ -104,3 +106,45 @@ func (c *FakeClock) Advance(d time.Duration) {
 		next.f()
 	}
 }
+
+// ClockEnv names the environment variable that starts a kiosk's clock (and
+// its demo library's) at another moment, for demonstrations and for tests of
+// the whole program on a chosen day: 2006-01-02 (10:30 that day, local
+// time) or 2006-01-02T15:04. The clock then runs on from there.
+const ClockEnv = "KIOSK_CLOCK"
+
+// ParseMoment reads a moment as ClockEnv writes it.
+func ParseMoment(v string) (time.Time, error) {
+	if t, err := time.ParseInLocation("2006-01-02T15:04", v, time.Local); err == nil {
+		return t, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", v, time.Local)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date like 2027-03-28 or 2027-03-28T01:30", v)
+	}
+	y, m, d := t.Date() // by the wall clock: midnight plus 10.5 h is 11:30 on a DST day
+	return time.Date(y, m, d, 10, 30, 0, 0, time.Local), nil
+}
+
+// ShiftedClock is the wall clock moved by Offset: it ticks in real time.
+type ShiftedClock struct{ Offset time.Duration }
+
+// ClockFromEnv is the clock ClockEnv asks for: the system clock when it is
+// unset, else a ShiftedClock that reads that moment now.
+func ClockFromEnv() (Clock, error) {
+	v := os.Getenv(ClockEnv)
+	if v == "" {
+		return SystemClock{}, nil
+	}
+	at, err := ParseMoment(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ClockEnv, err)
+	}
+	return ShiftedClock{Offset: time.Until(at)}, nil
+}
+
+// Now returns the shifted time.
+func (c ShiftedClock) Now() time.Time { return time.Now().Add(c.Offset) }
+
+// AfterFunc calls f in its own goroutine after d.
+func (ShiftedClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
@@ -18,7 +17,7 @@ import (
 // with the transaction exactly once, or (online, patron told it failed) not.
 func TestEveryCrashPointReplaysExactlyOnce(t *testing.T) {
 	const item = "30790000000075" // Boven is het stil, available
-	at := time.Date(2026, 11, 27, 10, 0, 0, 0, time.Local)
+	at := kiosktest.Start(t)
 	due := at.AddDate(0, 0, 21)
 	for _, tc := range []struct {
 		name string
@@ -36,11 +35,13 @@ func TestEveryCrashPointReplaysExactlyOnce(t *testing.T) {
 		{"online loan in doubt that the ILS did not do", false, true, false, kiosk.TxCheckout, 0, storage.TxRefused},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := kiosktest.StartILS(t)
+			clock := kiosk.NewFakeClock(at)
+			d := kiosktest.StartILS(t, clock.Now)
 			st, err := storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
 			if err != nil {
 				t.Fatal(err)
 			}
+			st.Now = clock.Now
 			defer st.Close()
 			e := storage.Entry{Kind: storage.TxKind(tc.kind), Patron: kiosktest.CardAdult, Item: item, At: at, Offline: tc.offline}
 			if tc.offline {
@@ -61,7 +62,7 @@ func TestEveryCrashPointReplaysExactlyOnce(t *testing.T) {
 					t.Fatalf("setting up: %+v %v", res, err)
 				}
 			}
-			core := kiosk.New(kiosk.Options{}, d.ILS, localstore.New(st), kiosk.NewFakeClock(at))
+			core := kiosk.New(kiosk.Options{}, d.ILS, localstore.New(st), clock)
 			if _, err := core.ReplayJournal(); err != nil {
 				t.Fatal(err)
 			}
@@ -89,13 +90,15 @@ func TestEveryCrashPointReplaysExactlyOnce(t *testing.T) {
 // second "not on loan" counts as done.
 func TestReturnInDoubtIsSentAgain(t *testing.T) {
 	const item = "30790000000042" // Tirza, lent to Fatima
-	d := kiosktest.StartILS(t)
+	at := kiosktest.Start(t)
+	clock := kiosk.NewFakeClock(at)
+	d := kiosktest.StartILS(t, clock.Now)
 	st, err := storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.Now = clock.Now
 	defer st.Close()
-	at := time.Now()
 	e, err := st.BeginSent(storage.Entry{Kind: storage.TxCheckin, Item: item, At: at})
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +106,7 @@ func TestReturnInDoubtIsSentAgain(t *testing.T) {
 	if _, err := d.ILS.Checkin(context.Background(), item, at); err != nil { // it did reach the ILS
 		t.Fatal(err)
 	}
-	core := kiosk.New(kiosk.Options{}, d.ILS, localstore.New(st), kiosk.NewFakeClock(at))
+	core := kiosk.New(kiosk.Options{}, d.ILS, localstore.New(st), clock)
 	if _, err := core.ReplayJournal(); err != nil {
 		t.Fatal(err)
 	}

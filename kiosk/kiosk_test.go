@@ -27,13 +27,15 @@ type rig struct {
 
 func newRig(t *testing.T, opts kiosk.Options) *rig {
 	t.Helper()
-	d := kiosktest.StartILS(t)
+	clock := kiosk.NewFakeClock(kiosktest.Start(t))
+	d := kiosktest.StartILS(t, clock.Now)
 	store, err := storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	store.Now = clock.Now
 	t.Cleanup(func() { store.Close() })
-	r := &rig{clock: kiosk.NewFakeClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)), store: store,
+	r := &rig{clock: clock, store: store,
 		views: make(chan kiosk.View, 100), done: make(chan struct{})}
 	r.core = kiosk.New(opts, d.ILS, localstore.New(store), r.clock)
 	r.core.Subscribe(func(v kiosk.View) { r.views <- v })

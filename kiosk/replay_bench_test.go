@@ -22,20 +22,22 @@ func BenchmarkReplay(b *testing.B) {
 	var replayRate, bareRate float64
 	for b.Loop() {
 		b.StopTimer()
-		lib, items := kiosktest.BigLibrary(b, 2*n)
+		at := kiosktest.Start(b)
+		clock := kiosk.NewFakeClock(at)
+		lib, items := kiosktest.BigLibrary(b, 2*n, clock.Now)
 		d := kiosktest.StartILSWith(b, lib)
 		st, err := storage.Open(filepath.Join(b.TempDir(), "kiosk.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
+		st.Now = clock.Now
 		journal := localstore.New(st)
-		at := time.Now()
 		for _, item := range items[:n] {
 			if _, err := journal.Begin(kiosk.Tx{Kind: kiosk.TxCheckout, Card: kiosktest.CardAdult, Item: item, At: at, Offline: true, Due: at.AddDate(0, 0, 21)}); err != nil {
 				b.Fatal(err)
 			}
 		}
-		core := kiosk.New(kiosk.Options{}, d.ILS, journal, kiosk.NewFakeClock(at))
+		core := kiosk.New(kiosk.Options{}, d.ILS, journal, clock)
 		b.StartTimer()
 		start := time.Now()
 		sent, err := core.ReplayJournal()

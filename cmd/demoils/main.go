@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
 )
@@ -47,11 +48,15 @@ func run() error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	clock, err := kiosk.ClockFromEnv()
+	if err != nil {
+		return err
+	}
 	var lib *demo.Library
 	if _, statErr := os.Stat(*state); *state != "" && statErr == nil {
-		lib, err = demo.LoadFile(*state)
+		lib, err = demo.LoadFile(*state, clock.Now)
 	} else {
-		lib, err = demo.Load()
+		lib, err = demo.Load(clock.Now)
 	}
 	if err != nil {
 		return err

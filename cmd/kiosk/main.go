@@ -45,10 +45,14 @@ func run() int {
 
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	started := time.Now()
+	clock, err := kiosk.ClockFromEnv()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
+		return 2
+	}
 
 	cfg := config.Default()
 	if *configPath != "" {
-		var err error
 		if cfg, err = config.Load(*configPath); err != nil {
 			fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
 			return 2
@@ -70,6 +74,9 @@ func run() int {
 	}
 	dbPath := filepath.Join(dir, "kiosk.db")
 	store, err := storage.Open(dbPath)
+	if err == nil {
+		store.Now = clock.Now
+	}
 	if errors.Is(err, storage.ErrLocked) {
 		fmt.Fprintf(os.Stderr, "kiosk: %s is in use: is another kiosk already running?\n", dbPath)
 		return 1
@@ -85,7 +92,7 @@ func run() int {
 
 	ilsCfg := cfg.ILS
 	if ilsCfg.IsDemo() {
-		addr, stop, err := startDemo(ilsCfg)
+		addr, stop, err := startDemo(ilsCfg, clock.Now)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "kiosk: demo library: %v\n", err)
 			return 1
@@ -110,6 +117,7 @@ func run() int {
 		ErrorDetection: ilsCfg.ErrorDetection,
 		RequestTimeout: ilsCfg.RequestTimeout.Duration,
 		KeepAlive:      ilsCfg.Keepalive.Duration,
+		Now:            clock.Now,
 	})
 	defer client.Close()
 	library := ils.New(client)
@@ -147,7 +155,7 @@ func run() int {
 		Classify:        classifier(codes),
 		Accept:          debounce.Accept,
 		Translate:       texts.T,
-	}, library, journal, kiosk.SystemClock{})
+	}, library, journal, clock)
 	paper := &escpos.Printer{Path: cfg.Printer.Path, Baud: cfg.Printer.Baud, PaperWidth: cfg.Printer.Width}
 	if paper.Path != "" {
 		core.SetPrinter(printer{p: paper, ils: client})
@@ -175,7 +183,7 @@ func run() int {
 	go func() { core.Run(ctx); close(coreDone) }()
 	go core.CheckILS()
 	go runScanners(ctx, core, cfg.Scanners, cfg.Scanning.MaxLength)
-	go keepPrivate(ctx, store, cfg.Kiosk.Retention.Duration, cfg.Offline.PatronCache.Duration)
+	go keepPrivate(ctx, store, clock, cfg.Kiosk.Retention.Duration, cfg.Offline.PatronCache.Duration)
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -191,17 +199,17 @@ func run() int {
 // keepPrivate removes patron card numbers from finished journal entries once
 // they are older than the retention window, and forgets remembered cards
 // after the patron cache's time, at start and then every hour.
-func keepPrivate(ctx context.Context, store *storage.Store, retention, patronCache time.Duration) {
+func keepPrivate(ctx context.Context, store *storage.Store, clock kiosk.Clock, retention, patronCache time.Duration) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		n, err := store.Scrub(time.Now().Add(-retention))
+		n, err := store.Scrub(clock.Now().Add(-retention))
 		if err != nil {
 			slog.Error("retention: card numbers not removed", "err", err)
 		} else if n > 0 {
 			slog.Info("retention: card numbers removed from old transactions", "entries", n)
 		}
-		if n, err := store.PrunePatrons(time.Now().Add(-patronCache)); err != nil {
+		if n, err := store.PrunePatrons(clock.Now().Add(-patronCache)); err != nil {
 			slog.Error("retention: remembered cards not removed", "err", err)
 		} else if n > 0 {
 			slog.Info("retention: remembered cards forgotten", "cards", n)
@@ -249,8 +257,8 @@ func runScanners(ctx context.Context, core *kiosk.Kiosk, configured []config.Sca
 }
 
 // startDemo serves the embedded demo library on a free loopback port.
-func startDemo(c config.ILS) (addr string, stop func(), err error) {
-	lib, err := demo.Load()
+func startDemo(c config.ILS, now func() time.Time) (addr string, stop func(), err error) {
+	lib, err := demo.Load(now)
 	if err != nil {
 		return "", nil, err
 	}

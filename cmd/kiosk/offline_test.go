@@ -42,6 +42,7 @@ func freeAddr(t testing.TB) string {
 func (d *demoILS) start(t testing.TB) {
 	t.Helper()
 	d.cmd = exec.Command(demoILSBinary(t), "-listen", d.addr, "-state", d.state)
+	d.cmd.Env = append(os.Environ(), clockEnv(t))
 	d.cmd.Stdout, d.cmd.Stderr = io.Discard, io.Discard
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -79,7 +80,8 @@ func TestCrashesLoseNoOfflineLoan(t *testing.T) {
 	}
 	const loans = 500
 	dir := t.TempDir()
-	lib, items := kiosktest.BigLibrary(t, 2*loans)
+	start := kiosktest.Start(t)
+	lib, items := kiosktest.BigLibrary(t, 2*loans, func() time.Time { return start })
 	d := &demoILS{addr: freeAddr(t), state: filepath.Join(dir, "library.json")}
 	if err := lib.Save(d.state); err != nil {
 		t.Fatal(err)
@@ -177,7 +179,7 @@ warning = "15s"
 	}
 
 	// What the library holds: every confirmed loan, none twice.
-	after, err := demo.LoadFile(d.state)
+	after, err := demo.LoadFile(d.state, func() time.Time { return start })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/bibliotheekzoetermeer/kiosk/devices/pty"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
 )
 
@@ -109,11 +110,17 @@ func (p *kioskProcess) waitLog(t testing.TB, s string, within time.Duration) tim
 	return 0
 }
 
+// clockEnv starts a process's clock where the test's starts
+// (kiosktest.DateEnv), so the kiosk and the library agree with the test on the day.
+func clockEnv(t testing.TB) string {
+	return kiosk.ClockEnv + "=" + kiosktest.Start(t).Format("2006-01-02T15:04")
+}
+
 func startKiosk(t testing.TB, display string, args ...string) *kioskProcess {
 	t.Helper()
 	p := &kioskProcess{}
 	p.cmd = exec.Command(kioskBinary(t), args...)
-	p.cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANGUAGE=nl")
+	p.cmd.Env = append(os.Environ(), "DISPLAY="+display, "LANGUAGE=nl", clockEnv(t))
 	p.cmd.Stdout = lockedWriter{p}
 	p.cmd.Stderr = lockedWriter{p}
 	p.started = time.Now()

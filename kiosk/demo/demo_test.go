@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
 )
 
@@ -31,9 +32,15 @@ const (
 	vanDale    = "30790000000323" // not for loan
 )
 
+// start is where the tests' clocks stand, whatever day the suite runs
+// (kiosktest.DateEnv): the library and the client read it.
+var start = kiosktest.EnvStart()
+
+func now() time.Time { return start }
+
 func serve(t *testing.T) (*demo.Library, *sip2.Client) {
 	t.Helper()
-	lib, err := demo.Load()
+	lib, err := demo.Load(now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,13 +52,13 @@ func serve(t *testing.T) (*demo.Library, *sip2.Client) {
 	srv := &sip2.Server{Backend: lib}
 	go srv.Serve(ln)
 	c := sip2.NewClient(sip2.ClientConfig{Addr: ln.Addr().String(), User: "kiosk", Password: "kiosk",
-		Institution: "ZTM", ErrorDetection: true, KeepAlive: -1})
+		Institution: "ZTM", ErrorDetection: true, KeepAlive: -1, Now: now})
 	t.Cleanup(func() { c.Close(); srv.Close() })
 	return lib, c
 }
 
 func TestCatalogue(t *testing.T) {
-	lib, err := demo.Load()
+	lib, err := demo.Load(now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +199,7 @@ func TestCirculation(t *testing.T) {
 	if !r.OK || r.TitleID != "Boven is het stil" || r.Desensitize != sip2.Yes {
 		t.Fatalf("checkout: %+v", r)
 	}
-	if due, err := r.Due(time.Local); err != nil || due.Before(time.Now().AddDate(0, 0, 20)) {
+	if due, err := r.Due(time.Local); err != nil || due.Before(now().AddDate(0, 0, 20)) {
 		t.Errorf("due %q: %v %v", r.DueDate, due, err)
 	}
 	if it, _ := lib.Item(bovenStil); it.Loan == nil || it.Loan.Patron != sanne {
@@ -288,7 +295,7 @@ func TestSaveLoad(t *testing.T) {
 	if err := lib.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	again, err := demo.LoadFile(path)
+	again, err := demo.LoadFile(path, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +372,7 @@ func TestRenewLimitStatusItemInfoAndHistory(t *testing.T) {
 	if err := lib.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	again, err := demo.LoadFile(path)
+	again, err := demo.LoadFile(path, now)
 	if err != nil {
 		t.Fatal(err)
 	}

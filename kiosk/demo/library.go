@@ -120,31 +120,36 @@ var (
 	_ sip2.RenewBackend    = (*Library)(nil)
 )
 
-// Load reads the embedded demo library. Relative due dates count from now.
-func Load() (*Library, error) {
+// Load reads the embedded demo library. The library reads the time from now
+// (nil: the wall clock); relative due dates count from its first reading.
+func Load(now func() time.Time) (*Library, error) {
 	b, err := assets.Demo.ReadFile("demo/library.json")
 	if err != nil {
 		return nil, err
 	}
-	return Parse(b)
+	return Parse(b, now)
 }
 
-// LoadFile reads a library saved with Save (or any library.json).
-func LoadFile(path string) (*Library, error) {
+// LoadFile reads a library saved with Save (or any library.json), on the
+// clock now as Load.
+func LoadFile(path string, now func() time.Time) (*Library, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	l, err := Parse(b)
+	l, err := Parse(b, now)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return l, nil
 }
 
-// Parse reads a library from JSON.
-func Parse(b []byte) (*Library, error) {
-	l := &Library{user: "kiosk", password: "kiosk", now: time.Now}
+// Parse reads a library from JSON, on the clock now as Load.
+func Parse(b []byte, now func() time.Time) (*Library, error) {
+	if now == nil {
+		now = time.Now
+	}
+	l := &Library{user: "kiosk", password: "kiosk", now: now}
 	if err := json.Unmarshal(b, &l.d); err != nil {
 		return nil, fmt.Errorf("demo library: %w", err)
 	}
@@ -170,7 +175,7 @@ func Parse(b []byte) (*Library, error) {
 		l.patrons[p.Barcode] = p
 	}
 	l.items = map[string]*Item{}
-	now := time.Now()
+	start := now()
 	for _, it := range l.d.Items {
 		if _, dup := l.items[it.Barcode]; dup {
 			return nil, fmt.Errorf("demo library: item %s twice", it.Barcode)
@@ -180,7 +185,7 @@ func Parse(b []byte) (*Library, error) {
 				return nil, fmt.Errorf("demo library: item %s: loan to unknown patron", it.Barcode)
 			}
 			if it.Loan.Due.IsZero() {
-				it.Loan.Due = endOfDay(now.AddDate(0, 0, it.Loan.DueDays))
+				it.Loan.Due = endOfDay(start.AddDate(0, 0, it.Loan.DueDays))
 				it.Loan.DueDays = 0
 			}
 		}
@@ -237,11 +242,9 @@ func (l *Library) Institution() string {
 	return l.d.Institution
 }
 
-// SetClock replaces time.Now, for tests.
-func (l *Library) SetClock(now func() time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.now = now
+// Now reads the library's clock, for a client that must agree with it.
+func (l *Library) Now() time.Time {
+	return l.now() // set once, by Parse
 }
 
 // Patron returns a copy of the patron with this card barcode.

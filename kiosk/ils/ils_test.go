@@ -39,6 +39,12 @@ var available = []string{"30790000000075", "30790000000083", "30790000000091", "
 	"30790000000117", "30790000000125", "30790000000133", "30790000000141", "30790000000174",
 	"30790000000182", "30790000000208", "30790000000216"}
 
+// start is where the tests' clocks stand: the library, the client and the
+// transaction dates agree on it, whatever day the suite runs (kiosktest.DateEnv).
+var start = kiosktest.EnvStart()
+
+func now() time.Time { return start }
+
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
@@ -52,12 +58,12 @@ func endOfDay(t time.Time) time.Time {
 }
 
 // dueIn is the due date of a loan made now for days.
-func dueIn(days int) time.Time { return endOfDay(time.Now().AddDate(0, 0, days)) }
+func dueIn(days int) time.Time { return endOfDay(now().AddDate(0, 0, days)) }
 
 func sameMinute(a, b time.Time) bool { return a.Sub(b).Abs() < 2*time.Minute }
 
 func TestPatronInfo(t *testing.T) {
-	d := kiosktest.StartILS(t)
+	d := kiosktest.StartILS(t, now)
 	tests := []struct {
 		name, card, pin string
 		checked, valid  bool
@@ -100,7 +106,7 @@ func TestPatronInfo(t *testing.T) {
 }
 
 func TestLoans(t *testing.T) {
-	d := kiosktest.StartILS(t)
+	d := kiosktest.StartILS(t, now)
 	loans, err := d.ILS.Loans(ctx(t), kiosktest.CardAdult, pinJoost)
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +242,7 @@ func TestReasonFallback(t *testing.T) {
 			if tt.renew {
 				f = s.Renew
 			}
-			r, err := f(ctx(t), tt.card, "", tt.item, time.Now())
+			r, err := f(ctx(t), tt.card, "", tt.item, now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -248,11 +254,11 @@ func TestReasonFallback(t *testing.T) {
 	t.Run("checkout limit", func(t *testing.T) {
 		s := serve(t, &backend{garble: true}, 2*time.Second)
 		for _, item := range available[:8] {
-			if r, err := s.Checkout(ctx(t), kiosktest.CardChild, "", item, time.Now()); err != nil || !r.OK {
+			if r, err := s.Checkout(ctx(t), kiosktest.CardChild, "", item, now()); err != nil || !r.OK {
 				t.Fatalf("checkout %s: %+v, %v", item, r, err)
 			}
 		}
-		r, err := s.Checkout(ctx(t), kiosktest.CardChild, "", available[8], time.Now())
+		r, err := s.Checkout(ctx(t), kiosktest.CardChild, "", available[8], now())
 		if err != nil || r.OK || r.Reason != kiosk.ReasonLimit {
 			t.Errorf("11th checkout = %+v, %v; want ReasonLimit", r, err)
 		}
@@ -262,7 +268,7 @@ func TestReasonFallback(t *testing.T) {
 // serve serves b on loopback and returns the adapter over a new client.
 func serve(t *testing.T, b *backend, timeout time.Duration) *ils.SIP2 {
 	t.Helper()
-	lib, err := demo.Load()
+	lib, err := demo.Load(now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +285,7 @@ func serve(t *testing.T, b *backend, timeout time.Duration) *ils.SIP2 {
 	}
 	c := sip2.NewClient(sip2.ClientConfig{
 		Addr: ln.Addr().String(), User: "kiosk", Password: "kiosk", Institution: lib.Institution(),
-		ErrorDetection: true, RequestTimeout: timeout, MaxBackoff: 50 * time.Millisecond,
+		ErrorDetection: true, RequestTimeout: timeout, MaxBackoff: 50 * time.Millisecond, Now: now,
 	})
 	t.Cleanup(func() { c.Close() })
 	return ils.New(c)
@@ -360,8 +366,8 @@ func TestCheckout(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := kiosktest.StartILS(t)
-			at := time.Now()
+			d := kiosktest.StartILS(t, now)
+			at := now()
 			r, err := d.ILS.Checkout(ctx(t), tt.card, tt.pin, tt.item, at)
 			if err != nil {
 				t.Fatal(err)
@@ -406,15 +412,15 @@ func TestCheckout(t *testing.T) {
 }
 
 func TestCheckoutLimit(t *testing.T) {
-	d := kiosktest.StartILS(t)
+	d := kiosktest.StartILS(t, now)
 	// Sanne (CHILD, 10 loans at most) has 2.
 	for _, item := range available[:8] {
-		r, err := d.ILS.Checkout(ctx(t), kiosktest.CardChild, "", item, time.Now())
+		r, err := d.ILS.Checkout(ctx(t), kiosktest.CardChild, "", item, now())
 		if err != nil || !r.OK {
 			t.Fatalf("checkout %s: %+v, %v", item, r, err)
 		}
 	}
-	r, err := d.ILS.Checkout(ctx(t), kiosktest.CardChild, "", available[8], time.Now())
+	r, err := d.ILS.Checkout(ctx(t), kiosktest.CardChild, "", available[8], now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,14 +438,14 @@ func TestCheckoutLimit(t *testing.T) {
 func TestCheckoutOwnLoanWithoutItemInformation(t *testing.T) {
 	b := &backend{noItemInfo: true}
 	s := serve(t, b, 2*time.Second)
-	r, err := s.Checkout(ctx(t), kiosktest.CardAdult, pinJoost, deAvonden, time.Now())
+	r, err := s.Checkout(ctx(t), kiosktest.CardAdult, pinJoost, deAvonden, now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !r.OK || r.Reason != kiosk.ReasonAlreadyYours || r.Title != "De avonden" || !sameMinute(r.Due, dueIn(21)) {
 		t.Errorf("result = %+v; want OK, ReasonAlreadyYours, due in 21 days", r)
 	}
-	r, err = s.Checkout(ctx(t), kiosktest.CardAdult, "", vanDale, time.Now())
+	r, err = s.Checkout(ctx(t), kiosktest.CardAdult, "", vanDale, now())
 	if err != nil || r.OK || r.Reason != kiosk.ReasonNotForLoan {
 		t.Errorf("not for loan = %+v, %v", r, err)
 	}
@@ -465,8 +471,8 @@ func TestRenew(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := kiosktest.StartILS(t)
-			r, err := d.ILS.Renew(ctx(t), tt.card, tt.pin, tt.item, time.Now())
+			d := kiosktest.StartILS(t, now)
+			r, err := d.ILS.Renew(ctx(t), tt.card, tt.pin, tt.item, now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -503,8 +509,8 @@ func TestCheckin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := kiosktest.StartILS(t)
-			r, err := d.ILS.Checkin(ctx(t), tt.item, time.Now())
+			d := kiosktest.StartILS(t, now)
+			r, err := d.ILS.Checkin(ctx(t), tt.item, now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -519,15 +525,15 @@ func TestCheckin(t *testing.T) {
 	}
 
 	t.Run("then on the hold shelf", func(t *testing.T) {
-		d := kiosktest.StartILS(t)
-		if r, err := d.ILS.Checkin(ctx(t), hetDiner, time.Now()); err != nil || !r.HoldShelf {
+		d := kiosktest.StartILS(t, now)
+		if r, err := d.ILS.Checkin(ctx(t), hetDiner, now()); err != nil || !r.HoldShelf {
 			t.Fatalf("checkin = %+v, %v", r, err)
 		}
-		r, err := d.ILS.Checkout(ctx(t), kiosktest.CardAdult, "", hetDiner, time.Now())
+		r, err := d.ILS.Checkout(ctx(t), kiosktest.CardAdult, "", hetDiner, now())
 		if err != nil || r.OK || r.Reason != kiosk.ReasonOnHoldOther {
 			t.Errorf("checkout by Joost = %+v, %v; want ReasonOnHoldOther", r, err)
 		}
-		r, err = d.ILS.Checkout(ctx(t), kiosktest.CardSenior, "", hetDiner, time.Now())
+		r, err = d.ILS.Checkout(ctx(t), kiosktest.CardSenior, "", hetDiner, now())
 		if err != nil || !r.OK {
 			t.Errorf("checkout by Henk = %+v, %v; want OK", r, err)
 		}
@@ -562,7 +568,7 @@ func TestCheckinAlertTypes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := serve(t, &backend{checkin: tt.edit}, 2*time.Second)
-			r, err := s.Checkin(ctx(t), hetDiner, time.Now())
+			r, err := s.Checkin(ctx(t), hetDiner, now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -574,7 +580,7 @@ func TestCheckinAlertTypes(t *testing.T) {
 }
 
 func TestUnavailable(t *testing.T) {
-	d := kiosktest.StartILS(t)
+	d := kiosktest.StartILS(t, now)
 	if err := d.ILS.Ping(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -586,14 +592,14 @@ func TestUnavailable(t *testing.T) {
 		{"PatronInfo", func(c context.Context) error { _, err := d.ILS.PatronInfo(c, kiosktest.CardAdult, ""); return err }},
 		{"Loans", func(c context.Context) error { _, err := d.ILS.Loans(c, kiosktest.CardAdult, ""); return err }},
 		{"Checkout", func(c context.Context) error {
-			_, err := d.ILS.Checkout(c, kiosktest.CardAdult, "", bovenIsHetStil, time.Now())
+			_, err := d.ILS.Checkout(c, kiosktest.CardAdult, "", bovenIsHetStil, now())
 			return err
 		}},
 		{"Renew", func(c context.Context) error {
-			_, err := d.ILS.Renew(c, kiosktest.CardAdult, "", deAvonden, time.Now())
+			_, err := d.ILS.Renew(c, kiosktest.CardAdult, "", deAvonden, now())
 			return err
 		}},
-		{"Checkin", func(c context.Context) error { _, err := d.ILS.Checkin(c, deAvonden, time.Now()); return err }},
+		{"Checkin", func(c context.Context) error { _, err := d.ILS.Checkin(c, deAvonden, now()); return err }},
 		{"EndSession", func(c context.Context) error { return d.ILS.EndSession(c, kiosktest.CardAdult) }},
 		{"Ping", func(c context.Context) error { return d.ILS.Ping(c) }},
 	}
@@ -629,7 +635,7 @@ func TestUnavailable(t *testing.T) {
 // ErrUnavailable, so the core keeps it in the journal as uncertain.
 func TestNoReply(t *testing.T) {
 	s := serve(t, &backend{hang: make(chan struct{})}, 300*time.Millisecond)
-	r, err := s.Checkout(ctx(t), kiosktest.CardAdult, "", bovenIsHetStil, time.Now())
+	r, err := s.Checkout(ctx(t), kiosktest.CardAdult, "", bovenIsHetStil, now())
 	if !errors.Is(err, kiosk.ErrNoReply) || errors.Is(err, kiosk.ErrUnavailable) || !errors.Is(err, sip2.ErrNoReply) {
 		t.Errorf("Checkout = %+v, %v; want ErrNoReply wrapping sip2.ErrNoReply", r, err)
 	}
@@ -638,7 +644,7 @@ func TestNoReply(t *testing.T) {
 func TestLogsLast4Only(t *testing.T) {
 	var buf strings.Builder
 	w := &lockedWriter{b: &buf}
-	lib, err := demo.Load()
+	lib, err := demo.Load(now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -649,15 +655,15 @@ func TestLogsLast4Only(t *testing.T) {
 	srv := &sip2.Server{Backend: lib, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	c := sip2.NewClient(sip2.ClientConfig{Addr: ln.Addr().String(), User: "kiosk", Password: "kiosk",
+	c := sip2.NewClient(sip2.ClientConfig{Addr: ln.Addr().String(), User: "kiosk", Password: "kiosk", Now: now,
 		Institution: lib.Institution(), Logger: slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	t.Cleanup(func() { c.Close() })
 	s := ils.New(c)
 	for _, item := range []string{bovenIsHetStil, vanDale, maxHavelaar, deAvonden} {
-		if _, err := s.Checkout(ctx(t), kiosktest.CardAdult, pinJoost, item, time.Now()); err != nil {
+		if _, err := s.Checkout(ctx(t), kiosktest.CardAdult, pinJoost, item, now()); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Renew(ctx(t), kiosktest.CardAdult, pinJoost, item, time.Now()); err != nil {
+		if _, err := s.Renew(ctx(t), kiosktest.CardAdult, pinJoost, item, now()); err != nil {
 			t.Fatal(err)
 		}
 	}

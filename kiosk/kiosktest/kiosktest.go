@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,43 @@ const (
 	DemoPassword = "kiosk"
 )
 
+// DateEnv names the environment variable that sets the day every test
+// starts on: 2006-01-02 (at 10:30 local time) or 2006-01-02T15:04 (local).
+// Unset, the tests start today at 10:30: the suite must pass on any day.
+const DateEnv = "KIOSK_TEST_DATE"
+
+// Start is the moment the test's clocks start, from DateEnv. It logs the
+// moment, so a failure on one day can be repeated on any other.
+func Start(t testing.TB) time.Time {
+	t.Helper()
+	at, err := StartTime(os.Getenv(DateEnv), time.Now())
+	if err != nil {
+		t.Fatalf("%s: %v", DateEnv, err)
+	}
+	t.Logf("test clock starts %s (%s=%s to repeat)", at.Format("2006-01-02 15:04 MST"), DateEnv, at.Format("2006-01-02T15:04"))
+	return at
+}
+
+// EnvStart is the moment DateEnv sets, for a test package's clock that
+// stands still; a malformed DateEnv panics.
+func EnvStart() time.Time {
+	at, err := StartTime(os.Getenv(DateEnv), time.Now())
+	if err != nil {
+		panic(fmt.Sprintf("%s: %v", DateEnv, err))
+	}
+	return at
+}
+
+// StartTime reads a DateEnv value (as kiosk.ParseMoment); empty means
+// today at 10:30 (by today).
+func StartTime(v string, today time.Time) (time.Time, error) {
+	if v == "" {
+		y, m, d := today.Date()
+		return time.Date(y, m, d, 10, 30, 0, 0, time.Local), nil
+	}
+	return kiosk.ParseMoment(v)
+}
+
 // ILS is a demo library serving SIP2 on 127.0.0.1 for one test.
 type ILS struct {
 	Library *demo.Library
@@ -43,10 +81,11 @@ type ILS struct {
 }
 
 // StartILS serves the demo library on a free loopback port until the test
-// ends, and connects a client to it.
-func StartILS(t testing.TB) *ILS {
+// ends, and connects a client to it; library and client read the time from
+// now, the test's clock.
+func StartILS(t testing.TB, now func() time.Time) *ILS {
 	t.Helper()
-	lib, err := demo.Load()
+	lib, err := demo.Load(now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +93,9 @@ func StartILS(t testing.TB) *ILS {
 }
 
 // BigLibrary is the demo library with n more available items (returned by
-// Items) and no loan limit, for benchmarks that borrow many items.
-func BigLibrary(t testing.TB, n int) (*demo.Library, []string) {
+// Items) and no loan limit, for benchmarks that borrow many items, on the
+// clock now.
+func BigLibrary(t testing.TB, n int, now func() time.Time) (*demo.Library, []string) {
 	t.Helper()
 	data, err := assets.Demo.ReadFile("demo/library.json")
 	if err != nil {
@@ -81,14 +121,14 @@ func BigLibrary(t testing.TB, n int) (*demo.Library, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, err := demo.Parse(data)
+	lib, err := demo.Parse(data, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return lib, codes
 }
 
-// StartILSWith serves lib like StartILS.
+// StartILSWith serves lib like StartILS; the client reads lib's clock.
 func StartILSWith(t testing.TB, lib *demo.Library) *ILS {
 	t.Helper()
 	lib.SetLogin(DemoUser, DemoPassword)
@@ -108,6 +148,7 @@ func StartILSWith(t testing.TB, lib *demo.Library) *ILS {
 		ErrorDetection: true,
 		RequestTimeout: 2 * time.Second,
 		MaxBackoff:     50 * time.Millisecond,
+		Now:            lib.Now,
 	})
 	t.Cleanup(func() { d.Client.Close() })
 	d.ILS = ils.New(d.Client)

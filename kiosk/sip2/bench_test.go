@@ -218,7 +218,7 @@ func BenchmarkClientOverhead(b *testing.B) {
 // BenchmarkDemoServerPatronInfo is the demo library's throughput on 63
 // over one connection, through the client.
 func BenchmarkDemoServerPatronInfo(b *testing.B) {
-	lib, err := demo.Load()
+	lib, err := demo.Load(nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -35,9 +35,7 @@ func newBenchRig(b *testing.B, items int) (*benchRig, []string) {
 	var codes []string
 	var h *harness
 	if items > 0 {
-		lib, c := kiosktest.BigLibrary(b, items)
-		codes = c
-		h = newHarnessOn(b, kiosk.Options{}, lib)
+		h = newHarnessSetup(b, setup{lib: bigLibrary(b, items, &codes)})
 	} else {
 		h = newHarness(b)
 	}

@@ -50,8 +50,8 @@ func fill(t *testing.T, dir string) string {
 // at the library. Once there is room again the kiosk goes on.
 func TestFullDiskRefusesTheLoanAndLosesNothing(t *testing.T) {
 	disk := smallDisk(t)
-	lib, items := kiosktest.BigLibrary(t, 300)
-	h := newHarnessIn(t, kiosk.Options{}, lib, disk)
+	var items []string
+	h := newHarnessSetup(t, setup{lib: bigLibrary(t, 300, &items), dir: disk})
 	h.scanCard(kiosktest.CardAdult)
 	filler := fill(t, disk)
 	refused := ""

@@ -30,7 +30,7 @@ func TestBorrowingShowsTheDueDate(t *testing.T) {
 	h := newHarness(t)
 	h.scanCard(kiosktest.CardAdult)
 	h.scanItem(itemAvailable)
-	due := testStart.AddDate(0, 0, 21).Format("02-01-2006")
+	due := h.start.AddDate(0, 0, 21).Format("02-01-2006")
 	got := rowTexts(h.ui.welcomeRows)
 	if !strings.Contains(got, "Boven is het stil") || !strings.Contains(got, "Geleend. Breng het terug vóór "+due) {
 		t.Errorf("row = %q, want the title and due %s", got, due)
@@ -168,7 +168,7 @@ func TestReceiptOnTheScreen(t *testing.T) {
 	}
 	test.Tap(h.ui.receiptScreen)
 	h.settle()
-	due := testStart.AddDate(0, 0, 21).Format("02-01-2006")
+	due := h.start.AddDate(0, 0, 21).Format("02-01-2006")
 	got := h.ui.receiptText.Text
 	for _, want := range []string{"Bibliotheek Zoetermeer", "Pas …0010", "Boven is het stil", due} {
 		if !strings.Contains(got, want) {
@@ -299,7 +299,7 @@ func TestLibraryDownMidSessionLosesNothing(t *testing.T) {
 	if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Het wordt later verwerkt.") {
 		t.Errorf("row = %q", got)
 	}
-	if !h.ui.offlineIcon.Visible() || !strings.Contains(h.ui.offlineIcon.Text, "sinds 10:30, 1 wacht") {
+	if !h.ui.offlineIcon.Visible() || !strings.Contains(h.ui.offlineIcon.Text, "sinds "+h.start.Format("15:04")+", 1 wacht") {
 		t.Errorf("banner: visible %v, %q; want since when and how many wait", h.ui.offlineIcon.Visible(), h.ui.offlineIcon.Text)
 	}
 	left, err := h.store.Unfinished()
@@ -312,8 +312,8 @@ func TestLibraryDownMidSessionLosesNothing(t *testing.T) {
 // 200-item visit: the banner follows it, every loan the screen confirmed
 // reaches the library exactly once, and none reaches it twice.
 func TestFlappingLibraryGetsEveryLoanOnce(t *testing.T) {
-	lib, items := kiosktest.BigLibrary(t, 200)
-	h := newHarnessOn(t, kiosk.Options{OfflineBorrow: true, OfflineMaxItems: 1000}, lib)
+	var items []string
+	h := newHarnessSetup(t, setup{opts: kiosk.Options{OfflineBorrow: true, OfflineMaxItems: 1000}, lib: bigLibrary(t, 200, &items)})
 	h.scanCard(kiosktest.CardAdult)
 	down := false
 	for i, item := range items {
@@ -385,7 +385,7 @@ func TestOfflineDueDateFollowsTheItemsRule(t *testing.T) {
 	h.scanItem(dvd)
 	h.scanItem(itemAvailable)
 	got := rowTexts(h.ui.welcomeRows)
-	for _, want := range []string{testStart.AddDate(0, 0, 7).Format("02-01-2006"), testStart.AddDate(0, 0, 21).Format("02-01-2006")} {
+	for _, want := range []string{h.start.AddDate(0, 0, 7).Format("02-01-2006"), h.start.AddDate(0, 0, 21).Format("02-01-2006")} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rows %q lack the due date %s", got, want)
 		}

@@ -26,6 +26,7 @@ type harness struct {
 	win   fyne.Window
 	ui    *UI
 	core  *kiosk.Kiosk
+	start time.Time // where clock started
 	clock *kiosk.FakeClock
 	ils   *kiosktest.ILS
 	store *storage.Store
@@ -34,39 +35,62 @@ type harness struct {
 	attentionCSV string
 }
 
-var testStart = time.Date(2026, 11, 27, 10, 30, 0, 0, time.Local)
-
 func newHarness(t testing.TB) *harness { return newHarnessWith(t, kiosk.Options{}) }
 
 // newHarnessWith starts a harness whose core has opts, with the test's timings.
-func newHarnessWith(t testing.TB, opts kiosk.Options) *harness { return newHarnessOn(t, opts, nil) }
-
-// newHarnessOn starts a harness on lib (nil: the demo library).
-func newHarnessOn(t testing.TB, opts kiosk.Options, lib *demo.Library) *harness {
-	t.Helper()
-	return newHarnessIn(t, opts, lib, t.TempDir())
+func newHarnessWith(t testing.TB, opts kiosk.Options) *harness {
+	return newHarnessSetup(t, setup{opts: opts})
 }
 
-// newHarnessIn keeps the kiosk's database in dir.
-func newHarnessIn(t testing.TB, opts kiosk.Options, lib *demo.Library, dir string) *harness {
+// setup is how a harness differs from the plain one.
+type setup struct {
+	opts kiosk.Options
+	// lib makes the library on the test's clock (nil: the demo library).
+	lib func(now func() time.Time) *demo.Library
+	// dir holds the kiosk's database ("": a new temporary directory).
+	dir string
+	// start is when the clock starts (zero: kiosktest.Start, the test's day).
+	start time.Time
+}
+
+// bigLibrary makes the demo library with n more available items, for
+// setup.lib; their barcodes go to *items.
+func bigLibrary(t testing.TB, n int, items *[]string) func(now func() time.Time) *demo.Library {
+	return func(now func() time.Time) *demo.Library {
+		lib, codes := kiosktest.BigLibrary(t, n, now)
+		*items = codes
+		return lib
+	}
+}
+
+// newHarnessSetup starts a harness as s says.
+func newHarnessSetup(t testing.TB, s setup) *harness {
 	t.Helper()
+	opts, dir := s.opts, s.dir
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if s.start.IsZero() {
+		s.start = kiosktest.Start(t)
+	}
 	a := test.NewTempApp(t)
 	w := a.NewWindow("kiosk")
 	w.Resize(fyne.NewSize(1280, 800))
 	if err := LoadTranslations("nl"); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, win: w, clock: kiosk.NewFakeClock(testStart), queue: make(chan func(), 1024)}
-	if lib == nil {
-		h.ils = kiosktest.StartILS(t)
+	h := &harness{t: t, win: w, start: s.start, clock: kiosk.NewFakeClock(s.start), queue: make(chan func(), 1024)}
+	if s.lib == nil {
+		h.ils = kiosktest.StartILS(t, h.clock.Now)
 	} else {
-		h.ils = kiosktest.StartILSWith(t, lib)
+		h.ils = kiosktest.StartILSWith(t, s.lib(h.clock.Now))
 	}
 	var err error
 	h.store, err = storage.Open(filepath.Join(dir, "kiosk.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.store.Now = h.clock.Now
 	t.Cleanup(func() { h.store.Close() })
 	opts.SessionTimeout = 60 * time.Second
 	opts.Warning = 15 * time.Second

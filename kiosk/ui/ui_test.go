@@ -23,8 +23,8 @@ func TestAttractScreenAsksForTheCard(t *testing.T) {
 	if h.ui.done.Visible() {
 		t.Error("Klaar is shown with no patron")
 	}
-	if got := h.ui.clock.Text; got != "10:30" {
-		t.Errorf("clock = %q, want 10:30", got)
+	if got, want := h.ui.clock.Text, h.start.Format("15:04"); got != want {
+		t.Errorf("clock = %q, want %s", got, want)
 	}
 }
 
@@ -179,7 +179,7 @@ func TestOfflineVisitIsReplayedWhenTheLibraryIsBack(t *testing.T) {
 		t.Errorf("banner: visible %v, %q", h.ui.offlineIcon.Visible(), h.ui.offlineIcon.Text)
 	}
 	h.scanItem(itemAvailable)
-	due := testStart.AddDate(0, 0, 21)
+	due := h.start.AddDate(0, 0, 21)
 	if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Geleend. Breng het terug vóór "+due.Format("02-01-2006")+". Het wordt later verwerkt.") {
 		t.Errorf("offline row = %q", got)
 	}
