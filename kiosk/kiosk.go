@@ -49,6 +49,7 @@ const (
 	NoticePrinterFailed // flash on the shown receipt: the printer did not work
 	NoticeThanksReturn  // goodbye after returning
 	NoticeStoreFull     // the journal could not be written: nothing was sent
+	NoticeAnswerFirst   // flash in the open question: an item scanned now is not lent
 )
 
 // Kind is what a scanned code is.

@@ -49,6 +49,12 @@ func (k *Kiosk) handleScan(s Scan) {
 		return
 	}
 	k.activity()
+	if k.view.Confirm == ConfirmSwitchPatron && (misread != nil || kind != KindPatron) {
+		// Whose visit this is waits on the answer: nothing is lent to anyone
+		// until then, and the patron reads why the scan did nothing.
+		k.flash(NoticeAnswerFirst)
+		return
+	}
 	switch {
 	case misread != nil:
 		k.flash(NoticeMisread)
@@ -61,9 +67,15 @@ func (k *Kiosk) handleScan(s Scan) {
 	case kind == KindStaff:
 		k.flash(NoticeStaffIgnored)
 	case kind == KindPatron:
-		if code != k.view.Patron.Card {
-			k.switchTo = code
+		switch {
+		case code != k.view.Patron.Card:
+			k.switchTo = code // the newest card is the one the question is about
 			k.view.Confirm = ConfirmSwitchPatron
+			k.publish()
+		case k.view.Confirm != ConfirmNone:
+			// The patron's own card again: it is still their visit.
+			k.switchTo = ""
+			k.view.Confirm = ConfirmNone
 			k.publish()
 		}
 	case kind == KindItem:

@@ -266,6 +266,59 @@ func TestAnotherCardMidSessionAsksFirst(t *testing.T) {
 	h.pumpUntil("Henk", func() bool { return h.ui.welcomeTitle.Text == "Welkom, Henk Jansen" })
 }
 
+// Card A, card B, then an item: while "another card was scanned" is open the
+// item is lent to nobody, the question says why, and B starts with nothing.
+func TestAnItemScannedBehindTheQuestionIsLentToNobody(t *testing.T) {
+	for _, offline := range []bool{false, true} {
+		t.Run(map[bool]string{false: "online", true: "offline"}[offline], func(t *testing.T) {
+			h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true})
+			if offline {
+				h.ils.Stop(t)
+			}
+			h.scanCard(kiosktest.CardAdult)
+			h.typeScan(kiosktest.CardSenior)
+			h.pumpUntil("the question", func() bool { return h.ui.confirm.Visible() })
+			h.typeScan(itemAvailable)
+			h.pumpUntil("words in the question", func() bool { return h.ui.confirmFlash.Visible() })
+			if got := h.ui.confirmFlash.Text; !strings.Contains(got, "Dit is niet geleend") {
+				t.Errorf("the question says %q", got)
+			}
+			h.core.Sync()
+			if len(h.ui.view.Rows) != 0 {
+				t.Errorf("rows behind the question: %+v", h.ui.view.Rows)
+			}
+			test.Tap(h.ui.confirmYes)
+			h.pumpUntil("Henk's visit", func() bool {
+				h.core.Sync()
+				return h.ui.welcome.Visible() && h.ui.view.Patron.Card == kiosktest.CardSenior
+			})
+			if got := rowTexts(h.ui.welcomeRows); got != "" || len(h.ui.view.Rows) != 0 {
+				t.Errorf("Henk's visit starts with %q", got)
+			}
+			if it, _ := h.ils.Library.Item(itemAvailable); it.Loan != nil {
+				t.Errorf("the library lent the item to %s", it.Loan.Patron)
+			}
+			if left, _ := h.store.Unfinished(); len(left) != 0 {
+				t.Errorf("the journal holds %+v", left)
+			}
+		})
+	}
+}
+
+// The patron's own card behind the question: it is still their visit.
+func TestOwnCardClosesTheQuestion(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.typeScan(kiosktest.CardSenior)
+	h.pumpUntil("the question", func() bool { return h.ui.confirm.Visible() })
+	h.typeScan(kiosktest.CardAdult)
+	h.pumpUntil("the question to close", func() bool { return !h.ui.confirm.Visible() })
+	h.scanItem(itemAvailable)
+	if it, _ := h.ils.Library.Item(itemAvailable); it.Loan == nil || it.Loan.Patron != kiosktest.CardAdult {
+		t.Errorf("after the own card the loan is %+v", it.Loan)
+	}
+}
+
 func TestTimeoutClosesAnOpenQuestion(t *testing.T) {
 	h := newHarness(t)
 	h.scanCard(kiosktest.CardAdult)

@@ -99,10 +99,13 @@ func (u *UI) buildReceipt() {
 
 func (u *UI) buildConfirm() {
 	u.confirmText = body("")
+	u.confirmFlash = body("")
+	u.confirmFlash.Importance = widget.WarningImportance
+	u.confirmFlash.Hide()
 	u.confirmYes = widget.NewButtonWithIcon("", theme.ConfirmIcon(), func() { u.core.Answer(true) })
 	u.confirmNo = widget.NewButtonWithIcon("", theme.CancelIcon(), func() { u.core.Answer(false) })
 	u.confirmNo.Importance = widget.HighImportance
-	u.confirm = widget.NewModalPopUp(container.New(fixedWidth{640}, container.NewVBox(u.confirmText,
+	u.confirm = widget.NewModalPopUp(container.New(fixedWidth{640}, container.NewVBox(u.confirmText, u.confirmFlash,
 		container.NewCenter(container.NewHBox(u.confirmYes, u.confirmNo)))), u.win.Canvas())
 }
 

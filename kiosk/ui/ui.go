@@ -91,6 +91,7 @@ type UI struct {
 
 	confirm               *widget.PopUp
 	confirmText           *widget.Label
+	confirmFlash          *widget.Label
 	confirmYes, confirmNo *widget.Button
 
 	language, help, done *widget.Button
@@ -341,6 +342,9 @@ func (u *UI) Render(v kiosk.View) {
 
 	if v.Confirm == kiosk.ConfirmSwitchPatron {
 		u.setLabel(u.confirmText, lang.L("confirm.switch"))
+		// The flash would sit behind the question: it shows in it.
+		u.setLabel(u.confirmFlash, flash)
+		showIf(u.confirmFlash, flash != "")
 		u.setButton(u.confirmYes, lang.L("button.yes"))
 		u.setButton(u.confirmNo, lang.L("button.no"))
 	}
@@ -406,6 +410,7 @@ var noticeKeys = map[kiosk.Notice]string{
 	kiosk.NoticePrinterFailed: "notice.printer_failed",
 	kiosk.NoticeThanksReturn:  "notice.thanks_return",
 	kiosk.NoticeStoreFull:     "row.store_full",
+	kiosk.NoticeAnswerFirst:   "notice.answer_first",
 }
 
 func (u *UI) renderNotice(v kiosk.View) {
