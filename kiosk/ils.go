@@ -151,6 +151,9 @@ type Patron struct {
 	PINChecked, PINValid bool
 	// Messages are the ILS's screen messages (AF), as it sent them.
 	Messages []string
+	// Unknown: the ILS does not know the card (kept in the patron cache,
+	// so the card is refused offline too).
+	Unknown bool
 }
 
 // Blocked reports whether the patron may not borrow.

@@ -27,7 +27,14 @@ func (k *Kiosk) offlineSession(card string) {
 			p.Card = card
 		}
 	}
-	if p.Has(BlockCardLost) {
+	// What the ILS refused online stays refused while it cannot be asked.
+	switch {
+	case p.Unknown:
+		slog.Info("card the library system did not know: refused offline", "card", Last4(card))
+		k.show(ScreenNotice, NoticeUnknownCard)
+		return
+	case p.Has(BlockCardLost):
+		slog.Info("card reported lost: refused offline", "card", Last4(card))
 		k.show(ScreenNotice, NoticeCardLost)
 		return
 	}

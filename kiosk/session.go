@@ -141,6 +141,7 @@ func (k *Kiosk) lookedUp(card string, p Patron, err error) {
 	switch {
 	case errors.Is(err, ErrUnknownPatron):
 		slog.Info("unknown card", "card", Last4(card))
+		k.remember(Patron{Card: card, Unknown: true})
 		k.show(ScreenNotice, NoticeUnknownCard)
 	case err != nil && unreachable(err):
 		slog.Warn("patron lookup failed", "card", Last4(card), "err", err)
@@ -153,6 +154,8 @@ func (k *Kiosk) lookedUp(card string, p Patron, err error) {
 	case p.Has(BlockCardLost):
 		// A lost card is not the patron's to use: no summary, no session.
 		slog.Info("card reported lost", "card", Last4(card))
+		p.Card = card
+		k.remember(p)
 		k.show(ScreenNotice, NoticeCardLost)
 	case k.pin == "" && k.needPIN(p):
 		k.view.Patron = Patron{Card: card, Name: p.Name}

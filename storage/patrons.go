@@ -15,10 +15,19 @@ var bucketPatrons = []byte("patrons")
 
 // CachedPatron is what the kiosk remembers of a card from its last online visit.
 type CachedPatron struct {
-	Name    string    `json:"name"`
-	Blocked bool      `json:"blocked"`
+	Name    string `json:"name"`
+	Blocked bool   `json:"blocked"`
+	// Refused is why the ILS refused the card outright, so that it is refused
+	// offline too: RefusedUnknown or RefusedLost; "" for a card it accepted.
+	Refused string    `json:"refused,omitempty"`
 	Seen    time.Time `json:"seen"`
 }
+
+// Why the ILS refused a card (CachedPatron.Refused).
+const (
+	RefusedUnknown = "unknown"
+	RefusedLost    = "lost"
+)
 
 // RememberPatron stores what the ILS said of card at a visit.
 func (s *Store) RememberPatron(card string, p CachedPatron) error {

@@ -142,9 +142,17 @@ func (st *Store) FinishAll(outs []kiosk.Outcome) error {
 	return nil
 }
 
-// RememberPatron keeps a card's name and whether it may borrow.
+// RememberPatron keeps a card's name and whether it may borrow, or that
+// the ILS refused it (unknown, reported lost).
 func (st *Store) RememberPatron(p kiosk.Patron, at time.Time) error {
-	return st.s.RememberPatron(p.Card, storage.CachedPatron{Name: p.Name, Blocked: p.Blocked(), Seen: at})
+	c := storage.CachedPatron{Name: p.Name, Blocked: p.Blocked(), Seen: at}
+	switch {
+	case p.Unknown:
+		c.Refused = storage.RefusedUnknown
+	case p.Has(kiosk.BlockCardLost):
+		c.Refused = storage.RefusedLost
+	}
+	return st.s.RememberPatron(p.Card, c)
 }
 
 // CachedPatron returns a card seen after since.
@@ -154,7 +162,12 @@ func (st *Store) CachedPatron(card string, since time.Time) (kiosk.Patron, bool,
 		return kiosk.Patron{}, false, err
 	}
 	p := kiosk.Patron{Card: card, Name: c.Name}
-	if c.Blocked {
+	switch {
+	case c.Refused == storage.RefusedUnknown:
+		p.Unknown = true
+	case c.Refused == storage.RefusedLost:
+		p.Blocks = []kiosk.Block{kiosk.BlockCardLost}
+	case c.Blocked:
 		p.Blocks = []kiosk.Block{kiosk.BlockOther}
 	}
 	return p, true, nil

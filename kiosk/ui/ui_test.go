@@ -211,6 +211,33 @@ func TestOfflineVisitIsReplayedWhenTheLibraryIsBack(t *testing.T) {
 	}
 }
 
+// A card the library system refused online is refused offline too, for as
+// long as the patron cache remembers it.
+func TestCardsRefusedOnlineAreRefusedOffline(t *testing.T) {
+	h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true, PatronCache: 7 * 24 * time.Hour})
+	for _, card := range []string{kiosktest.CardUnknown, kiosktest.CardLost} {
+		h.scanCard(card)
+		h.advance(8 * time.Second)
+	}
+	h.ils.Stop(t)
+	for card, want := range map[string]string{
+		kiosktest.CardUnknown: "Deze pas kennen we niet",
+		kiosktest.CardLost:    "als kwijt gemeld",
+	} {
+		h.scanCard(card)
+		if !h.ui.notice.Visible() || !strings.Contains(h.ui.noticeText.Text, want) {
+			t.Errorf("offline, card %s: notice %v %q; want %q", kiosk.Last4(card), h.ui.notice.Visible(), h.ui.noticeText.Text, want)
+		}
+		h.advance(8 * time.Second)
+	}
+	// Past the cache's week the kiosk no longer knows: the check digit decides.
+	h.clock.Advance(8 * 24 * time.Hour)
+	h.scanCard(kiosktest.CardUnknown)
+	if !h.ui.welcome.Visible() {
+		t.Errorf("a week later, offline: notice %q; want an offline visit", h.ui.noticeText.Text)
+	}
+}
+
 func TestUnknownCardOfflineStillBorrows(t *testing.T) {
 	h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true, OfflineMaxItems: 1})
 	h.ils.Stop(t)
