@@ -2,7 +2,6 @@ package ils
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -22,32 +21,38 @@ const (
 
 func (o op) String() string { return [...]string{"checkout", "renew", "checkin"}[o] }
 
-// Checkout sends 11 (online: no block N, SC renewal policy N).
+// Checkout sends 11 (online: no block N, SC renewal policy N): one round
+// trip in the common case.
 //
 // An item the patron already has is not lent again: servers such as Koha
-// and the demo renew it silently. When the server handles 17, a 17 goes
-// first, and an item charged to this patron (by the 63 charged list) comes
-// back refused with ReasonAlreadyYours without an 11, so the kiosk can
-// offer the renewal. Without 17, a checkout the server answers as a
-// renewal (renewal ok Y) comes back OK with ReasonAlreadyYours.
+// and the demo renew it silently. An item the visit's 63 listed as the
+// patron's comes back refused with ReasonAlreadyYours without an 11, with
+// its title and due date from a 17, so the kiosk can offer the renewal. One
+// the 63 did not list (lent to them elsewhere since) goes out as an 11; when
+// the server answers it as a renewal (renewal ok Y) it comes back OK with
+// ReasonAlreadyYours.
 func (s *SIP2) Checkout(ctx context.Context, card, pin, item string, at time.Time) (kiosk.Result, error) {
 	x := s.tx(ctx, opCheckout, card, pin, item)
-	info, err := x.info()
-	if err != nil {
-		return kiosk.Result{}, unavailable(err) // nothing lent: the 11 was not sent
-	}
-	if info != nil && charged(info.CirculationStatus) {
-		own, err := x.owns()
-		if err != nil && !errors.Is(err, kiosk.ErrUnknownPatron) {
-			return kiosk.Result{}, unavailable(err)
+	if s.lent(card, item, false) {
+		info, err := x.info()
+		if err != nil {
+			return kiosk.Result{}, unavailable(err) // nothing lent: the 11 was not sent
 		}
-		if own {
-			res := kiosk.Result{Item: item, Title: strings.TrimSpace(info.TitleID), Due: itemDue(info), Reason: kiosk.ReasonAlreadyYours}
+		if info == nil || charged(info.CirculationStatus) {
+			res := kiosk.Result{Item: item, Reason: kiosk.ReasonAlreadyYours}
+			if info != nil {
+				res.Title, res.Due = strings.TrimSpace(info.TitleID), itemDue(info)
+			}
 			x.logResult(res)
 			return res, nil
 		}
+		// Returned elsewhere since the visit began: lend it as any other.
 	}
-	return s.checkout(ctx, x, at, time.Time{})
+	res, err := s.checkout(ctx, x, at, time.Time{})
+	if err == nil && res.OK {
+		s.lent(card, item, true)
+	}
+	return res, err
 }
 
 // checkout sends the 11: online (no block N) when due is zero, else as a

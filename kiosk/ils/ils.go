@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
@@ -21,6 +22,13 @@ import (
 type SIP2 struct {
 	c   *sip2.Client
 	log *slog.Logger
+
+	// The items lent to the patron at the kiosk, from the visit's 63, so a
+	// checkout needs no look-up first to tell "already yours" (one patron at
+	// a time; forgotten at EndSession).
+	mu          sync.Mutex
+	visitCard   string
+	visitLoaned map[string]bool
 }
 
 var _ kiosk.ILS = (*SIP2)(nil)
@@ -34,21 +42,40 @@ func New(c *sip2.Client) *SIP2 {
 	return &SIP2{c: c, log: log.With("ils", "sip2")}
 }
 
-// PatronInfo asks the ILS about a card (63) and reads its blocks, the PIN
-// check (CQ) and the screen messages (AF).
+// PatronInfo asks the ILS about a card (63, with the charged items) and
+// reads its blocks, the PIN check (CQ) and the screen messages (AF). The
+// charged items stay with the adapter for the visit's checkouts.
 func (s *SIP2) PatronInfo(ctx context.Context, card, pin string) (kiosk.Patron, error) {
-	var resp *sip2.PatronInformationResponse
-	err := s.read(ctx, func() (err error) {
-		resp, err = s.patronInformation(ctx, card, pin, sip2.NoItems, nil, nil)
-		return err
-	})
+	resp, charged, err := s.itemList(ctx, card, pin, sip2.ChargedItems)
 	if err != nil {
 		return kiosk.Patron{}, classify(err)
 	}
-	if !validPatron(resp) {
-		return kiosk.Patron{}, kiosk.ErrUnknownPatron
-	}
+	s.visit(card, charged)
 	return patronFrom(card, resp), nil
+}
+
+// visit remembers the items lent to card, for the visit at the kiosk.
+func (s *SIP2) visit(card string, charged []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.visitCard, s.visitLoaned = card, make(map[string]bool, len(charged))
+	for _, it := range charged {
+		s.visitLoaned[it] = true
+	}
+}
+
+// lent reports whether the visit's 63 listed item as lent to card; with
+// add, it records that the item is now.
+func (s *SIP2) lent(card, item string, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.visitCard != card {
+		return false
+	}
+	if add {
+		s.visitLoaned[item] = true
+	}
+	return s.visitLoaned[item]
 }
 
 // validPatron: Koha and others answer an unknown card with BL N and no name.
@@ -102,8 +129,13 @@ func patronFrom(card string, r *sip2.PatronInformationResponse) kiosk.Patron {
 	return p
 }
 
-// EndSession sends 35.
+// EndSession sends 35, and forgets the visit's loans.
 func (s *SIP2) EndSession(ctx context.Context, card string) error {
+	s.mu.Lock()
+	if s.visitCard == card {
+		s.visitCard, s.visitLoaned = "", nil
+	}
+	s.mu.Unlock()
 	cfg := s.c.Config()
 	return classify(s.read(ctx, func() error {
 		r, err := s.c.EndPatronSession(ctx, &sip2.EndPatronSessionRequest{

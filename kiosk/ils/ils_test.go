@@ -350,6 +350,8 @@ func TestCheckout(t *testing.T) {
 		reason                kiosk.Reason
 		title                 string
 		msg                   string // Message, when checked
+		// noVisit: no 63 began the visit (the loan was made elsewhere since).
+		noVisit bool
 	}{
 		{name: "available", card: kiosktest.CardAdult, pin: pinJoost, item: bovenIsHetStil, ok: true, title: "Boven is het stil"},
 		{name: "own hold from the shelf", card: kiosktest.CardHold, item: hetAchterhuis, ok: true, title: "Het achterhuis"},
@@ -361,6 +363,7 @@ func TestCheckout(t *testing.T) {
 		{name: "card lost", card: kiosktest.CardLost, item: bovenIsHetStil, reason: kiosk.ReasonPatronBlocked},
 		{name: "already yours", card: kiosktest.CardAdult, pin: pinJoost, item: deAvonden, reason: kiosk.ReasonAlreadyYours, title: "De avonden"},
 		{name: "already yours, renewed to the limit", card: kiosktest.CardAdult, item: midnight, reason: kiosk.ReasonAlreadyYours, title: "The Midnight Library"},
+		{name: "already yours, lent since the visit began", card: kiosktest.CardAdult, item: deAvonden, ok: true, reason: kiosk.ReasonAlreadyYours, title: "De avonden", noVisit: true},
 		{name: "unknown item", card: kiosktest.CardAdult, item: unknownItem, reason: kiosk.ReasonUnknownItem},
 		{name: "wrong PIN", card: kiosktest.CardAdult, pin: "0000", item: bovenIsHetStil, reason: kiosk.ReasonOther, msg: demo.MsgInvalidPassword},
 	}
@@ -368,6 +371,11 @@ func TestCheckout(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := kiosktest.StartILS(t, now)
 			at := now()
+			if !tt.noVisit { // the visit's 63, as the kiosk sends it
+				if _, err := d.ILS.PatronInfo(ctx(t), tt.card, tt.pin); err != nil {
+					t.Fatal(err)
+				}
+			}
 			r, err := d.ILS.Checkout(ctx(t), tt.card, tt.pin, tt.item, at)
 			if err != nil {
 				t.Fatal(err)
@@ -383,6 +391,11 @@ func TestCheckout(t *testing.T) {
 			}
 			it, _ := d.Library.Item(tt.item)
 			switch {
+			case tt.ok && tt.reason == kiosk.ReasonAlreadyYours:
+				// The server renewed it: what the patron has is a later due date.
+				if !sameMinute(r.Due, dueIn(21)) {
+					t.Errorf("due = %v; want %v", r.Due, dueIn(21))
+				}
 			case tt.ok:
 				if !sameMinute(r.Due, dueIn(21)) {
 					t.Errorf("due = %v; want %v (21 loan days)", r.Due, dueIn(21))
