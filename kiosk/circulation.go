@@ -63,18 +63,44 @@ func (k *Kiosk) Renew(item string) {
 			}
 			return
 		}
-		for _, l := range k.view.Loans {
-			if !k.listed(TxRenew, l.Item) {
-				k.transact(TxRenew, l.Item)
-			}
+		for _, l := range k.view.RenewableLoans() {
+			k.transact(TxRenew, l.Item)
 		}
 	})
+}
+
+// RenewableLoans are the loans "Alles verlengen" would renew: those not
+// renewed or refused yet in this visit (a refusal would only come again),
+// none when the library system allows no renewals now.
+func (v View) RenewableLoans() []Loan {
+	if v.Service.NoRenew || v.LoansState != Loaded {
+		return nil
+	}
+	var out []Loan
+	for _, l := range v.Loans {
+		tried := slices.ContainsFunc(v.Rows, func(r Row) bool {
+			return r.Kind == TxRenew && r.Item == l.Item && r.State != RowFailed
+		})
+		if !tried {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // transact journals one transaction, then sends it to the ILS in the
 // background; its row shows the outcome.
 func (k *Kiosk) transact(kind TxKind, item string) {
 	id := k.addRow(kind, item)
+	if k.view.Service.forbids(kind) {
+		// The ILS said it would refuse: nothing is journalled or sent.
+		r := k.row(id)
+		r.State, r.Reason = RowRefused, ReasonServiceOff
+		r.Title = k.titleOf(item)
+		slog.Info("transaction not sent: the library system does not allow it now", "kind", kind, "service", k.view.Service.String())
+		k.publish()
+		return
+	}
 	if k.view.ILSDown {
 		k.transactOffline(id, kind, item)
 		return
@@ -145,12 +171,24 @@ func (k *Kiosk) transacted(id int, card string, res Result, err error) {
 		r.State = RowOK
 		r.Title, r.Due = res.Title, res.Due
 		r.HoldShelf, r.ToDesk = res.HoldShelf, res.ToDesk
+		if r.Kind == TxRenew {
+			// Said plainly when the renewal moved nothing (a loan already
+			// running as long as a new one would).
+			old := k.dueOf(r.Item)
+			r.Unchanged = !old.IsZero() && !res.Due.IsZero() && sameDay(old, res.Due)
+		}
 		k.view.ILSDown = false
 		k.updateLoans(r.Kind, res)
 	default:
 		r.State = RowRefused
 		r.Title, r.Reason, r.Message = res.Title, res.Reason, res.Message
 		r.HoldShelf, r.ToDesk = res.HoldShelf, res.ToDesk
+		if r.Kind == TxRenew {
+			r.Due = res.Due // a refused renewal leaves the loan as it was
+			if r.Due.IsZero() {
+				r.Due = k.dueOf(r.Item)
+			}
+		}
 	}
 	if r.Title == "" {
 		r.Title = k.titleOf(r.Item)
@@ -195,6 +233,22 @@ func sortLoans(loans []Loan) {
 		}
 		return a.Due.Compare(b.Due)
 	})
+}
+
+// dueOf is the due date of the patron's loan of item, as last known.
+func (k *Kiosk) dueOf(item string) time.Time {
+	for _, l := range k.view.Loans {
+		if l.Item == item {
+			return l.Due
+		}
+	}
+	return time.Time{}
+}
+
+func sameDay(a, b time.Time) bool {
+	ya, ma, da := a.Date()
+	yb, mb, db := b.Date()
+	return ya == yb && ma == mb && da == db
 }
 
 func (k *Kiosk) titleOf(item string) string {

@@ -3,6 +3,7 @@ package kiosk
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -25,13 +26,52 @@ type ILS interface {
 	// to find out whether a transaction in doubt took effect.
 	Charged(ctx context.Context, card string) ([]string, error)
 	// Replay sends a transaction made while the ILS was unreachable, with
-	// no block, its own transaction date and (for a checkout) the due date
-	// the kiosk promised.
-	Replay(ctx context.Context, tx Tx) (Result, error)
+	// its own transaction date and (for a checkout) the due date the kiosk
+	// promised; with noBlock as the ILS allows (Service.NoOffline).
+	Replay(ctx context.Context, tx Tx, noBlock bool) (Result, error)
 	// EndSession tells the ILS the patron has left.
 	EndSession(ctx context.Context, card string) error
-	// Ping checks that the ILS answers.
-	Ping(ctx context.Context) error
+	// Ping checks that the ILS answers, and says what it lets the kiosk do.
+	Ping(ctx context.Context) (Service, error)
+}
+
+// Service is what the library system lets the kiosk do now, from its
+// status (SIP2 98). The zero value allows everything.
+type Service struct {
+	NoCheckout bool // checkout ok N
+	NoCheckin  bool // checkin ok N
+	NoRenew    bool // ACS renewal policy N, or no 29 in the supported messages
+	NoOffline  bool // offline ok N: no transactions while it cannot be reached
+}
+
+// forbids reports whether the ILS said it does not do kind now.
+func (s Service) forbids(kind TxKind) bool {
+	switch kind {
+	case TxCheckout:
+		return s.NoCheckout
+	case TxCheckin:
+		return s.NoCheckin
+	case TxRenew:
+		return s.NoRenew
+	}
+	return false
+}
+
+// String lists what is not allowed, for the log.
+func (s Service) String() string {
+	var off []string
+	for _, f := range []struct {
+		no   bool
+		what string
+	}{{s.NoCheckout, "checkout"}, {s.NoCheckin, "checkin"}, {s.NoRenew, "renewal"}, {s.NoOffline, "offline transactions"}} {
+		if f.no {
+			off = append(off, f.what)
+		}
+	}
+	if len(off) == 0 {
+		return "everything allowed"
+	}
+	return "not allowed: " + strings.Join(off, ", ")
 }
 
 // Store keeps what must survive the kiosk: the audit trail and the journal of
@@ -196,6 +236,9 @@ const (
 	ReasonOther                // anything else: the ILS's message, translated if known
 	ReasonOfflineRenew         // no renewals while the ILS is unreachable
 	ReasonOfflineLimit         // no more loans offline this visit
+	ReasonServiceOff           // the ILS does not allow this at the kiosk now (98)
+	ReasonOfflineOff           // the ILS allows nothing offline (98 offline ok N)
+	ReasonUnknownPatron        // the ILS does not know the card (a 12 with BL N)
 )
 
 // Result is the ILS's answer to one checkout, renewal or return.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,6 +51,7 @@ const (
 	NoticeThanksReturn  // goodbye after returning
 	NoticeStoreFull     // the journal could not be written: nothing was sent
 	NoticeAnswerFirst   // flash in the open question: an item scanned now is not lent
+	NoticeReturnsOff    // the library system takes no returns at the kiosk now
 )
 
 // Kind is what a scanned code is.
@@ -112,6 +114,8 @@ type Row struct {
 	Offline bool
 	// Failure explains a failed row: NoticeUnavailable or NoticeStoreFull.
 	Failure Notice
+	// Unchanged: a renewal the ILS accepted that left the due date as it was.
+	Unchanged bool
 }
 
 // LoadState is how far a list fetched in the background has come.
@@ -158,7 +162,9 @@ type View struct {
 	ILSDown      bool
 	OfflineSince time.Time
 	Waiting      int
-	Scanners     []ScannerState
+	// Service is what the library system last said the kiosk may do.
+	Service  Service
+	Scanners []ScannerState
 	// Help is set while the help text is open.
 	Help bool
 	// Flash is a short message on a session screen ("scan again"), gone
@@ -206,7 +212,8 @@ type Options struct {
 	Warning        time.Duration // visible countdown before it ends, 15 s
 	NoticeTime     time.Duration // how long a notice stays, 8 s
 	RequestTimeout time.Duration // one ILS call, 10 s
-	RetryInterval  time.Duration // ILS probe while it is down, 10 s
+	RetryInterval  time.Duration // ILS probe while it is down, 5 s
+	StatusInterval time.Duration // asking the ILS what it allows while up, 5 min
 	FlashTime      time.Duration // how long a flash stays, 5 s
 	PIN            PINMode       // default PINNever
 	MaxPINTries    int           // wrong PINs before the session ends, 3
@@ -250,7 +257,10 @@ func (o *Options) defaults() {
 		o.RequestTimeout = 10 * time.Second
 	}
 	if o.RetryInterval <= 0 {
-		o.RetryInterval = 10 * time.Second
+		o.RetryInterval = 5 * time.Second
+	}
+	if o.StatusInterval <= 0 {
+		o.StatusInterval = 5 * time.Minute
 	}
 	if o.FlashTime <= 0 {
 		o.FlashTime = 5 * time.Second
@@ -310,6 +320,10 @@ type Kiosk struct {
 	switchTo  string // the card waiting on ConfirmSwitchPatron
 	replaying bool   // the sync worker is sending journalled transactions
 	again     bool   // more to send once it is done
+
+	// offlineOff: the ILS said offline ok N, so a replay goes without no
+	// block and the ILS judges it as new (read by the sync worker).
+	offlineOff atomic.Bool
 }
 
 // New makes a core; call Run to start it. printer may be nil.
@@ -596,15 +610,14 @@ func (k *Kiosk) ilsDown() {
 	var probe func()
 	probe = func() {
 		k.clock.AfterFunc(k.opts.RetryInterval, func() {
-			ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout)
-			err := k.ils.Ping(ctx)
-			cancel()
+			svc, err := k.ping()
 			k.post(func() {
 				if err != nil {
 					probe()
 					return
 				}
 				k.probing = false
+				k.setService(svc)
 				k.replay()
 			})
 		})
@@ -612,22 +625,67 @@ func (k *Kiosk) ilsDown() {
 	probe()
 }
 
-// CheckILS asks the ILS whether it answers, and if not shows it in the header
-// and keeps probing. main calls it once at start.
-func (k *Kiosk) CheckILS() {
+func (k *Kiosk) ping() (Service, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout)
-	err := k.ils.Ping(ctx)
-	cancel()
+	defer cancel()
+	return k.ils.Ping(ctx)
+}
+
+// setService keeps what the ILS allows; a change is logged for staff.
+func (k *Kiosk) setService(s Service) {
+	if s == k.view.Service {
+		return
+	}
+	if s == (Service{}) {
+		slog.Info("library system allows the kiosk everything again")
+	} else {
+		slog.Warn("the library system's status (98) limits the kiosk", "service", s.String())
+	}
+	k.view.Service = s
+	k.offlineOff.Store(s.NoOffline)
+	k.publish()
+}
+
+// CheckILS asks the ILS whether it answers, and if not shows it in the header
+// and keeps probing; while it answers it asks again every StatusInterval
+// what it allows. main calls it once at start.
+func (k *Kiosk) CheckILS() {
+	svc, err := k.ping()
 	k.post(func() {
 		k.countWaiting()
 		slog.Info("journal checked", "waiting", k.view.Waiting)
+		k.watchService()
 		if err != nil {
 			slog.Warn("library system not reachable", "err", err)
 			k.ilsDown()
 			k.publish()
 			return
 		}
+		k.setService(svc)
 		k.replay() // what an earlier run left unsent
+	})
+}
+
+// watchService asks the ILS what it allows every StatusInterval while it is
+// up (the probe asks while it is down).
+func (k *Kiosk) watchService() {
+	k.clock.AfterFunc(k.opts.StatusInterval, func() {
+		k.post(func() {
+			defer k.watchService()
+			if k.view.ILSDown || k.probing {
+				return
+			}
+			go func() {
+				svc, err := k.ping()
+				k.post(func() {
+					if err != nil {
+						slog.Warn("library system status not read", "err", err)
+						return
+					}
+					k.setService(svc)
+				})
+			}()
+		})
 	})
 }
 

@@ -61,6 +61,11 @@ func (k *Kiosk) offlineRows() int {
 func (k *Kiosk) transactOffline(id int, kind TxKind, item string) {
 	r := k.row(id)
 	switch {
+	case k.view.Service.NoOffline:
+		// The ILS takes no transaction it was not asked about at the time.
+		r.State, r.Reason = RowRefused, ReasonOfflineOff
+		k.publish()
+		return
 	case kind == TxRenew:
 		r.State, r.Reason = RowRefused, ReasonOfflineRenew
 		k.publish()
@@ -262,7 +267,7 @@ func (k *Kiosk) send(batch []Pending) ([]Outcome, error) {
 	var failed error
 	for _, p := range batch {
 		ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout)
-		res, err := k.ils.Replay(ctx, p.Tx)
+		res, err := k.ils.Replay(ctx, p.Tx, !k.offlineOff.Load())
 		cancel()
 		if err != nil && unreachable(err) {
 			failed = err

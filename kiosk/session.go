@@ -297,6 +297,10 @@ func (k *Kiosk) StartReturn() {
 			return
 		}
 		k.forget()
+		if k.view.Service.NoCheckin || k.view.ILSDown && k.view.Service.NoOffline {
+			k.show(ScreenNotice, NoticeReturnsOff) // before the patron scans a pile
+			return
+		}
 		k.show(ScreenReturn, NoticeNone)
 	})
 }

@@ -48,20 +48,24 @@ func (s *SIP2) Checkout(ctx context.Context, card, pin, item string, at time.Tim
 		}
 		// Returned elsewhere since the visit began: lend it as any other.
 	}
-	res, err := s.checkout(ctx, x, at, time.Time{})
+	res, err := s.checkout(ctx, x, at, time.Time{}, false)
 	if err == nil && res.OK {
 		s.lent(card, item, true)
 	}
 	return res, err
 }
 
-// checkout sends the 11: online (no block N) when due is zero, else as a
-// replay of an offline loan with no block Y and due as the nb due date.
-func (s *SIP2) checkout(ctx context.Context, x *tx, at, due time.Time) (kiosk.Result, error) {
+// checkout sends the 11: online when due is zero, else as a replay of an
+// offline loan with due as the nb due date, with no block as asked.
+func (s *SIP2) checkout(ctx context.Context, x *tx, at, due time.Time, noBlock bool) (kiosk.Result, error) {
 	cfg := s.c.Config()
+	nbDue := due
+	if !noBlock {
+		nbDue = time.Time{} // a due date the ILS would take only with no block
+	}
 	resp, err := s.c.Checkout(ctx, &sip2.CheckoutRequest{
-		NoBlock:          !due.IsZero(),
-		NBDueDate:        due,
+		NoBlock:          noBlock,
+		NBDueDate:        nbDue,
 		TransactionDate:  at,
 		InstitutionID:    cfg.Institution,
 		PatronID:         x.card,
@@ -81,18 +85,19 @@ func (s *SIP2) checkout(ctx context.Context, x *tx, at, due time.Time) (kiosk.Re
 }
 
 // Replay sends a transaction the kiosk made while the ILS was unreachable:
-// no block Y, the original transaction date and, for a loan, the due date
-// the patron was promised.
-func (s *SIP2) Replay(ctx context.Context, t kiosk.Tx) (kiosk.Result, error) {
+// no block Y (unless the ILS allows none: then it judges the transaction
+// as new), the original transaction date and, for a loan, the due date the
+// patron was promised.
+func (s *SIP2) Replay(ctx context.Context, t kiosk.Tx, noBlock bool) (kiosk.Result, error) {
 	switch t.Kind {
 	case kiosk.TxCheckout:
 		due := t.Due
 		if due.IsZero() {
-			due = t.At // never online semantics for a replay
+			due = t.At
 		}
-		return s.checkout(ctx, s.tx(ctx, opCheckout, t.Card, "", t.Item), t.At, due)
+		return s.checkout(ctx, s.tx(ctx, opCheckout, t.Card, "", t.Item), t.At, due, noBlock)
 	case kiosk.TxCheckin:
-		return s.checkin(ctx, s.tx(ctx, opCheckin, "", "", t.Item), t.At, true)
+		return s.checkin(ctx, s.tx(ctx, opCheckin, "", "", t.Item), t.At, noBlock)
 	}
 	return kiosk.Result{}, fmt.Errorf("ils: no replay for %q", t.Kind)
 }
@@ -207,6 +212,9 @@ func (x *tx) circResult(r *sip2.CheckoutResponse, ok bool) kiosk.Result {
 	}
 	if !ok {
 		res.Reason = x.reason(r.ScreenMessages)
+		if v, found := extra(r.Extra, "BL"); found && strings.TrimSpace(v) == "N" {
+			res.Reason = kiosk.ReasonUnknownPatron // some servers add BL N to a 12
+		}
 		if x.op == opCheckout && res.Reason != kiosk.ReasonAlreadyYours {
 			res.Due = time.Time{} // a refused checkout lends nothing
 		}
@@ -215,6 +223,16 @@ func (x *tx) circResult(r *sip2.CheckoutResponse, ok bool) kiosk.Result {
 		res.Title = x.title()
 	}
 	return res
+}
+
+// extra finds a field the codec kept unparsed.
+func extra(fs []sip2.Field, id string) (string, bool) {
+	for _, f := range fs {
+		if f.ID == id {
+			return f.Value, true
+		}
+	}
+	return "", false
 }
 
 func first(ss []string) string {

@@ -149,9 +149,10 @@ func (s *SIP2) EndSession(ctx context.Context, card string) error {
 	}))
 }
 
-// Ping sends 99 and checks that the ILS says it is online. Any failure,
-// a missing reply included, is kiosk.ErrUnavailable: the ILS does not answer.
-func (s *SIP2) Ping(ctx context.Context) error {
+// Ping sends 99 and checks that the ILS says it is online, and reads what
+// it allows from the 98's flags and supported messages. Any failure, a
+// missing reply included, is kiosk.ErrUnavailable: the ILS does not answer.
+func (s *SIP2) Ping(ctx context.Context) (kiosk.Service, error) {
 	var st *sip2.ACSStatusResponse
 	err := s.read(ctx, func() (err error) {
 		st, err = s.c.Status(ctx)
@@ -159,10 +160,22 @@ func (s *SIP2) Ping(ctx context.Context) error {
 		return err
 	})
 	if err != nil {
-		return unavailable(err)
+		return kiosk.Service{}, unavailable(err)
 	}
 	if !st.OnlineStatus {
-		return fmt.Errorf("%w: the ILS reports it is offline", kiosk.ErrUnavailable)
+		return kiosk.Service{}, fmt.Errorf("%w: the ILS reports it is offline", kiosk.ErrUnavailable)
 	}
-	return nil
+	return serviceOf(st), nil
+}
+
+// serviceOf reads the 98. A BX that lists nothing is taken as absent
+// (servers that leave it out), not as "renewals unsupported".
+func serviceOf(st *sip2.ACSStatusResponse) kiosk.Service {
+	bx := st.Supported != sip2.SupportedMessages{}
+	return kiosk.Service{
+		NoCheckout: !st.CheckoutOK,
+		NoCheckin:  !st.CheckinOK,
+		NoRenew:    !st.ACSRenewalPolicy || bx && !st.Supported.Renew,
+		NoOffline:  !st.OfflineOK,
+	}
 }

@@ -365,6 +365,7 @@ func TestCheckout(t *testing.T) {
 		{name: "already yours, renewed to the limit", card: kiosktest.CardAdult, item: midnight, reason: kiosk.ReasonAlreadyYours, title: "The Midnight Library"},
 		{name: "already yours, lent since the visit began", card: kiosktest.CardAdult, item: deAvonden, ok: true, reason: kiosk.ReasonAlreadyYours, title: "De avonden", noVisit: true},
 		{name: "unknown item", card: kiosktest.CardAdult, item: unknownItem, reason: kiosk.ReasonUnknownItem},
+		{name: "unknown card", card: kiosktest.CardUnknown, item: bovenIsHetStil, reason: kiosk.ReasonUnknownPatron, noVisit: true},
 		{name: "wrong PIN", card: kiosktest.CardAdult, pin: "0000", item: bovenIsHetStil, reason: kiosk.ReasonOther, msg: demo.MsgInvalidPassword},
 	}
 	for _, tt := range tests {
@@ -594,8 +595,8 @@ func TestCheckinAlertTypes(t *testing.T) {
 
 func TestUnavailable(t *testing.T) {
 	d := kiosktest.StartILS(t, now)
-	if err := d.ILS.Ping(ctx(t)); err != nil {
-		t.Fatal(err)
+	if svc, err := d.ILS.Ping(ctx(t)); err != nil || svc != (kiosk.Service{}) {
+		t.Fatalf("Ping = %+v, %v; want everything allowed", svc, err)
 	}
 	d.Stop(t)
 	calls := []struct {
@@ -614,7 +615,7 @@ func TestUnavailable(t *testing.T) {
 		}},
 		{"Checkin", func(c context.Context) error { _, err := d.ILS.Checkin(c, deAvonden, now()); return err }},
 		{"EndSession", func(c context.Context) error { return d.ILS.EndSession(c, kiosktest.CardAdult) }},
-		{"Ping", func(c context.Context) error { return d.ILS.Ping(c) }},
+		{"Ping", func(c context.Context) error { _, err := d.ILS.Ping(c); return err }},
 	}
 	for _, c := range calls {
 		t.Run(c.name, func(t *testing.T) {

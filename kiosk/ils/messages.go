@@ -21,6 +21,7 @@ var knownMessages = map[string]kiosk.Reason{
 	norm("Patron has too many items checked out"): kiosk.ReasonLimit,
 	norm("Patron has outstanding fines"):          kiosk.ReasonPatronBlocked,
 	norm("Card reported lost"):                    kiosk.ReasonPatronBlocked,
+	norm("Patron not found"):                      kiosk.ReasonUnknownPatron,
 
 	// Common wordings.
 	"item not found": kiosk.ReasonUnknownItem,
@@ -32,6 +33,10 @@ var knownMessages = map[string]kiosk.Reason{
 	"too many renewals":                        kiosk.ReasonRenewLimit,
 	"renewal denied: item on hold":             kiosk.ReasonRenewHeld,
 	"patron blocked":                           kiosk.ReasonPatronBlocked,
+	"unknown patron":                           kiosk.ReasonUnknownPatron,
+	"invalid patron":                           kiosk.ReasonUnknownPatron,
+	"invalid patron barcode":                   kiosk.ReasonUnknownPatron,
+	"invalid user barcode":                     kiosk.ReasonUnknownPatron,
 	"item not checked out":                     kiosk.ReasonNotOnLoan,
 
 	// Koha (C4::SIP::ILS, Transaction::Checkout and ::Renew).

@@ -121,15 +121,40 @@ func TestMyLoansRenewsAllWithAResultEach(t *testing.T) {
 		return n == 3
 	})
 	got = rowTexts(h.ui.loansList)
-	for _, want := range []string{"Verlengd. Breng het terug vóór", "U kunt het niet verlengen.", "niet nog eens verlengen"} {
+	diner, _ := h.ils.Library.Item("30790000000026")
+	for _, want := range []string{"Verlengd. Breng het terug vóór", "U kunt het niet verlengen.", "niet nog eens verlengen",
+		// A refused renewal keeps the loan's date in view.
+		"U heeft het nog tot " + diner.Loan.Due.Format("02-01-2006")} {
 		if !strings.Contains(got, want) {
 			t.Errorf("after renewing all, %q lacks %q", got, want)
 		}
+	}
+	if h.ui.renewAll.Visible() {
+		t.Error("\"Alles verlengen\" is still offered with nothing left that could be renewed")
 	}
 	test.Tap(h.ui.loansBack)
 	h.settle()
 	if !h.ui.welcome.Visible() {
 		t.Error("Terug did not go back to the patron's page")
+	}
+}
+
+// A renewal the library accepts that moves no date says so, not "Verlengd".
+func TestARenewalThatMovesNoDateSaysSo(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardAdult)
+	h.scanItem(itemAvailable) // lent today for 21 days: renewing today gives the same day
+	test.Tap(h.ui.loansButton)
+	h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.LoansState == kiosk.Loaded })
+	h.core.Renew(itemAvailable)
+	h.pumpUntil("the renewal", func() bool {
+		h.core.Sync()
+		r, ok := lastRow(h.ui.view.Rows, kiosk.TxRenew, itemAvailable)
+		return ok && r.State != kiosk.RowPending
+	})
+	due := h.start.AddDate(0, 0, 21).Format("02-01-2006")
+	if got := rowTexts(h.ui.loansList); !strings.Contains(got, "De datum blijft "+due+".") || strings.Contains(got, "Verlengd.") {
+		t.Errorf("loans after a renewal that moved nothing: %q", got)
 	}
 }
 

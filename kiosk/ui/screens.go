@@ -188,7 +188,7 @@ func (u *UI) renderLoans(v kiosk.View) {
 	}
 	u.setLabel(u.loansStatus, status)
 	showIf(u.loansStatus, status != "")
-	showIf(u.renewAll, v.LoansState == kiosk.Loaded && len(v.Loans) > 0)
+	showIf(u.renewAll, len(v.RenewableLoans()) > 0)
 
 	key := fmt.Sprint(v.Lang, v.Loans, v.Rows)
 	if key == u.loansKey {
@@ -400,6 +400,15 @@ var reasonKeys = map[kiosk.Reason]string{
 	kiosk.ReasonOther:         "reason.other",
 	kiosk.ReasonOfflineRenew:  "reason.offline_renew",
 	kiosk.ReasonOfflineLimit:  "reason.offline_limit",
+	kiosk.ReasonOfflineOff:    "reason.offline_off",
+	kiosk.ReasonUnknownPatron: "reason.unknown_patron",
+}
+
+// serviceOffKeys say what the library system does not allow now, per kind.
+var serviceOffKeys = map[kiosk.TxKind]string{
+	kiosk.TxCheckout: "reason.checkout_off",
+	kiosk.TxRenew:    "reason.renew_off",
+	kiosk.TxCheckin:  "reason.checkin_off",
 }
 
 // rowText says in plain words what happened to a row.
@@ -414,10 +423,20 @@ func (u *UI) rowText(r kiosk.Row, l string) (string, rowKind) {
 		return lang.L("row.unavailable"), rowWarn
 	case kiosk.RowRefused:
 		key, ok := reasonKeys[r.Reason]
+		switch {
+		case r.Reason == kiosk.ReasonServiceOff:
+			key, ok = serviceOffKeys[r.Kind]
+		case r.Kind == kiosk.TxRenew && (r.Reason == kiosk.ReasonPatronBlocked || r.Reason == kiosk.ReasonLimit):
+			key = "reason.renew_blocked" // about renewing, not borrowing
+		}
 		if !ok {
 			key = "reason.other"
 		}
-		return lang.L(key), rowWarn
+		text := lang.L(key)
+		if r.Kind == kiosk.TxRenew && !r.Due.IsZero() {
+			text += " " + lang.L("row.still_due", map[string]any{"Due": dueDate(r.Due)})
+		}
+		return text, rowWarn
 	}
 	due := map[string]any{"Due": dueDate(r.Due)}
 	switch {
@@ -433,6 +452,9 @@ func (u *UI) rowText(r kiosk.Row, l string) (string, rowKind) {
 		}
 		return lang.L("row.borrowed", due), rowOK
 	case kiosk.TxRenew:
+		if r.Unchanged {
+			return lang.L("row.renewed_same", due), rowInfo
+		}
 		return lang.L("row.renewed", due), rowOK
 	}
 	switch {

@@ -411,6 +411,7 @@ var noticeKeys = map[kiosk.Notice]string{
 	kiosk.NoticeThanksReturn:  "notice.thanks_return",
 	kiosk.NoticeStoreFull:     "row.store_full",
 	kiosk.NoticeAnswerFirst:   "notice.answer_first",
+	kiosk.NoticeReturnsOff:    "notice.returns_off",
 }
 
 func (u *UI) renderNotice(v kiosk.View) {
