@@ -15,6 +15,9 @@ type ILS interface {
 	PatronInfo(ctx context.Context, card, pin string) (Patron, error)
 	// Loans lists the items the patron has, with titles and due dates.
 	Loans(ctx context.Context, card, pin string) ([]Loan, error)
+	// Holds lists the patron's reservations, each ready for pickup only
+	// where the ILS says the item waits on the hold shelf.
+	Holds(ctx context.Context, card, pin string) ([]Hold, error)
 	// Checkout lends item to the patron. A refusal is a Result with OK
 	// false and a Reason, not an error; errors are for a failed exchange.
 	Checkout(ctx context.Context, card, pin, item string, at time.Time) (Result, error)
@@ -177,11 +180,13 @@ const (
 
 // Patron is what the kiosk shows of a patron.
 type Patron struct {
-	Card       string
-	Name       string
-	Loans      int
-	Overdue    int
-	HoldsReady int
+	Card    string
+	Name    string
+	Loans   int
+	Overdue int
+	// Holds is how many reservations the ILS counted, ready or not: some
+	// count every hold as a "hold item". Holds says which are ready.
+	Holds int
 	// Fines is the amount owed in the ILS's notation ("12.50"); empty or
 	// zero means none.
 	Fines    string
@@ -207,6 +212,14 @@ func (p Patron) Has(b Block) bool {
 		}
 	}
 	return false
+}
+
+// Hold is one of the patron's reservations.
+type Hold struct {
+	Item  string
+	Title string
+	Ready bool   // it waits for the patron on the hold shelf
+	Shelf string // where it waits, when the ILS says
 }
 
 // Loan is one item a patron has borrowed.

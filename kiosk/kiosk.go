@@ -176,6 +176,10 @@ type View struct {
 	Rows       []Row
 	Loans      []Loan
 	LoansState LoadState
+	// Holds are the patron's reservations, fetched in the background when
+	// the ILS counted any.
+	Holds      []Hold
+	HoldsState LoadState
 	Confirm    Confirm
 	// ReceiptDefault is the choice preselected on ScreenReceipt;
 	// CanPrint says whether a printer is there to offer.
@@ -390,6 +394,7 @@ func (k *Kiosk) copyView() View {
 	v.Patron.Messages = append([]string(nil), v.Patron.Messages...)
 	v.Rows = append([]Row(nil), v.Rows...)
 	v.Loans = append([]Loan(nil), v.Loans...)
+	v.Holds = append([]Hold(nil), v.Holds...)
 	v.Receipt.Lines = append([]ReceiptLine(nil), v.Receipt.Lines...)
 	return v
 }
@@ -444,6 +449,8 @@ func (k *Kiosk) forget() {
 	k.view.Rows = nil
 	k.view.Loans = nil
 	k.view.LoansState = NotLoaded
+	k.view.Holds = nil
+	k.view.HoldsState = NotLoaded
 	k.view.PINLength = 0
 	k.view.Receipt = Receipt{}
 	k.pin = ""

@@ -173,6 +173,7 @@ func (k *Kiosk) lookedUp(card string, p Patron, err error) {
 		k.audit("session_start", Last4(card))
 		slog.Info("session started", "card", Last4(card))
 		k.loadLoans()
+		k.loadHolds()
 	}
 }
 
@@ -271,6 +272,34 @@ func (k *Kiosk) loadLoans() {
 				}
 				sortLoans(loans)
 				k.view.Loans, k.view.LoansState = loans, Loaded
+			}
+			k.publish()
+		})
+	}()
+}
+
+// loadHolds fetches the patron's reservations in the background, when the
+// ILS counted any: which are ready is known only item by item.
+func (k *Kiosk) loadHolds() {
+	p := k.view.Patron
+	if p.Card == "" || p.Holds == 0 || k.view.HoldsState == Loading {
+		return
+	}
+	k.view.HoldsState = Loading
+	pin := k.pin
+	go func() {
+		ctx, cancel := k.ctx()
+		defer cancel()
+		holds, err := k.ils.Holds(ctx, p.Card, pin)
+		k.post(func() {
+			if k.view.Patron.Card != p.Card {
+				return // the patron left meanwhile
+			}
+			if err != nil {
+				slog.Warn("holds not loaded", "card", Last4(p.Card), "err", err)
+				k.view.HoldsState = LoadFailed
+			} else {
+				k.view.Holds, k.view.HoldsState = holds, Loaded
 			}
 			k.publish()
 		})

@@ -106,7 +106,7 @@ func patronFrom(card string, r *sip2.PatronInformationResponse) kiosk.Patron {
 		Name:       r.PersonalName,
 		Loans:      max(r.ChargedItemsCount, len(r.ChargedItems)),
 		Overdue:    max(r.OverdueItemsCount, len(r.OverdueItems)),
-		HoldsReady: max(r.HoldItemsCount, len(r.HoldItems)),
+		Holds:      max(r.HoldItemsCount, len(r.HoldItems)) + r.UnavailableHoldsCount,
 		Fines:      r.FeeAmount,
 		Currency:   r.CurrencyType,
 		PINChecked: r.ValidPatronPassword == sip2.Yes || r.ValidPatronPassword == sip2.No,

@@ -83,6 +83,65 @@ func (s *SIP2) Loans(ctx context.Context, card, pin string) ([]kiosk.Loan, error
 	return loans, nil
 }
 
+// Holds lists the patron's reservations: the 63's hold items and
+// unavailable hold items, each looked up with 17. Only an item whose 17
+// says it waits on the hold shelf (circulation status 08) is ready: servers
+// such as Koha count every hold among the "hold items", even one still lent
+// to someone else. Without 17 a hold item is taken as ready, as the spec
+// means it.
+func (s *SIP2) Holds(ctx context.Context, card, pin string) ([]kiosk.Hold, error) {
+	p, listed, err := s.itemList(ctx, card, pin, sip2.HoldItems)
+	if err != nil {
+		return nil, classify(err)
+	}
+	waiting := map[string]bool{}
+	if p.UnavailableHoldsCount > 0 {
+		_, list, err := s.itemList(ctx, card, pin, sip2.UnavailableHoldItems)
+		if err != nil {
+			return nil, classify(err)
+		}
+		for _, b := range list {
+			if !slices.Contains(listed, b) {
+				listed = append(listed, b)
+				waiting[b] = true
+			}
+		}
+	}
+	info, err := s.supports(ctx, sip2.CodeItemInformation)
+	if err != nil && transport(err) {
+		return nil, classify(err)
+	}
+	holds := make([]kiosk.Hold, 0, len(listed))
+	for _, b := range listed {
+		h := kiosk.Hold{Item: b, Ready: !info && !waiting[b]}
+		if info {
+			r, err := s.itemInfo(ctx, b)
+			if err != nil && transport(err) {
+				return nil, classify(err)
+			}
+			if r != nil {
+				h.Title = strings.TrimSpace(r.TitleID)
+				h.Ready = r.CirculationStatus == sip2.CircWaitingOnHold
+				if h.Ready {
+					h.Shelf = strings.TrimSpace(r.CurrentLocation)
+				}
+			}
+		}
+		holds = append(holds, h)
+	}
+	// Ready first: that is what the patron came for.
+	slices.SortStableFunc(holds, func(a, b kiosk.Hold) int {
+		switch {
+		case a.Ready == b.Ready:
+			return 0
+		case a.Ready:
+			return -1
+		}
+		return 1
+	})
+	return holds, nil
+}
+
 // itemList asks 63 for one of the patron's item lists, all of it: when a
 // server sends fewer items than its count says, it asks for the rest with
 // BP/BQ. It returns the first answer with the list.
@@ -133,6 +192,8 @@ func listItems(r *sip2.PatronInformationResponse, l sip2.ItemList) []string {
 		return r.OverdueItems
 	case sip2.HoldItems:
 		return r.HoldItems
+	case sip2.UnavailableHoldItems:
+		return r.UnavailableHoldItems
 	}
 	return nil
 }
@@ -145,6 +206,8 @@ func listCount(r *sip2.PatronInformationResponse, l sip2.ItemList) int {
 		return r.OverdueItemsCount
 	case sip2.HoldItems:
 		return r.HoldItemsCount
+	case sip2.UnavailableHoldItems:
+		return r.UnavailableHoldsCount
 	}
 	return 0
 }

@@ -142,9 +142,7 @@ func (u *UI) renderWelcome(v kiosk.View) {
 	if p.Overdue > 0 {
 		lines = append(lines, lang.N("welcome.overdue", p.Overdue, map[string]any{"Count": p.Overdue}))
 	}
-	if p.HoldsReady > 0 {
-		lines = append(lines, lang.N("welcome.holds", p.HoldsReady, map[string]any{"Count": p.HoldsReady}))
-	}
+	lines = append(lines, holdLines(v.Holds)...)
 	if owes(p.Fines) && !p.Has(kiosk.BlockFines) {
 		lines = append(lines, lang.L("welcome.fines", map[string]any{"Amount": formatMoney(p.Fines, p.Currency, v.Lang)}))
 	}
@@ -169,6 +167,37 @@ func (u *UI) renderWelcome(v kiosk.View) {
 	}
 	u.setButton(u.loansButton, lang.L("home.loans"))
 	u.renderRows(u.welcomeRows, v.Rows, v.Lang, &u.welcomeRowsKey)
+}
+
+// holdLines say what waits for the patron and what is reserved but not
+// there yet, by title: a reservation is "ready" only when the library
+// system says that item waits on the hold shelf.
+func holdLines(holds []kiosk.Hold) []string {
+	ready := 0
+	for _, h := range holds {
+		if h.Ready {
+			ready++
+		}
+	}
+	var lines []string
+	if ready > 0 {
+		lines = append(lines, lang.N("welcome.holds", ready, map[string]any{"Count": ready}))
+	}
+	for _, h := range holds {
+		title := h.Title
+		if title == "" {
+			title = h.Item
+		}
+		switch {
+		case h.Ready && h.Shelf != "":
+			lines = append(lines, lang.L("welcome.hold_ready_at", map[string]any{"Title": title, "Shelf": h.Shelf}))
+		case h.Ready:
+			lines = append(lines, lang.L("welcome.hold_ready", map[string]any{"Title": title}))
+		default:
+			lines = append(lines, lang.L("welcome.hold_waiting", map[string]any{"Title": title}))
+		}
+	}
+	return lines
 }
 
 func (u *UI) renderLoans(v kiosk.View) {

@@ -56,8 +56,24 @@ func TestCardScanShowsThePatronSummary(t *testing.T) {
 func TestHoldReadyIsShown(t *testing.T) {
 	h := newHarness(t)
 	h.scanCard(kiosktest.CardHold)
-	if !strings.Contains(h.ui.welcomeLines.Text, "Er ligt 1 boek voor u klaar.") {
-		t.Errorf("summary = %q, want the hold ready", h.ui.welcomeLines.Text)
+	h.pumpUntil("the holds", func() bool { h.core.Sync(); return h.ui.view.HoldsState == kiosk.Loaded })
+	h.settle()
+	for _, want := range []string{"Er ligt 1 boek voor u klaar.", "Klaar voor u: Het achterhuis."} {
+		if !strings.Contains(h.ui.welcomeLines.Text, want) {
+			t.Errorf("summary = %q, want %q", h.ui.welcomeLines.Text, want)
+		}
+	}
+}
+
+// A reservation on a book still lent to someone else is not "ready".
+func TestAHoldNotYetInIsShownAsReserved(t *testing.T) {
+	h := newHarness(t)
+	h.scanCard(kiosktest.CardSenior) // Henk reserved Het diner, lent to Joost
+	h.pumpUntil("the holds", func() bool { h.core.Sync(); return h.ui.view.HoldsState == kiosk.Loaded })
+	h.settle()
+	got := h.ui.welcomeLines.Text
+	if !strings.Contains(got, "Gereserveerd: Het diner. Het ligt nog niet voor u klaar.") || strings.Contains(got, "voor u klaar.\n") || strings.Contains(got, "Er ligt") {
+		t.Errorf("summary = %q; want Het diner reserved, nothing ready", got)
 	}
 }
 
