@@ -107,17 +107,18 @@ func run() int {
 		return 2
 	}
 	client := sip2.NewClient(sip2.ClientConfig{
-		Addr:           ilsCfg.Address,
-		User:           ilsCfg.User,
-		Password:       ilsCfg.Password,
-		Location:       ilsCfg.Location,
-		Institution:    ilsCfg.Institution,
-		Charset:        charset,
-		Delimiter:      ilsCfg.DelimiterByte(),
-		ErrorDetection: ilsCfg.ErrorDetection,
-		RequestTimeout: ilsCfg.RequestTimeout.Duration,
-		KeepAlive:      ilsCfg.Keepalive.Duration,
-		Now:            clock.Now,
+		Addr:             ilsCfg.Address,
+		User:             ilsCfg.User,
+		Password:         ilsCfg.Password,
+		Location:         ilsCfg.Location,
+		Institution:      ilsCfg.Institution,
+		TerminalPassword: ilsCfg.TerminalPassword,
+		Charset:          charset,
+		Delimiter:        ilsCfg.DelimiterByte(),
+		ErrorDetection:   ilsCfg.ErrorDetection,
+		RequestTimeout:   ilsCfg.RequestTimeout.Duration,
+		KeepAlive:        ilsCfg.Keepalive.Duration,
+		Now:              clock.Now,
 	})
 	defer client.Close()
 	library := ils.New(client)

@@ -95,16 +95,18 @@ type Offline struct {
 
 // ILS is the [ils] section: how to reach the library system over SIP2.
 type ILS struct {
-	Address        string   `toml:"address"` // host:port; "" or "demo" = embedded demo library
-	User           string   `toml:"user"`
-	Password       string   `toml:"password"`
-	Location       string   `toml:"location"`
-	Institution    string   `toml:"institution"`
-	Charset        string   `toml:"charset"`   // CharsetUTF8, CharsetASCII or CharsetIBM850
-	Delimiter      string   `toml:"delimiter"` // exactly one character
-	ErrorDetection bool     `toml:"error_detection"`
-	RequestTimeout Duration `toml:"request_timeout"`
-	Keepalive      Duration `toml:"keepalive"`
+	Address  string `toml:"address"` // host:port; "" or "demo" = embedded demo library
+	User     string `toml:"user"`
+	Password string `toml:"password"`
+	// TerminalPassword is the AC field some servers check in every request.
+	TerminalPassword string   `toml:"terminal_password"`
+	Location         string   `toml:"location"`
+	Institution      string   `toml:"institution"`
+	Charset          string   `toml:"charset"`   // CharsetUTF8, CharsetASCII or CharsetIBM850
+	Delimiter        string   `toml:"delimiter"` // exactly one character
+	ErrorDetection   bool     `toml:"error_detection"`
+	RequestTimeout   Duration `toml:"request_timeout"`
+	Keepalive        Duration `toml:"keepalive"`
 }
 
 // IsDemo reports whether the kiosk should start and use the embedded demo library.
@@ -387,8 +389,8 @@ func (c Config) DataDir() (string, error) {
 	return filepath.Join(home, ".local", "state", stateDirName), nil
 }
 
-// secretKey is never quoted back in an error message.
-const secretKey = "ils.password"
+// secretKeys are never quoted back in an error message.
+var secretKeys = map[string]bool{"ils.password": true, "ils.terminal_password": true}
 
 // describeKind names a decoded TOML value's kind without its value.
 func describeKind(v any) string {

@@ -29,6 +29,11 @@ var parseTests = []struct {
 		},
 	},
 	{
+		name:    "terminal password",
+		in:      "[ils]\nterminal_password = \"zuil-7\"\n",
+		changed: func(c *Config) { c.ILS.TerminalPassword = "zuil-7" },
+	},
+	{
 		name:    "demo address",
 		in:      "[ils]\naddress = \"demo\"\n",
 		changed: func(c *Config) { c.ILS.Address = "demo" },
@@ -470,6 +475,9 @@ func TestPasswordNotInErrors(t *testing.T) {
 		"[ils]\npassword = 42424242\n",
 		"[ils]\npassword = \"gehe|m42\"\n",
 		"[ils]\npassword = \"geheim42\\n\"\n",
+		"[ils]\nterminal_password = geheim42\n",
+		"[ils]\nterminal_password = 4242\n",
+		"[ils]\nterminal_password = \"gehe|m42\"\n",
 	} {
 		_, err := Parse("kiosk.toml", []byte(in))
 		if err == nil || strings.Contains(err.Error(), "42") {

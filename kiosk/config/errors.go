@@ -60,7 +60,7 @@ func (f *file) syntaxError(err error) *Error {
 		line = strings.Count(text[:s], "\n") + 1
 	}
 	msg := pe.Message
-	if pe.LastKey == secretKey {
+	if secretKeys[pe.LastKey] {
 		msg = "the value cannot be read" // the parser's message may quote the password
 	}
 	hint := "; write key = value, [section] or [[scanner]] lines, and put text in double quotes"

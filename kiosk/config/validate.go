@@ -110,7 +110,7 @@ func (f *file) checkTable(s section, m map[string]any, index int) []*Error {
 		}
 		key := s.name + "." + name
 		got := describe(v)
-		if key == secretKey {
+		if secretKeys[key] {
 			got = describeKind(v) // keep the password out of logs
 		}
 		switch {
@@ -208,6 +208,7 @@ func (f *file) validate(c *Config) *Error {
 	for _, fld := range []struct{ key, value string }{
 		{"ils.user", c.ILS.User},
 		{"ils.password", c.ILS.Password},
+		{"ils.terminal_password", c.ILS.TerminalPassword},
 		{"ils.location", c.ILS.Location},
 		{"ils.institution", c.ILS.Institution},
 	} {

@@ -152,8 +152,11 @@ type backend struct {
 	checkin    func(*sip2.CheckinResponse) // edits each 10
 	hang       chan struct{}               // 11 waits for it
 	garble     bool                        // refusals of 11 and 29 carry an unknown message
-	itemInfos  atomic.Int32                // 17s received
-	pages      atomic.Int32                // 63s received with BP
+	terminal   string                      // the client's terminal password (AC)
+	mu         sync.Mutex
+	acs        map[string]string // request code → the AC it carried
+	itemInfos  atomic.Int32      // 17s received
+	pages      atomic.Int32      // 63s received with BP
 }
 
 func (b *backend) Status(req *sip2.SCStatusRequest) *sip2.ACSStatusResponse {
@@ -164,7 +167,18 @@ func (b *backend) Status(req *sip2.SCStatusRequest) *sip2.ACSStatusResponse {
 	return r
 }
 
+// sawAC records the terminal password a request carried.
+func (b *backend) sawAC(code, ac string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.acs == nil {
+		b.acs = map[string]string{}
+	}
+	b.acs[code] = ac
+}
+
 func (b *backend) PatronInformation(req *sip2.PatronInformationRequest) *sip2.PatronInformationResponse {
+	b.sawAC(sip2.CodePatronInformation, req.TerminalPassword)
 	if req.StartItem != nil {
 		b.pages.Add(1)
 	}
@@ -185,6 +199,7 @@ func (b *backend) ItemInformation(req *sip2.ItemInformationRequest) *sip2.ItemIn
 }
 
 func (b *backend) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
+	b.sawAC(sip2.CodeCheckin, req.TerminalPassword)
 	r := b.Library.Checkin(req)
 	if b.checkin != nil {
 		b.checkin(r)
@@ -193,6 +208,7 @@ func (b *backend) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
 }
 
 func (b *backend) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
+	b.sawAC(sip2.CodeCheckout, req.TerminalPassword)
 	if b.hang != nil {
 		<-b.hang
 	}
@@ -204,6 +220,7 @@ func (b *backend) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 }
 
 func (b *backend) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
+	b.sawAC(sip2.CodeRenew, req.TerminalPassword)
 	r := b.Library.Renew(req)
 	if b.garble && !r.OK {
 		r.ScreenMessages = []string{garbled}
@@ -286,9 +303,38 @@ func serve(t *testing.T, b *backend, timeout time.Duration) *ils.SIP2 {
 	c := sip2.NewClient(sip2.ClientConfig{
 		Addr: ln.Addr().String(), User: "kiosk", Password: "kiosk", Institution: lib.Institution(),
 		ErrorDetection: true, RequestTimeout: timeout, MaxBackoff: 50 * time.Millisecond, Now: now,
+		TerminalPassword: b.terminal,
 	})
 	t.Cleanup(func() { c.Close() })
 	return ils.New(c)
+}
+
+// The terminal password (ils.terminal_password) goes in every request that
+// carries an AC.
+func TestTerminalPasswordInEveryRequest(t *testing.T) {
+	b := &backend{terminal: "zuil-7"}
+	s := serve(t, b, 2*time.Second)
+	if _, err := s.PatronInfo(ctx(t), kiosktest.CardAdult, pinJoost); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []func() (kiosk.Result, error){
+		func() (kiosk.Result, error) {
+			return s.Checkout(ctx(t), kiosktest.CardAdult, pinJoost, bovenIsHetStil, now())
+		},
+		func() (kiosk.Result, error) { return s.Renew(ctx(t), kiosktest.CardAdult, pinJoost, deAvonden, now()) },
+		func() (kiosk.Result, error) { return s.Checkin(ctx(t), bovenIsHetStil, now()) },
+	} {
+		if _, err := f(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, code := range []string{sip2.CodePatronInformation, sip2.CodeCheckout, sip2.CodeRenew, sip2.CodeCheckin} {
+		if got, ok := b.acs[code]; !ok || got != "zuil-7" {
+			t.Errorf("%s carried AC %q (sent: %v); want zuil-7", code, got, ok)
+		}
+	}
 }
 
 func TestLoansPaged(t *testing.T) {
