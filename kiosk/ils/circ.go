@@ -74,6 +74,9 @@ func (s *SIP2) checkout(ctx context.Context, x *tx, at, due time.Time, noBlock b
 		PatronPassword:   x.pin,
 	})
 	if resp, err = tolerate(s, resp, err); err != nil {
+		if dropped(err) && !x.resent {
+			return s.settle(x, err, func() (kiosk.Result, error) { return s.checkout(ctx, x, at, due, noBlock) })
+		}
 		return kiosk.Result{}, classify(err)
 	}
 	res := x.circResult(resp, resp.OK)
@@ -106,21 +109,30 @@ func (s *SIP2) Replay(ctx context.Context, t kiosk.Tx, noBlock bool) (kiosk.Resu
 // and renewal ok N, so a renewal counts only with both (or with ok 1 and
 // no screen message, for servers that leave renewal ok N).
 func (s *SIP2) Renew(ctx context.Context, card, pin, item string, at time.Time) (kiosk.Result, error) {
-	x := s.tx(ctx, opRenew, card, pin, item)
+	return s.renew(s.tx(ctx, opRenew, card, pin, item), at)
+}
+
+func (s *SIP2) renew(x *tx, at time.Time) (kiosk.Result, error) {
 	cfg := s.c.Config()
-	resp, err := s.c.Renew(ctx, &sip2.RenewRequest{
+	resp, err := s.c.Renew(x.ctx, &sip2.RenewRequest{
 		TransactionDate:  at,
 		InstitutionID:    cfg.Institution,
-		PatronID:         card,
-		PatronPassword:   pin,
-		ItemID:           item,
+		PatronID:         x.card,
+		PatronPassword:   x.pin,
+		ItemID:           x.item,
 		TerminalPassword: cfg.TerminalPassword,
 	})
 	if resp, err = tolerate(s, resp, err); err != nil {
+		if dropped(err) && !x.resent {
+			return s.settle(x, err, func() (kiosk.Result, error) { return s.renew(x, at) })
+		}
 		return kiosk.Result{}, classify(err)
 	}
 	ok := resp.OK && (resp.RenewalOK || len(resp.ScreenMessages) == 0)
 	res := x.circResult(resp, ok)
+	if res.OK {
+		s.sawDue(x.card, x.item, res.Due)
+	}
 	x.logResult(res)
 	return res, nil
 }
@@ -148,6 +160,9 @@ func (s *SIP2) checkin(ctx context.Context, x *tx, at time.Time, noBlock bool) (
 		TerminalPassword: cfg.TerminalPassword,
 	})
 	if resp, err = tolerate(s, resp, err); err != nil {
+		if dropped(err) && !x.resent {
+			return s.settle(x, err, func() (kiosk.Result, error) { return s.checkin(ctx, x, at, noBlock) })
+		}
 		return kiosk.Result{}, classify(err)
 	}
 	res := kiosk.Result{OK: resp.OK, Item: item, Title: strings.TrimSpace(resp.TitleID), Message: first(resp.ScreenMessages)}
@@ -252,6 +267,7 @@ type tx struct {
 	op                op
 	card, pin, item   string
 	infoDone, patDone bool
+	resent            bool // sent once more after a dropped connection
 	infoR             *sip2.ItemInformationResponse
 	infoErr           error
 	pat               *sip2.PatronInformationResponse

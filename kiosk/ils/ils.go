@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
@@ -29,6 +30,7 @@ type SIP2 struct {
 	mu          sync.Mutex
 	visitCard   string
 	visitLoaned map[string]bool
+	visitDue    map[string]time.Time // due dates as the visit saw them, for renewals in doubt
 }
 
 var _ kiosk.ILS = (*SIP2)(nil)
@@ -58,9 +60,18 @@ func (s *SIP2) PatronInfo(ctx context.Context, card, pin string) (kiosk.Patron, 
 func (s *SIP2) visit(card string, charged []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.visitCard, s.visitLoaned = card, make(map[string]bool, len(charged))
+	s.visitCard, s.visitLoaned, s.visitDue = card, make(map[string]bool, len(charged)), map[string]time.Time{}
 	for _, it := range charged {
 		s.visitLoaned[it] = true
+	}
+}
+
+// sawDue records a loan's due date as the visit sees it.
+func (s *SIP2) sawDue(card, item string, due time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.visitCard == card && !due.IsZero() {
+		s.visitDue[item] = due
 	}
 }
 
@@ -133,7 +144,7 @@ func patronFrom(card string, r *sip2.PatronInformationResponse) kiosk.Patron {
 func (s *SIP2) EndSession(ctx context.Context, card string) error {
 	s.mu.Lock()
 	if s.visitCard == card {
-		s.visitCard, s.visitLoaned = "", nil
+		s.visitCard, s.visitLoaned, s.visitDue = "", nil, nil
 	}
 	s.mu.Unlock()
 	cfg := s.c.Config()

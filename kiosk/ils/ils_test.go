@@ -803,3 +803,101 @@ func (w *lockedWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	return w.b.Write(p)
 }
+
+// A connection the server closes under a transaction: the adapter asks
+// whether it was done and sends it once more only when it was not. The
+// patron gets an answer either way, and the library does it once.
+func TestDroppedConnectionUnderATransaction(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		code  string
+		after bool // the library did it before the line dropped
+		run   func(s *ils.SIP2) (kiosk.Result, error)
+		check func(t *testing.T, lib *demo.Library)
+	}{
+		{"checkout not done", sip2.CodeCheckout, false,
+			func(s *ils.SIP2) (kiosk.Result, error) {
+				return s.Checkout(ctx(t), kiosktest.CardAdult, pinJoost, bovenIsHetStil, now())
+			},
+			func(t *testing.T, lib *demo.Library) { lentOnce(t, lib, bovenIsHetStil, kiosktest.CardAdult) }},
+		{"checkout done", sip2.CodeCheckout, true,
+			func(s *ils.SIP2) (kiosk.Result, error) {
+				return s.Checkout(ctx(t), kiosktest.CardAdult, pinJoost, bovenIsHetStil, now())
+			},
+			func(t *testing.T, lib *demo.Library) { lentOnce(t, lib, bovenIsHetStil, kiosktest.CardAdult) }},
+		{"return not done", sip2.CodeCheckin, false,
+			func(s *ils.SIP2) (kiosk.Result, error) { return s.Checkin(ctx(t), deAvonden, now()) },
+			func(t *testing.T, lib *demo.Library) { returned(t, lib, deAvonden) }},
+		{"return done", sip2.CodeCheckin, true,
+			func(s *ils.SIP2) (kiosk.Result, error) { return s.Checkin(ctx(t), deAvonden, now()) },
+			func(t *testing.T, lib *demo.Library) { returned(t, lib, deAvonden) }},
+		{"renewal not done", sip2.CodeRenew, false,
+			func(s *ils.SIP2) (kiosk.Result, error) {
+				return s.Renew(ctx(t), kiosktest.CardAdult, pinJoost, deAvonden, now())
+			},
+			func(t *testing.T, lib *demo.Library) { renewedOnce(t, lib, deAvonden) }},
+		{"renewal done", sip2.CodeRenew, true,
+			func(s *ils.SIP2) (kiosk.Result, error) {
+				return s.Renew(ctx(t), kiosktest.CardAdult, pinJoost, deAvonden, now())
+			},
+			func(t *testing.T, lib *demo.Library) { renewedOnce(t, lib, deAvonden) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := kiosktest.StartILS(t, now)
+			f := d.WithFaults(t)
+			// The visit, as the kiosk begins it: the patron and the loans.
+			if _, err := d.ILS.PatronInfo(ctx(t), kiosktest.CardAdult, pinJoost); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.ILS.Loans(ctx(t), kiosktest.CardAdult, pinJoost); err != nil {
+				t.Fatal(err)
+			}
+			if tc.after {
+				f.DropAfter(tc.code, 1)
+			} else {
+				f.DropBefore(tc.code, 1)
+			}
+			r, err := tc.run(d.ILS)
+			if err != nil || !r.OK {
+				t.Fatalf("result = %+v, %v; want done", r, err)
+			}
+			if r.Due.IsZero() && tc.code != sip2.CodeCheckin {
+				t.Errorf("no due date in %+v", r)
+			}
+			tc.check(t, d.Library)
+		})
+	}
+}
+
+func lentOnce(t *testing.T, lib *demo.Library, item, card string) {
+	t.Helper()
+	n := 0
+	for _, e := range lib.History() {
+		if e.Kind == "checkout" && e.Item == item && e.OK {
+			n++
+		}
+	}
+	if it, _ := lib.Item(item); n != 1 || it.Loan == nil || it.Loan.Patron != card || it.Loan.Renewals != 0 {
+		t.Errorf("lent %d times; loan %+v", n, it.Loan)
+	}
+}
+
+func returned(t *testing.T, lib *demo.Library, item string) {
+	t.Helper()
+	if it, _ := lib.Item(item); it.Loan != nil {
+		t.Errorf("still lent: %+v", it.Loan)
+	}
+}
+
+func renewedOnce(t *testing.T, lib *demo.Library, item string) {
+	t.Helper()
+	n := 0
+	for _, e := range lib.History() {
+		if e.Kind == "renew" && e.Item == item && e.OK {
+			n++
+		}
+	}
+	if it, _ := lib.Item(item); n != 1 || it.Loan == nil || it.Loan.Renewals != 1 {
+		t.Errorf("renewed %d times; loan %+v", n, it.Loan)
+	}
+}

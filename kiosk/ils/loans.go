@@ -66,6 +66,7 @@ func (s *SIP2) Loans(ctx context.Context, card, pin string) ([]kiosk.Loan, error
 		if !l.Due.IsZero() && l.Due.Before(now) {
 			l.Overdue = true
 		}
+		s.sawDue(card, b, l.Due)
 		loans = append(loans, l)
 	}
 	slices.SortStableFunc(loans, func(a, b kiosk.Loan) int {
