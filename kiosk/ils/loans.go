@@ -13,11 +13,6 @@ import (
 // maxPages bounds the 63s asked for one item list.
 const maxPages = 20
 
-// Loans lists the patron's loans: the charged and overdue items of 63
-// (paged with BP/BQ when the server sends fewer than it counts), then a 17
-// per item for title and due date when the server handles 17. Without 17
-// a loan has no title and no due date; the UI shows the barcode. Sorted by
-// due date, loans without one last.
 // Charged lists the barcodes lent to card, from the 63 charged items alone.
 func (s *SIP2) Charged(ctx context.Context, card string) ([]string, error) {
 	_, charged, err := s.itemList(ctx, card, "", sip2.ChargedItems)
@@ -27,6 +22,11 @@ func (s *SIP2) Charged(ctx context.Context, card string) ([]string, error) {
 	return charged, nil
 }
 
+// Loans lists the patron's loans: the charged and overdue items of 63
+// (paged with BP/BQ when the server sends fewer than it counts), then a 17
+// per item for title and due date when the server handles 17. Without 17
+// a loan has no title and no due date; the UI shows the barcode. Sorted by
+// due date, loans without one last.
 func (s *SIP2) Loans(ctx context.Context, card, pin string) ([]kiosk.Loan, error) {
 	p, charged, err := s.itemList(ctx, card, pin, sip2.ChargedItems)
 	if err != nil {
