@@ -157,7 +157,7 @@ func (k *Kiosk) transacted(id int, card string, res Result, err error) {
 	case errors.Is(err, ErrUnavailable):
 		// Not sent: do it offline instead, as if the ILS had been down all along.
 		slog.Warn("transaction not sent: working offline", "kind", r.Kind, "item", r.Item, "err", err)
-		k.ilsDown()
+		k.ilsDown(err)
 		k.countWaiting()
 		k.transactOffline(id, r.Kind, r.Item)
 		return
@@ -165,7 +165,7 @@ func (k *Kiosk) transacted(id int, card string, res Result, err error) {
 		slog.Warn("transaction failed", "kind", r.Kind, "item", r.Item, "err", err)
 		r.State, r.Failure = RowFailed, NoticeUnavailable
 		if unreachable(err) {
-			k.ilsDown()
+			k.ilsDown(err)
 		}
 	case res.OK:
 		r.State = RowOK

@@ -165,7 +165,41 @@ var (
 	// ErrNoReply: the request went out but no answer came; the ILS may or
 	// may not have done it.
 	ErrNoReply = errors.New("no reply from the library system")
+	// ErrLoginRefused: the ILS refused the kiosk's login (with ErrUnavailable).
+	ErrLoginRefused = errors.New("the library system refused the kiosk's login")
+	// ErrCharset: the ILS cannot read the characters the kiosk sends (with
+	// ErrUnavailable or ErrNoReply).
+	ErrCharset = errors.New("the library system cannot read the kiosk's characters")
 )
+
+// ILSFault is a setting of the kiosk's that the ILS refuses: waiting does
+// not help, staff must change the configuration.
+type ILSFault int
+
+const (
+	FaultNone    ILSFault = iota
+	FaultLogin            // login refused: [ils] user, password (location)
+	FaultCharset          // text unreadable for the ILS: [ils] charset
+)
+
+func faultOf(err error) ILSFault {
+	switch {
+	case errors.Is(err, ErrLoginRefused):
+		return FaultLogin
+	case errors.Is(err, ErrCharset):
+		return FaultCharset
+	}
+	return FaultNone
+}
+
+func (f ILSFault) String() string {
+	return [...]string{"none", "login refused", "character set"}[f]
+}
+
+// ConfigKeys names the settings to check.
+func (f ILSFault) ConfigKeys() string {
+	return [...]string{"", "ils.user, ils.password, ils.location", "ils.charset"}[f]
+}
 
 // Block is a reason the ILS gives for not lending to a patron.
 type Block int

@@ -162,6 +162,8 @@ type View struct {
 	ILSDown      bool
 	OfflineSince time.Time
 	Waiting      int
+	// ILSFault: the ILS refuses the kiosk's settings, for staff.
+	ILSFault ILSFault
 	// Service is what the library system last said the kiosk may do.
 	Service  Service
 	Scanners []ScannerState
@@ -603,13 +605,14 @@ func (k *Kiosk) audit(kind, card string) {
 }
 
 // ilsDown switches the kiosk offline and probes the ILS in the background
-// until it answers again; then the journal is replayed.
-func (k *Kiosk) ilsDown() {
+// until it answers again; then the journal is replayed. err is why.
+func (k *Kiosk) ilsDown(err error) {
 	if !k.view.ILSDown {
 		k.view.ILSDown = true
 		k.view.OfflineSince = k.clock.Now()
-		slog.Warn("library system unreachable: working offline")
+		slog.Warn("library system unreachable: working offline", "err", err)
 	}
+	k.noteFault(err)
 	if k.probing {
 		return
 	}
@@ -620,10 +623,12 @@ func (k *Kiosk) ilsDown() {
 			svc, err := k.ping()
 			k.post(func() {
 				if err != nil {
+					k.noteFault(err)
 					probe()
 					return
 				}
 				k.probing = false
+				k.noteFault(nil)
 				k.setService(svc)
 				k.replay()
 			})
@@ -636,6 +641,24 @@ func (k *Kiosk) ping() (Service, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout)
 	defer cancel()
 	return k.ils.Ping(ctx)
+}
+
+// noteFault records whether the ILS refuses the kiosk's own settings (a
+// login or character set it will not take): staff must fix the
+// configuration, waiting will not help. Logged once per change.
+func (k *Kiosk) noteFault(err error) {
+	f := faultOf(err)
+	if f == k.view.ILSFault {
+		return
+	}
+	k.view.ILSFault = f
+	if f != FaultNone {
+		slog.Error("the library system refuses the kiosk's settings: fix the configuration",
+			"fault", f.String(), "config", f.ConfigKeys(), "err", err)
+	} else {
+		slog.Info("the library system accepts the kiosk's settings again")
+	}
+	k.publish()
 }
 
 // setService keeps what the ILS allows; a change is logged for staff.
@@ -664,7 +687,7 @@ func (k *Kiosk) CheckILS() {
 		k.watchService()
 		if err != nil {
 			slog.Warn("library system not reachable", "err", err)
-			k.ilsDown()
+			k.ilsDown(err)
 			k.publish()
 			return
 		}

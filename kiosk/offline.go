@@ -135,7 +135,7 @@ func (k *Kiosk) replay() {
 			if err != nil {
 				slog.Warn("replay stopped: library system unreachable again", "sent", sent, "err", err)
 				k.countWaiting()
-				k.ilsDown()
+				k.ilsDown(err)
 				k.publish()
 				return
 			}

@@ -145,7 +145,7 @@ func (k *Kiosk) lookedUp(card string, p Patron, err error) {
 		k.show(ScreenNotice, NoticeUnknownCard)
 	case err != nil && unreachable(err):
 		slog.Warn("patron lookup failed", "card", Last4(card), "err", err)
-		k.ilsDown()
+		k.ilsDown(err)
 		k.countWaiting()
 		k.offlineSession(card)
 	case err != nil:
@@ -259,7 +259,7 @@ func (k *Kiosk) loadLoans() {
 				slog.Warn("loans not loaded", "card", Last4(p.Card), "err", err)
 				k.view.LoansState = LoadFailed
 				if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrNoReply) {
-					k.ilsDown()
+					k.ilsDown(err)
 				}
 			} else {
 				// The fetch may have left before a checkout of this visit

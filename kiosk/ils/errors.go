@@ -26,9 +26,11 @@ func classify(err error) error {
 		return nil
 	case errors.Is(err, kiosk.ErrUnavailable), errors.Is(err, kiosk.ErrNoReply), errors.Is(err, kiosk.ErrUnknownPatron):
 		return err
+	case errors.Is(err, sip2.ErrLoginFailed):
+		return fmt.Errorf("%w: %w: %w", kiosk.ErrUnavailable, kiosk.ErrLoginRefused, err)
 	// ErrUnreachable first: a login that got no reply wraps ErrNoReply too,
 	// but the request itself never went out.
-	case errors.Is(err, sip2.ErrUnreachable), errors.Is(err, sip2.ErrLoginFailed), errors.Is(err, sip2.ErrClosed):
+	case errors.Is(err, sip2.ErrUnreachable), errors.Is(err, sip2.ErrClosed):
 		return fmt.Errorf("%w: %w", kiosk.ErrUnavailable, err)
 	case errors.Is(err, sip2.ErrNoReply), errors.Is(err, sip2.ErrUnexpectedResponse),
 		errors.Is(err, sip2.ErrChecksum), errors.As(err, &de):
@@ -45,6 +47,9 @@ func classify(err error) error {
 func unavailable(err error) error {
 	if err == nil || errors.Is(err, kiosk.ErrUnavailable) || errors.Is(err, kiosk.ErrUnknownPatron) {
 		return err
+	}
+	if errors.Is(err, sip2.ErrLoginFailed) {
+		return classify(err)
 	}
 	return fmt.Errorf("%w: %w", kiosk.ErrUnavailable, err)
 }

@@ -369,6 +369,27 @@ func TestStaffCardMidSessionIsIgnored(t *testing.T) {
 	}
 }
 
+// A login the library system refuses is a setting to fix, not a library
+// to wait for: the header says so for staff, naming the keys, and the kiosk
+// goes on offline; once the settings match again it is back online.
+func TestARefusedLoginIsShownAsASettingToFix(t *testing.T) {
+	h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true})
+	h.ils.Library.SetLogin(kiosktest.DemoUser, "a new password")
+	h.ils.Stop(t) // the line the kiosk had is gone: it must log in again
+	h.ils.Restart(t)
+	h.scanCard(kiosktest.CardAdult)
+	want := "aanmelden geweigerd: controleer ils.user, ils.password, ils.location"
+	if !h.ui.offlineIcon.Visible() || !strings.Contains(h.ui.offlineIcon.Text, want) {
+		t.Errorf("header: visible %v, %q; want %q", h.ui.offlineIcon.Visible(), h.ui.offlineIcon.Text, want)
+	}
+	if !h.ui.welcome.Visible() {
+		t.Errorf("no offline visit: notice %q", h.ui.noticeText.Text)
+	}
+	h.ils.Library.SetLogin(kiosktest.DemoUser, kiosktest.DemoPassword)
+	h.clock.Advance(10 * time.Second) // the probe
+	h.pumpUntil("the kiosk back online", func() bool { return !h.ui.offlineIcon.Visible() })
+}
+
 func TestLibraryDownMidSessionLosesNothing(t *testing.T) {
 	h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true})
 	h.scanCard(kiosktest.CardAdult)

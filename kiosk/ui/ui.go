@@ -384,11 +384,20 @@ func (u *UI) renderStatus(v kiosk.View) {
 			text += " · " + lang.N("status.offline_detail", v.Waiting, map[string]any{
 				"Since": v.OfflineSince.Format("15:04"), "Count": v.Waiting})
 		}
+		if key, ok := faultKeys[v.ILSFault]; ok {
+			// For staff: a setting to fix, not a library system to wait for.
+			text += " · " + lang.L(key, map[string]any{"Keys": v.ILSFault.ConfigKeys()})
+		}
 		u.setLabel(u.offlineIcon, text)
 		u.offlineIcon.Show()
 	} else {
 		u.offlineIcon.Hide()
 	}
+}
+
+var faultKeys = map[kiosk.ILSFault]string{
+	kiosk.FaultLogin:   "status.fault_login",
+	kiosk.FaultCharset: "status.fault_charset",
 }
 
 var noticeKeys = map[kiosk.Notice]string{
