@@ -22,6 +22,25 @@ type Faults struct {
 	before map[string]int // request code → how many to swallow, then hang up
 	after  map[string]int // request code → how many to pass on, then hang up before the answer
 	seen   map[string]int // request code → how many reached the library
+	delay  time.Duration  // before each answer, as a slow library system
+}
+
+// SetDelay holds every answer back by d, as a library system far away.
+func (f *Faults) SetDelay(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.delay = d
+}
+
+// Total counts the requests of any code that reached the library.
+func (f *Faults) Total() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.seen {
+		n += c
+	}
+	return n
 }
 
 // WithFaults puts a Faults in front of d's server for the rest of the
@@ -84,20 +103,20 @@ func (f *Faults) Seen(code string) int {
 }
 
 // take reports what to do with a request: swallow it, pass it on and drop
-// the answer, or relay it.
-func (f *Faults) take(code string) (swallow, dropAnswer bool) {
+// the answer, or relay it after delay.
+func (f *Faults) take(code string) (swallow, dropAnswer bool, delay time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.before[code] > 0 {
 		f.before[code]--
-		return true, false
+		return true, false, 0
 	}
 	f.seen[code]++
 	if f.after[code] > 0 {
 		f.after[code]--
-		return false, true
+		return false, true, 0
 	}
-	return false, false
+	return false, false, f.delay
 }
 
 func (f *Faults) relay(client net.Conn) {
@@ -117,7 +136,7 @@ func (f *Faults) relay(client net.Conn) {
 		if trimmed := trimLF(req); len(trimmed) >= 2 {
 			code = string(trimmed[:2])
 		}
-		swallow, dropAnswer := f.take(code)
+		swallow, dropAnswer, delay := f.take(code)
 		if swallow {
 			return
 		}
@@ -128,6 +147,9 @@ func (f *Faults) relay(client net.Conn) {
 		resp, err := fromServer.ReadBytes('\r')
 		if err != nil || dropAnswer {
 			return
+		}
+		if delay > 0 {
+			time.Sleep(delay)
 		}
 		if _, err := client.Write(resp); err != nil {
 			return

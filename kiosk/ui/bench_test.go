@@ -32,13 +32,16 @@ type benchRig struct {
 }
 
 func newBenchRig(b *testing.B, items int) (*benchRig, []string) {
+	return newBenchRigSetup(b, items, setup{})
+}
+
+// newBenchRigSetup is newBenchRig on s, with items more in the library.
+func newBenchRigSetup(b *testing.B, items int, s setup) (*benchRig, []string) {
 	var codes []string
-	var h *harness
 	if items > 0 {
-		h = newHarnessSetup(b, setup{lib: bigLibrary(b, items, &codes)})
-	} else {
-		h = newHarness(b)
+		s.lib = bigLibrary(b, items, &codes)
 	}
+	h := newHarnessSetup(b, s)
 	r := &benchRig{harness: h, b: b, views: make(chan kiosk.View, 64)}
 	uiThread := make(chan func(), 64)
 	h.ui.do = func(f func()) { uiThread <- f }
@@ -162,7 +165,7 @@ func report(b *testing.B, name string, got []time.Duration, base string, baselin
 // of the item's barcode on the pty to its row with the due date shown, beside
 // the bare SIP2 checkout (11/12) round trip in the same run (target: kiosk
 // overhead p99 ≤ 5 ms). The kiosk's path also journals the transaction
-// (durably, before sending) and asks a 17 to tell "already yours" apart.
+// (durably, before sending); "already yours" comes from the visit's 63.
 func BenchmarkCheckoutScanToScreen(b *testing.B) {
 	r, items := newBenchRig(b, 2000)
 	next := 0
@@ -281,4 +284,53 @@ func BenchmarkTwentyItemSession(b *testing.B) {
 	b.ReportMetric(float64(percentile(got, 0.5).Microseconds())/1e3, "session-p50-ms")
 	b.ReportMetric(float64(percentile(base, 0.5).Microseconds())/1e3, "ils-calls-p50-ms")
 	b.ReportMetric(float64(percentile(got, 0.5))/float64(percentile(base, 0.5)), "ratio")
+}
+
+// BenchmarkSlowLibraryVisit runs 20-item visits against a library system
+// 30 ms away (every answer held back by kiosktest.Faults), and counts the
+// requests each borrowed item costs, from its scan to its row: the target is
+// one round trip per item. Beside it, scan → row per item against 30 ms ×
+// those round trips.
+func BenchmarkSlowLibraryVisit(b *testing.B) {
+	const delay = 30 * time.Millisecond
+	r, items := newBenchRigSetup(b, 400, setup{faults: true})
+	r.faults.SetDelay(delay)
+	next := 0
+	var perItem []time.Duration
+	trips, borrowed := 0, 0
+	visit := func() {
+		r.scan(kiosktest.CardAdult)
+		r.waitView("welcome", screenIs(kiosk.ScreenWelcome))
+		r.waitView("the loans", func(v kiosk.View) bool { return v.LoansState == kiosk.Loaded })
+		before := r.faults.Total()
+		for range 20 {
+			item := items[next]
+			next++
+			start := time.Now()
+			r.scan(item)
+			r.waitView("the row of "+item, func(v kiosk.View) bool {
+				for _, row := range v.Rows {
+					if row.Item == item && row.State != kiosk.RowPending {
+						if row.State != kiosk.RowOK {
+							b.Fatalf("checkout of %s: %+v", item, row)
+						}
+						return true
+					}
+				}
+				return false
+			})
+			perItem = append(perItem, time.Since(start))
+		}
+		trips += r.faults.Total() - before
+		borrowed += 20
+		r.endSession()
+	}
+	for b.Loop() {
+		visit()
+	}
+	perTrip := float64(trips) / float64(borrowed)
+	b.ReportMetric(perTrip, "round-trips/item")
+	b.ReportMetric(float64(percentile(perItem, 0.5).Microseconds())/1e3, "scan-to-row-p50-ms")
+	b.ReportMetric(float64(percentile(perItem, 0.99).Microseconds())/1e3, "scan-to-row-p99-ms")
+	b.ReportMetric(perTrip*float64(delay.Milliseconds()), "trips×30ms")
 }

@@ -29,8 +29,10 @@ type harness struct {
 	start time.Time // where clock started
 	clock *kiosk.FakeClock
 	ils   *kiosktest.ILS
-	store *storage.Store
-	queue chan func()
+	// faults breaks or slows the line to the library (setup.faults).
+	faults *kiosktest.Faults
+	store  *storage.Store
+	queue  chan func()
 	// attentionCSV is where the journal lists what needs staff.
 	attentionCSV string
 }
@@ -51,6 +53,8 @@ type setup struct {
 	dir string
 	// start is when the clock starts (zero: kiosktest.Start, the test's day).
 	start time.Time
+	// faults puts a kiosktest.Faults between the kiosk and the library.
+	faults bool
 }
 
 // bigLibrary makes the demo library with n more available items, for
@@ -84,6 +88,9 @@ func newHarnessSetup(t testing.TB, s setup) *harness {
 		h.ils = kiosktest.StartILS(t, h.clock.Now)
 	} else {
 		h.ils = kiosktest.StartILSWith(t, s.lib(h.clock.Now))
+	}
+	if s.faults {
+		h.faults = h.ils.WithFaults(t)
 	}
 	var err error
 	h.store, err = storage.Open(filepath.Join(dir, "kiosk.db"))
