@@ -46,6 +46,7 @@ type Client struct {
 	// guarded by sem
 	conn     net.Conn
 	rd       *bufio.Reader
+	idle     *idleReader // nil without a file descriptor: readIdleSlow
 	seq      int
 	failures int
 	retryAt  time.Time
@@ -339,10 +340,14 @@ func (c *Client) Checkin(ctx context.Context, req *CheckinRequest) (*CheckinResp
 	return ParseCheckinResponse(m)
 }
 
-// ensureConn dials and logs in when there is no connection. Holds sem.
+// ensureConn dials and logs in when there is no connection, or when the
+// server has closed the one there is. Holds sem.
 func (c *Client) ensureConn(ctx context.Context) error {
 	if c.conn != nil {
-		return nil
+		if c.alive() {
+			return nil
+		}
+		c.drop()
 	}
 	if wait := c.retryAt.Sub(time.Now()); wait > 0 {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
@@ -369,6 +374,7 @@ func (c *Client) ensureConn(ctx context.Context) error {
 	}
 	c.conn = conn
 	c.rd = newReader(conn)
+	c.idle = newIdleReader(conn)
 	c.bx = nil
 	m, err := c.exchange(ctx, LoginRequest{User: c.cfg.User, Password: c.cfg.Password, Location: c.cfg.Location}.Message())
 	if err != nil {
@@ -412,11 +418,64 @@ func (c *Client) failed() {
 	c.retryAt = time.Now().Add(wait)
 }
 
+// errNothing: an idle read found nothing to read, the connection stands.
+var errNothing = errors.New("sip2: nothing to read")
+
+// alive reports whether the idle connection still stands, so a request is
+// never written into one the server has closed (many close after 60 s of
+// silence, some after every reply). Bytes waiting there answer no request
+// of ours: late replies, dropped. Holds sem and a connection.
+func (c *Client) alive() bool {
+	stale := c.rd.Buffered()
+	c.rd.Discard(stale)
+	defer func() {
+		if stale > 0 {
+			c.log.Info("sip2 dropped stale bytes before a request", "bytes", stale)
+		}
+	}()
+	for stale <= maxLine { // past that, a flood: not a connection to trust
+		var n int
+		var err error
+		if c.idle != nil {
+			n, err = c.idle.next()
+		} else {
+			n, err = c.readIdleSlow()
+		}
+		switch {
+		case err == nil:
+			stale += n
+			continue
+		case errors.Is(err, errNothing):
+			return true
+		}
+		c.log.Debug("sip2 server closed the idle connection; reconnecting", "err", err)
+		return false
+	}
+	return false
+}
+
+// readIdleSlow is idleReader.next for connections without a file
+// descriptor: a read through the buffer with a deadline it waits out.
+func (c *Client) readIdleSlow() (int, error) {
+	c.conn.SetReadDeadline(time.Now().Add(time.Millisecond))
+	if _, err := c.rd.Peek(1); err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return 0, errNothing
+		}
+		return 0, err
+	}
+	n := c.rd.Buffered()
+	c.rd.Discard(n)
+	return n, nil
+}
+
 func (c *Client) drop() {
 	if c.conn != nil {
 		c.conn.Close()
 		c.conn = nil
 		c.rd = nil
+		c.idle = nil
 	}
 	c.bx = nil
 }
@@ -546,6 +605,11 @@ func (c *Client) keepAlive() {
 		return // a request is in flight: its release re-arms the timer
 	}
 	if c.closed.Load() || c.conn == nil {
+		<-c.sem
+		return
+	}
+	if !c.alive() {
+		c.drop() // the next request reconnects
 		<-c.sem
 		return
 	}

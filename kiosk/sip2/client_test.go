@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -39,11 +40,16 @@ func (b *testBackend) EndPatronSession(r *EndPatronSessionRequest) *EndPatronSes
 
 func startServer(t testing.TB, b Backend, cs Charset) string {
 	t.Helper()
+	return serveOn(t, &Server{Backend: b, Charset: cs})
+}
+
+// serveOn runs srv on a loopback port until the test ends.
+func serveOn(t testing.TB, srv *Server) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &Server{Backend: b, Charset: cs}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	t.Cleanup(func() {
@@ -659,5 +665,99 @@ func TestSetStatusGoesInEvery99(t *testing.T) {
 	}
 	if first, second := <-got, <-got; first != "990" || second != "991" {
 		t.Errorf("99 status codes %q then %q, want 990 then 991 (out of paper)", first, second)
+	}
+}
+
+// countingBackend counts the requests that reach the library.
+type countingBackend struct {
+	testBackend
+	logins, infos atomic.Int32
+}
+
+func (b *countingBackend) Login(user, password, location string) bool {
+	b.logins.Add(1)
+	return b.testBackend.Login(user, password, location)
+}
+
+func (b *countingBackend) PatronInformation(r *PatronInformationRequest) *PatronInformationResponse {
+	b.infos.Add(1)
+	return b.testBackend.PatronInformation(r)
+}
+
+// TestClientServerClosesIdle: a server that closes the connection after
+// every reply, or after a short silence, costs the kiosk nothing: every
+// request reaches the library once and gets its answer.
+func TestClientServerClosesIdle(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		closeAfter bool
+		idle       time.Duration
+		pause      time.Duration // before requests 6, 13 and 18
+		tunnel     bool          // a conn without a file descriptor, as TLS
+	}{
+		{name: "close after reply", closeAfter: true},
+		{name: "close after reply, tunnel", closeAfter: true, tunnel: true},
+		{name: "idle timeout", idle: 200 * time.Millisecond, pause: 300 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := &countingBackend{}
+			srv := &Server{Backend: b, CloseAfterReply: tc.closeAfter, IdleTimeout: tc.idle}
+			c := newTestClient(t, serveOn(t, srv), func(c *ClientConfig) {
+				if tc.tunnel {
+					c.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+						conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+						return opaqueConn{conn}, err
+					}
+				}
+			})
+			for i := range 20 {
+				if tc.pause > 0 && (i == 5 || i == 12 || i == 17) {
+					time.Sleep(tc.pause)
+				}
+				pi, err := c.PatronInformation(context.Background(), patronRequest())
+				if err != nil || pi.PersonalName != "Joost Müller" {
+					t.Fatalf("request %d: %+v, %v", i+1, pi, err)
+				}
+			}
+			if n := b.infos.Load(); n != 20 {
+				t.Errorf("%d requests reached the library, want 20", n)
+			}
+			want := int32(4) // the first login and one after each pause
+			if tc.closeAfter {
+				want = 20
+			}
+			if n := b.logins.Load(); n != want {
+				t.Errorf("%d logins, want %d", n, want)
+			}
+		})
+	}
+}
+
+// opaqueConn hides the TCP conn's file descriptor.
+type opaqueConn struct{ net.Conn }
+
+// TestClientDropsStaleReplies: bytes the server sent after its answer
+// (a duplicate, a late reply) are not taken for the next answer.
+func TestClientDropsStaleReplies(t *testing.T) {
+	var n atomic.Int32
+	addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+		i := n.Add(1)
+		r := joost64()
+		r.PersonalName = fmt.Sprintf("answer %d", i)
+		reply(conn, UTF8, r.Message(), m.Seq, "\r")
+		r.PersonalName = "stale"
+		reply(conn, UTF8, r.Message(), m.Seq, "\r")
+		return true
+	}))
+	c := newTestClient(t, addr, func(c *ClientConfig) { c.ErrorDetection = false })
+	for i := 1; i <= 3; i++ {
+		pi, err := c.PatronInformation(context.Background(), patronRequest())
+		if err != nil || pi.PersonalName != fmt.Sprintf("answer %d", i) {
+			t.Fatalf("request %d: %+v, %v", i, pi, err)
+		}
+		time.Sleep(20 * time.Millisecond) // the stale copy arrives
+	}
+	if got := n.Load(); got != 3 {
+		t.Errorf("server saw %d requests, want 3", got)
 	}
 }

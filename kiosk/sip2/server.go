@@ -53,7 +53,10 @@ type Server struct {
 	Charset     Charset
 	Delimiter   byte          // 0 means '|'
 	IdleTimeout time.Duration // close a connection silent this long; default 10 min
-	Logger      *slog.Logger
+	// CloseAfterReply closes the connection after every reply but the
+	// login's, as some servers do.
+	CloseAfterReply bool
+	Logger          *slog.Logger
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
@@ -221,6 +224,10 @@ func (s *Server) serveConn(conn net.Conn) {
 			return
 		}
 		last = out
+		closeAfter = closeAfter || (s.CloseAfterReply && req.Code != CodeLogin)
+		if closeAfter {
+			corkLast(conn)
+		}
 		if !send(out) || closeAfter {
 			return
 		}
