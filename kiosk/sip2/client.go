@@ -536,17 +536,28 @@ func (c *Client) exchange(ctx context.Context, m Message) (reply Message, err er
 		if errors.Is(err, ErrChecksum) && resends < c.cfg.MaxResend {
 			resends++
 			c.log.Debug("sip2 bad checksum, asking resend", "code", m.Code)
-			if c.resend == nil {
-				b, _ := c.codec.Encode(RequestACSResend{Checksum: c.cfg.ErrorDetection}.Message())
-				c.resend = append(b, '\r')
-			}
-			if _, err := conn.Write(c.resend); err != nil {
+			if err := c.requestResend(conn); err != nil {
 				return Message{}, fmt.Errorf("%w: %s: %w", ErrNoReply, m.Code, err)
 			}
 			continue
 		}
 		if err != nil {
 			return Message{}, err
+		}
+		// A reply with another AY answers another message (a late reply):
+		// not ours. Ask for the last message again, never resend the
+		// request: a second 11 would lend twice. A reply without AY is
+		// taken, as some servers drop it.
+		if m.Seq != NoSeq && reply.Seq != NoSeq && reply.Seq != m.Seq && reply.Code != CodeResend {
+			if resends >= c.cfg.MaxResend {
+				return Message{}, fmt.Errorf("%w: %s: %w: want AY%d, got AY%d", ErrNoReply, m.Code, ErrSequence, m.Seq, reply.Seq)
+			}
+			resends++
+			c.log.Info("sip2 reply out of sequence; asking resend", "code", m.Code, "reply", reply.Code, "want", m.Seq, "got", reply.Seq)
+			if err := c.requestResend(conn); err != nil {
+				return Message{}, fmt.Errorf("%w: %s: %w", ErrNoReply, m.Code, err)
+			}
+			continue
 		}
 		if reply.Code == CodeACSStatus {
 			if v, ok := reply.Get("BX"); ok {
@@ -567,6 +578,16 @@ func (c *Client) exchange(ctx context.Context, m Message) (reply Message, err er
 		}
 		return reply, nil
 	}
+}
+
+// requestResend sends a 97: the server is to send its last message again.
+func (c *Client) requestResend(conn net.Conn) error {
+	if c.resend == nil {
+		b, _ := c.codec.Encode(RequestACSResend{Checksum: c.cfg.ErrorDetection}.Message())
+		c.resend = append(b, '\r')
+	}
+	_, err := conn.Write(c.resend)
+	return err
 }
 
 // armKeepAlive starts the idle timer that sends a 99, unless it is

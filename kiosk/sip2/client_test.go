@@ -761,3 +761,70 @@ func TestClientDropsStaleReplies(t *testing.T) {
 		t.Errorf("server saw %d requests, want 3", got)
 	}
 }
+
+// TestClientSequence: with error detection, a reply whose AY is not the
+// request's is not the answer: the client asks for the last message with
+// 97 and never sends the request twice.
+func TestClientSequence(t *testing.T) {
+	// serve answers every 63 with a reply of AY seq(m.Seq), and every 97
+	// with the right reply while fix97; it counts both.
+	serve := func(t *testing.T, seq func(int) int, fix97 bool) (addr string, n63, n97 *atomic.Int32) {
+		n63, n97 = new(atomic.Int32), new(atomic.Int32)
+		var last int
+		addr = rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+			r := joost64()
+			switch m.Code {
+			case CodePatronInformation:
+				n63.Add(1)
+				last = m.Seq
+				r.PersonalName = "first reply"
+				reply(conn, UTF8, r.Message(), seq(m.Seq), "\r")
+			case CodeRequestResend:
+				n97.Add(1)
+				if !fix97 {
+					r.PersonalName = "first reply"
+					reply(conn, UTF8, r.Message(), seq(last), "\r")
+					return true
+				}
+				reply(conn, UTF8, r.Message(), last, "\r")
+			}
+			return true
+		}))
+		return addr, n63, n97
+	}
+	wrong := func(s int) int { return (s + 1) % 10 }
+
+	t.Run("wrong AY once", func(t *testing.T) {
+		addr, n63, n97 := serve(t, wrong, true)
+		c := newTestClient(t, addr, nil)
+		pi, err := c.PatronInformation(context.Background(), patronRequest())
+		if err != nil || pi.PersonalName != "Joost Müller" {
+			t.Errorf("%+v, %v", pi, err)
+		}
+		if n63.Load() != 1 || n97.Load() != 1 {
+			t.Errorf("server saw %d 63s and %d 97s, want 1 and 1", n63.Load(), n97.Load())
+		}
+	})
+	t.Run("wrong AY always", func(t *testing.T) {
+		addr, n63, n97 := serve(t, wrong, false)
+		c := newTestClient(t, addr, func(c *ClientConfig) { c.MaxResend = 2 })
+		_, err := c.PatronInformation(context.Background(), patronRequest())
+		if !errors.Is(err, ErrNoReply) || !errors.Is(err, ErrSequence) {
+			t.Errorf("err = %v, want ErrNoReply and ErrSequence", err)
+		}
+		if n63.Load() != 1 || n97.Load() != 2 {
+			t.Errorf("server saw %d 63s and %d 97s, want 1 and 2", n63.Load(), n97.Load())
+		}
+	})
+	t.Run("no AY", func(t *testing.T) {
+		addr, n63, n97 := serve(t, func(int) int { return NoSeq }, true)
+		c := newTestClient(t, addr, nil)
+		pi, err := c.PatronInformation(context.Background(), patronRequest())
+		if err != nil || pi.PersonalName != "first reply" {
+			t.Errorf("%+v, %v", pi, err)
+		}
+		if n63.Load() != 1 || n97.Load() != 0 {
+			t.Errorf("server saw %d 63s and %d 97s, want 1 and 0", n63.Load(), n97.Load())
+		}
+	})
+}

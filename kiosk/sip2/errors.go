@@ -16,6 +16,9 @@ var (
 	// ErrNoReply reports that the connection failed or timed out after the
 	// request was sent: the server may or may not have processed it.
 	ErrNoReply = errors.New("sip2: no reply")
+	// ErrSequence reports that the replies kept answering another message
+	// (their AY was not the request's); it comes wrapped with ErrNoReply.
+	ErrSequence = errors.New("sip2: reply out of sequence")
 	// ErrUnexpectedResponse reports a reply with a code other than the one expected.
 	ErrUnexpectedResponse = errors.New("sip2: unexpected response")
 	// ErrClosed reports use of a closed client.
