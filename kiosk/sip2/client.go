@@ -567,6 +567,9 @@ func (c *Client) exchange(ctx context.Context, m Message) (reply Message, err er
 		}
 		if reply.Code == CodeResend && m.Code != CodeRequestResend {
 			if resends >= c.cfg.MaxResend {
+				if !isASCII(out) { // a server that cannot read them answers 96 to every send
+					return Message{}, fmt.Errorf("%w: %s sent %d times in %s, answered 96 each time: %w", ErrCharset, m.Code, resends+1, c.codec.Charset.norm(), ErrChecksum)
+				}
 				return Message{}, fmt.Errorf("sip2: %s: server asked for resend %d times: %w", m.Code, resends+1, ErrChecksum)
 			}
 			resends++

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -827,4 +828,56 @@ func TestClientSequence(t *testing.T) {
 			t.Errorf("server saw %d 63s and %d 97s, want 1 and 0", n63.Load(), n97.Load())
 		}
 	})
+}
+
+// logBuffer collects log lines, for tests that count what happened.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.b.String(), s)
+}
+
+func (l *logBuffer) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// TestClientCharsetMismatch: a server on UTF-8 cannot read what a client on
+// IBM850 sends beyond ASCII, and answers 96 to every send; the error says
+// to check the charset. ASCII requests pass on the same connection.
+func TestClientCharsetMismatch(t *testing.T) {
+	var logs logBuffer
+	addr := serveOn(t, &Server{Backend: &testBackend{}, Charset: UTF8, Logger: logs.logger()})
+	c := newTestClient(t, addr, func(c *ClientConfig) { c.Charset = IBM850 })
+	ctx := context.Background()
+	if _, err := c.PatronInformation(ctx, &PatronInformationRequest{PatronID: "21234000123456", PatronPassword: "Muller"}); err != nil {
+		t.Fatalf("ASCII request: %v", err)
+	}
+	_, err := c.PatronInformation(ctx, &PatronInformationRequest{PatronID: "21234000123456", PatronPassword: "Müller"})
+	if !errors.Is(err, ErrCharset) || !strings.Contains(err.Error(), "check [ils] charset") {
+		t.Errorf("err = %v, want ErrCharset", err)
+	}
+	if n := logs.count("bad request"); n != 4 {
+		t.Errorf("server answered %d requests with 96, want 4 (the request and 3 resends)", n)
+	}
+
+	// 96 to every send of an ASCII request is a plain checksum failure.
+	addr = rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+		conn.Write([]byte("96\r"))
+		return true
+	}))
+	c = newTestClient(t, addr, nil)
+	if _, err := c.PatronInformation(ctx, patronRequest()); !errors.Is(err, ErrChecksum) || errors.Is(err, ErrCharset) {
+		t.Errorf("ASCII request answered 96 each time: err = %v, want ErrChecksum only", err)
+	}
 }

@@ -13,6 +13,10 @@ var (
 	ErrUnreachable = errors.New("sip2: library system unreachable")
 	// ErrLoginFailed reports that the server refused the 93 login.
 	ErrLoginFailed = errors.New("sip2: login refused")
+	// ErrCharset reports a request the server answered with 96 every time
+	// it was sent, and which holds characters beyond ASCII: the server most
+	// likely reads another character set than the client sends.
+	ErrCharset = errors.New("sip2: the library system cannot read the characters sent: check [ils] charset")
 	// ErrNoReply reports that the connection failed or timed out after the
 	// request was sent: the server may or may not have processed it.
 	ErrNoReply = errors.New("sip2: no reply")

@@ -192,6 +192,9 @@ func (s *Server) serveConn(conn net.Conn) {
 			return
 		}
 		req, err := codec.Decode(line)
+		if err == nil && !s.Charset.valid(line) {
+			err = errors.New("not valid " + string(s.Charset.norm())) // what a strict server cannot decode
+		}
 		if err != nil {
 			log.Debug("sip2 server: bad request", "err", err)
 			if !send([]byte("96")) {
