@@ -377,24 +377,30 @@ func (c *Client) ensureConn(ctx context.Context) error {
 	c.idle = newIdleReader(conn)
 	c.bx = nil
 	m, err := c.exchange(ctx, LoginRequest{User: c.cfg.User, Password: c.cfg.Password, Location: c.cfg.Location}.Message())
+	var lr *LoginResponse
+	if err == nil {
+		lr, err = ParseLoginResponse(m)
+		if err != nil {
+			c.drop()
+		}
+	}
 	if err != nil {
 		c.failed()
 		if ctx.Err() != nil {
 			return err
 		}
+		var de *DecodeError
+		if errors.As(err, &de) {
+			c.log.Warn("sip2 login answer unreadable", "err", err)
+			return fmt.Errorf("%w: %w: %w", ErrUnreachable, ErrLoginUnreadable, err)
+		}
 		return fmt.Errorf("%w: login: %w", ErrUnreachable, err)
-	}
-	lr, err := ParseLoginResponse(m)
-	if err != nil {
-		c.drop()
-		c.failed()
-		return err
 	}
 	if !lr.OK {
 		c.drop()
 		c.failed()
-		c.log.Warn("sip2 login refused", "user", c.cfg.User)
-		return ErrLoginFailed
+		c.log.Warn("sip2 login refused", "user", c.cfg.User, "location", c.cfg.Location)
+		return &LoginError{User: c.cfg.User, Location: c.cfg.Location}
 	}
 	if c.failures > 0 {
 		c.log.Info("sip2 reconnected", "after_failures", c.failures)

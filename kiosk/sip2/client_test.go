@@ -114,6 +114,27 @@ func TestClientLoginFailedAndUnreachable(t *testing.T) {
 	if !errors.Is(err, ErrLoginFailed) || errors.Is(err, ErrUnreachable) {
 		t.Errorf("wrong password: err = %v, want ErrLoginFailed", err)
 	}
+	if want := `sip2: login refused for user "kiosk": check [ils] user and password`; err == nil || err.Error() != want {
+		t.Errorf("wrong password: err = %v, want %q", err, want)
+	}
+	c = newTestClient(t, addr, func(c *ClientConfig) { c.Password = "wrong"; c.Location = "BRANCH1" })
+	if err := c.Login(context.Background()); !errors.Is(err, ErrLoginFailed) || !strings.Contains(err.Error(), `user "kiosk" at location "BRANCH1"`) {
+		t.Errorf("wrong password at a location: err = %v", err)
+	}
+
+	// A login answer that cannot be read is neither a refusal nor silence.
+	for _, answer := range []string{"94\r", "24              00120261127    120000AOMAIN|AA1|AEx|\r"} {
+		garbled := rawServer(t, func(_ int, conn net.Conn, rd *bufio.Reader) {
+			if _, ok := expect(rd); ok {
+				conn.Write([]byte(answer))
+			}
+			expect(rd)
+		})
+		err := newTestClient(t, garbled, nil).Login(context.Background())
+		if !errors.Is(err, ErrLoginUnreadable) || !errors.Is(err, ErrUnreachable) || errors.Is(err, ErrLoginFailed) {
+			t.Errorf("login answered %q: err = %v, want ErrLoginUnreadable", answer, err)
+		}
+	}
 
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	dead := ln.Addr().String()
