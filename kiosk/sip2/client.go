@@ -53,6 +53,7 @@ type Client struct {
 	buf      []byte
 	resend   []byte             // an encoded 97, made once
 	bx       *SupportedMessages // BX of the last 98 on this connection
+	clock    func() time.Time   // for the backoff; tests replace it
 
 	lastUsed atomic.Int64 // unix nanoseconds of the last exchange, for keepalive
 	closed   atomic.Bool
@@ -98,6 +99,7 @@ func NewClient(cfg ClientConfig) *Client {
 		log:   cfg.Logger.With("sip2", cfg.Addr),
 		sem:   make(chan struct{}, 1),
 		seq:   -1,
+		clock: time.Now,
 	}
 }
 
@@ -159,11 +161,16 @@ func (c *Client) Do(ctx context.Context, m Message) (Message, error) {
 // error wrapping ErrUnexpectedResponse and drops the connection, since
 // request and reply may have come out of step.
 func (c *Client) do(ctx context.Context, m Message, want string) (Message, error) {
+	return c.doBackoff(ctx, m, want, true)
+}
+
+// doBackoff is do; without backoff it dials at once after failures.
+func (c *Client) doBackoff(ctx context.Context, m Message, want string, backoff bool) (Message, error) {
 	if err := c.acquire(ctx); err != nil {
 		return Message{}, err
 	}
 	defer c.release()
-	if err := c.ensureConn(ctx); err != nil {
+	if err := c.connect(ctx, backoff); err != nil {
 		return Message{}, err
 	}
 	reply, err := c.exchange(ctx, m)
@@ -178,6 +185,17 @@ func (c *Client) do(ctx context.Context, m Message, want string) (Message, error
 // Status sends a 99 and returns the 98.
 func (c *Client) Status(ctx context.Context) (*ACSStatusResponse, error) {
 	m, err := c.do(ctx, c.statusRequest(), CodeACSStatus)
+	if err != nil {
+		return nil, err
+	}
+	return ParseACSStatusResponse(m)
+}
+
+// Probe is Status for the periodic "is the library system back?" check:
+// it dials at once, ignoring the wait between reconnects after failures,
+// which would refuse it for up to MaxBackoff after the system returns.
+func (c *Client) Probe(ctx context.Context) (*ACSStatusResponse, error) {
+	m, err := c.doBackoff(ctx, c.statusRequest(), CodeACSStatus, false)
 	if err != nil {
 		return nil, err
 	}
@@ -342,14 +360,18 @@ func (c *Client) Checkin(ctx context.Context, req *CheckinRequest) (*CheckinResp
 
 // ensureConn dials and logs in when there is no connection, or when the
 // server has closed the one there is. Holds sem.
-func (c *Client) ensureConn(ctx context.Context) error {
+func (c *Client) ensureConn(ctx context.Context) error { return c.connect(ctx, true) }
+
+// connect is ensureConn; with backoff it first waits out the time between
+// reconnects after failures.
+func (c *Client) connect(ctx context.Context, backoff bool) error {
 	if c.conn != nil {
 		if c.alive() {
 			return nil
 		}
 		c.drop()
 	}
-	if wait := c.retryAt.Sub(time.Now()); wait > 0 {
+	if wait := c.retryAt.Sub(c.clock()); backoff && wait > 0 {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return fmt.Errorf("%w: next attempt in %s", ErrUnreachable, wait.Round(time.Millisecond))
 		}
@@ -421,7 +443,7 @@ func (c *Client) failed() {
 	if wait > c.cfg.MaxBackoff {
 		wait = c.cfg.MaxBackoff
 	}
-	c.retryAt = time.Now().Add(wait)
+	c.retryAt = c.clock().Add(wait)
 }
 
 // errNothing: an idle read found nothing to read, the connection stands.

@@ -902,3 +902,57 @@ func TestClientCharsetMismatch(t *testing.T) {
 		t.Errorf("ASCII request answered 96 each time: err = %v, want ErrChecksum only", err)
 	}
 }
+
+// TestProbeIgnoresBackoff: once the library system is back, Probe finds
+// it at once, while other requests still wait out the backoff.
+func TestProbeIgnoresBackoff(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // the library system is down
+	c := newTestClient(t, addr, func(c *ClientConfig) { c.MaxBackoff = 2 * time.Second })
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.clock = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	short := func() context.Context {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		t.Cleanup(cancel)
+		return ctx
+	}
+	// Refused dials, each after the last backoff: the wait grows to 2s.
+	for range 6 {
+		mu.Lock()
+		now = now.Add(3 * time.Second)
+		mu.Unlock()
+		if _, err := c.Status(short()); !errors.Is(err, ErrUnreachable) {
+			t.Fatalf("server down: err = %v", err)
+		}
+	}
+	if _, err := c.Status(short()); err == nil || !strings.Contains(err.Error(), "next attempt in") {
+		t.Fatalf("err = %v, want a dial refused by the backoff", err)
+	}
+
+	ln, err = net.Listen("tcp", addr) // back, on the same port
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Backend: &testBackend{}}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	if _, err := c.Status(short()); !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "next attempt in 2s") {
+		t.Errorf("Status while backing off: err = %v, want next attempt in 2s", err)
+	}
+	start := time.Now()
+	st, err := c.Probe(short())
+	if err != nil || !st.OnlineStatus {
+		t.Fatalf("Probe = %+v, %v", st, err)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("Probe took %v", d)
+	}
+	if _, err := c.Status(short()); err != nil {
+		t.Errorf("Status after the probe: %v", err)
+	}
+}
