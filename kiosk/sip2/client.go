@@ -338,6 +338,21 @@ func (c *Client) Renew(ctx context.Context, req *RenewRequest) (*RenewResponse, 
 	return ParseRenewResponse(m)
 }
 
+// RenewAll sends a 65.
+func (c *Client) RenewAll(ctx context.Context, req *RenewAllRequest) (*RenewAllResponse, error) {
+	r := *req
+	r.InstitutionID = orString(r.InstitutionID, c.cfg.Institution)
+	r.TerminalPassword = orString(r.TerminalPassword, c.cfg.TerminalPassword)
+	if r.TransactionDate.IsZero() {
+		r.TransactionDate = c.cfg.Now()
+	}
+	m, err := c.do(ctx, r.Message(), CodeRenewAllResponse)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRenewAllResponse(m)
+}
+
 // Checkin sends a 09.
 func (c *Client) Checkin(ctx context.Context, req *CheckinRequest) (*CheckinResponse, error) {
 	r := *req

@@ -956,3 +956,32 @@ func TestProbeIgnoresBackoff(t *testing.T) {
 		t.Errorf("Status after the probe: %v", err)
 	}
 }
+
+// renewAllBackend answers 65 with what it was asked.
+type renewAllBackend struct {
+	testBackend
+	got chan *RenewAllRequest
+}
+
+func (b *renewAllBackend) RenewAll(r *RenewAllRequest) *RenewAllResponse {
+	b.got <- r
+	return &RenewAllResponse{OK: true, RenewedCount: 1, UnrenewedCount: 1, TransactionDate: r.TransactionDate,
+		InstitutionID: r.InstitutionID, RenewedItems: []string{"31234000987654"}, UnrenewedItems: []string{"31234000987670"}}
+}
+
+func TestClientRenewAll(t *testing.T) {
+	b := &renewAllBackend{got: make(chan *RenewAllRequest, 1)}
+	at := local(2026, 3, 14, 16, 42, 0)
+	c := newTestClient(t, startServer(t, b, UTF8), func(c *ClientConfig) {
+		c.TerminalPassword = "term"
+		c.Now = func() time.Time { return at }
+	})
+	r, err := c.RenewAll(context.Background(), &RenewAllRequest{PatronID: "21234000123456", PatronPassword: "1234"})
+	if err != nil || !r.OK || r.RenewedCount != 1 || len(r.RenewedItems) != 1 || len(r.UnrenewedItems) != 1 {
+		t.Fatalf("RenewAll = %+v, %v", r, err)
+	}
+	req := <-b.got
+	if req.InstitutionID != "MAIN" || req.TerminalPassword != "term" || !req.TransactionDate.Equal(at) || req.PatronPassword != "1234" {
+		t.Errorf("server got %+v", req)
+	}
+}

@@ -35,6 +35,11 @@ type RenewBackend interface {
 	Renew(req *RenewRequest) *RenewResponse
 }
 
+// RenewAllBackend is a Backend that also handles 65.
+type RenewAllBackend interface {
+	RenewAll(req *RenewAllRequest) *RenewAllResponse
+}
+
 // PatronStatusBackend is a Backend that also handles 23.
 type PatronStatusBackend interface {
 	PatronStatus(req *PatronStatusRequest) *PatronStatusResponse
@@ -317,6 +322,16 @@ func (s *Server) handle(req Message) (Message, bool, bool) {
 			return resend(), true, false
 		}
 		return rb.Renew(r).RenewMessage(), true, false
+	case CodeRenewAll:
+		rb, ok := b.(RenewAllBackend)
+		if !ok {
+			return Message{}, false, false
+		}
+		r, err := ParseRenewAllRequest(req)
+		if err != nil {
+			return resend(), true, false
+		}
+		return rb.RenewAll(r).Message(), true, false
 	}
 	return Message{}, false, false
 }
