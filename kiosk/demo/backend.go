@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"slices"
 	"time"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
@@ -41,7 +42,7 @@ func (l *Library) Status(req *sip2.SCStatusRequest) *sip2.ACSStatusResponse {
 		TimeoutPeriod: 30, RetriesAllowed: 3, DateTimeSync: l.now(), ProtocolVersion: "2.00",
 		InstitutionID: l.d.Institution, LibraryName: l.d.LibraryName,
 		Supported: sip2.SupportedMessages{PatronStatus: true, Checkout: true, Checkin: true, SCStatus: true, RequestResend: true,
-			Login: true, PatronInformation: true, EndPatronSession: true, ItemInformation: true, Renew: true},
+			Login: true, PatronInformation: true, EndPatronSession: true, ItemInformation: true, Renew: true, RenewAll: true},
 	}
 }
 
@@ -178,6 +179,7 @@ func (l *Library) EndPatronSession(req *sip2.EndPatronSessionRequest) *sip2.EndP
 var (
 	_ sip2.PatronStatusBackend    = (*Library)(nil)
 	_ sip2.ItemInformationBackend = (*Library)(nil)
+	_ sip2.RenewAllBackend        = (*Library)(nil)
 )
 
 var mediaTypes = map[string]string{"book": "001", "magazine": "002", "audiobook": "004", "dvd": "000", "reference": "001"}
@@ -286,17 +288,8 @@ func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
 		if req.PatronPassword != "" && req.PatronPassword != p.PIN {
 			return deny(MsgInvalidPassword)
 		}
-		if p.CardLost {
-			return deny(MsgCardLost)
-		}
-		if p.FinesCents > l.cats[p.Category].FineLimitCents {
-			return deny(MsgFines)
-		}
-		if it.Hold != nil && it.Hold.Patron != p.Barcode {
-			return deny(MsgOnHoldForOther)
-		}
-		if it.Loan.Renewals >= l.cats[p.Category].RenewLimit {
-			return deny(MsgRenewLimit)
+		if msg := l.renewRefusal(p, it); msg != "" {
+			return deny(msg)
 		}
 	}
 	due := endOfDay(now.AddDate(0, 0, l.cats[p.Category].LoanDays))
@@ -308,6 +301,62 @@ func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
 	r.OK, r.RenewalOK = true, true
 	r.DueDate = sip2.FormatDate(due)
 	r.ScreenMessages = []string{MsgRenewed}
+	return r
+}
+
+// renewRefusal says why p may not renew its loan of it, or "" when it may:
+// the rules of 29 and 65 alike. Holds l.mu.
+func (l *Library) renewRefusal(p *Patron, it *Item) string {
+	switch {
+	case p.CardLost:
+		return MsgCardLost
+	case p.FinesCents > l.cats[p.Category].FineLimitCents:
+		return MsgFines
+	case it.Hold != nil && it.Hold.Patron != p.Barcode:
+		return MsgOnHoldForOther
+	case it.Loan.Renewals >= l.cats[p.Category].RenewLimit:
+		return MsgRenewLimit
+	}
+	return ""
+}
+
+// RenewAll answers 65: every loan of the patron that 29 would renew is
+// renewed; the others are listed as unrenewed, with why in AF. OK means
+// the patron (and the PIN, when given) was right.
+func (l *Library) RenewAll(req *sip2.RenewAllRequest) *sip2.RenewAllResponse {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	r := &sip2.RenewAllResponse{TransactionDate: now, InstitutionID: l.d.Institution}
+	p := l.patrons[req.PatronID]
+	switch {
+	case p == nil:
+		r.ScreenMessages = []string{MsgPatronNotFound}
+		return r
+	case req.PatronPassword != "" && req.PatronPassword != p.PIN:
+		r.ScreenMessages = []string{MsgInvalidPassword}
+		return r
+	}
+	r.OK = true
+	due := endOfDay(now.AddDate(0, 0, l.cats[p.Category].LoanDays))
+	for _, it := range l.loansOf(p.Barcode) {
+		e := Event{Kind: "renew", Patron: p.Barcode, Item: it.Barcode, TransactionDate: req.TransactionDate}
+		if msg := l.renewRefusal(p, it); msg != "" {
+			r.UnrenewedItems = append(r.UnrenewedItems, it.Barcode)
+			if !slices.Contains(r.ScreenMessages, msg) {
+				r.ScreenMessages = append(r.ScreenMessages, msg)
+			}
+			e.Message, e.Due = msg, it.Loan.Due
+			l.record(e)
+			continue
+		}
+		it.Loan.Due = due
+		it.Loan.Renewals++
+		r.RenewedItems = append(r.RenewedItems, it.Barcode)
+		e.OK, e.Due, e.Message = true, due, MsgRenewed
+		l.record(e)
+	}
+	r.RenewedCount, r.UnrenewedCount = len(r.RenewedItems), len(r.UnrenewedItems)
 	return r
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -395,5 +396,45 @@ func TestRenewLimitStatusItemInfoAndHistory(t *testing.T) {
 	}
 	if !sawCheckout || !sawCheckin || len(h) != 7 {
 		t.Errorf("history (%d events) lacks the offline checkout (%v) or checkin (%v): %+v", len(h), sawCheckout, sawCheckin, h)
+	}
+}
+
+// TestRenewAll: 65 renews what 29 would and lists the rest.
+func TestRenewAll(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	const midnight = "30790000000190" // Joost's, overdue, renewed 3 times already
+	before, _ := lib.Item(avonden)
+	r, err := c.RenewAll(ctx, &sip2.RenewAllRequest{PatronID: joost, PatronPassword: "1234"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK || r.RenewedCount != 1 || r.UnrenewedCount != 2 || !slices.Equal(r.RenewedItems, []string{avonden}) ||
+		!slices.Equal(r.UnrenewedItems, []string{midnight, diner}) ||
+		!contains(r.ScreenMessages, demo.MsgRenewLimit) || !contains(r.ScreenMessages, demo.MsgOnHoldForOther) {
+		t.Errorf("renew all: %+v", r)
+	}
+	if it, _ := lib.Item(avonden); it.Loan.Renewals != before.Loan.Renewals+1 || !it.Loan.Due.After(before.Loan.Due) {
+		t.Errorf("avonden after renew all: %+v", it.Loan)
+	}
+	// The same rules as 29.
+	for _, item := range []string{midnight, diner} {
+		if rn, err := c.Renew(ctx, &sip2.RenewRequest{PatronID: joost, ItemID: item}); err != nil || rn.OK {
+			t.Errorf("29 of %s: %+v, %v, want refused as by 65", item, rn, err)
+		}
+	}
+	for _, tc := range []struct{ patron, pin, msg string }{
+		{unknown, "", demo.MsgPatronNotFound}, {joost, "0000", demo.MsgInvalidPassword},
+	} {
+		if r, err := c.RenewAll(ctx, &sip2.RenewAllRequest{PatronID: tc.patron, PatronPassword: tc.pin}); err != nil || r.OK || r.RenewedCount != 0 || !contains(r.ScreenMessages, tc.msg) {
+			t.Errorf("renew all by …%s: %+v, %v", tc.patron[10:], r, err)
+		}
+	}
+	// Piotr's card is lost: nothing renewed, all listed.
+	if r, err := c.RenewAll(ctx, &sip2.RenewAllRequest{PatronID: piotr}); err != nil || r.RenewedCount != 0 || r.UnrenewedCount != 1 || !contains(r.ScreenMessages, demo.MsgCardLost) {
+		t.Errorf("renew all, card lost: %+v, %v", r, err)
+	}
+	if ok, err := c.Supports(ctx, "65"); !ok || err != nil {
+		t.Errorf("Supports(65) = %v, %v", ok, err)
 	}
 }

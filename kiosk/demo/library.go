@@ -101,7 +101,7 @@ type data struct {
 }
 
 // Library is the demo library system. It implements sip2.Backend (and
-// checkout, checkin and renew) and is safe for concurrent use.
+// checkout, checkin, renew and renew all) and is safe for concurrent use.
 type Library struct {
 	mu       sync.Mutex
 	d        data
