@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"path/filepath"
 	"slices"
@@ -436,5 +437,31 @@ func TestRenewAll(t *testing.T) {
 	}
 	if ok, err := c.Supports(ctx, "65"); !ok || err != nil {
 		t.Errorf("Supports(65) = %v, %v", ok, err)
+	}
+}
+
+// TestUnsupportedRequests: a request the library does not handle is
+// answered or the connection closed at once, not left to the timeout.
+func TestUnsupportedRequests(t *testing.T) {
+	_, c := serve(t)
+	date := sip2.FormatDate(now())
+	for _, m := range []sip2.Message{
+		{Code: "01", Fixed: "N" + date, Fields: []sip2.Field{{ID: "AO", Value: "ZTM"}, {ID: "AL", Value: "stolen"}, {ID: "AA", Value: joost}, {ID: "AC"}}},
+		{Code: "15", Fixed: "+" + date, Fields: []sip2.Field{{ID: "AO", Value: "ZTM"}, {ID: "AA", Value: joost}, {ID: "AB", Value: bovenStil}}},
+		{Code: "25", Fixed: date, Fields: []sip2.Field{{ID: "AO", Value: "ZTM"}, {ID: "AA", Value: joost}, {ID: "AC"}, {ID: "AD"}}},
+		{Code: "37", Fixed: date + "0100EUR", Fields: []sip2.Field{{ID: "BV", Value: "12.50"}, {ID: "AO", Value: "ZTM"}, {ID: "AA", Value: fatima}}},
+		{Code: "55", Fixed: "garbage"},
+	} {
+		start := time.Now()
+		reply, err := c.Do(context.Background(), m)
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%s: answered after %v (%+v, %v)", m.Code, d, reply, err)
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			t.Errorf("%s: err = %v, want an answer or EOF", m.Code, err)
+		}
+	}
+	if r := info(t, c, joost, "1234", sip2.NoItems); r.PersonalName != "Joost Müller" {
+		t.Errorf("after the unsupported requests: %+v", r)
 	}
 }

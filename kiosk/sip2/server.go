@@ -51,8 +51,8 @@ type ItemInformationBackend interface {
 }
 
 // Server serves SIP2 to self-check machines. Requests that fail to decode
-// (bad checksum, truncated) are answered with 96; requests the backend does
-// not handle get no answer, as most servers do.
+// (bad checksum, truncated) are answered with 96; a request the backend
+// does not handle closes the connection.
 type Server struct {
 	Backend     Backend
 	Charset     Charset
@@ -219,8 +219,11 @@ func (s *Server) serveConn(conn net.Conn) {
 		}
 		reply, ok, closeAfter := s.handle(req)
 		if !ok {
-			log.Debug("sip2 server: unsupported request", "code", req.Code)
-			continue
+			// Closing answers at once: silence would leave the client
+			// waiting out its timeout, and an ok=N reply needs a response
+			// type for every message the backend lacks.
+			log.Info("sip2 server: unsupported request; closing the connection", "code", req.Code)
+			return
 		}
 		if req.Code == CodeLogin {
 			loggedIn = !closeAfter
