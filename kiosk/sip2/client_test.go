@@ -494,8 +494,16 @@ func TestServerBadChecksumAnd97(t *testing.T) {
 		return string(b)
 	}
 	conn.Write([]byte("9300CNkiosk|COs3cret|AY0AZ0000\r")) // bad checksum
+	if got := read(); got != "96AZFEF6" {
+		t.Errorf("bad checksum: got %q, want 96AZFEF6 (the request used error detection)", got)
+	}
+	conn.Write([]byte("63001\r")) // truncated, no error detection
 	if got := read(); got != "96" {
-		t.Errorf("bad checksum: got %q, want 96", got)
+		t.Errorf("truncated request: got %q, want 96", got)
+	}
+	conn.Write([]byte("63001AY1AZFDA0\r")) // truncated, with error detection
+	if got := read(); got != "96AZFEF6" {
+		t.Errorf("truncated request with AZ: got %q, want 96AZFEF6", got)
 	}
 	m := LoginRequest{User: "kiosk", Password: "s3cret"}.Message()
 	m.Seq = 3

@@ -202,7 +202,7 @@ func (s *Server) serveConn(conn net.Conn) {
 		}
 		if err != nil {
 			log.Debug("sip2 server: bad request", "err", err)
-			if !send([]byte("96")) {
+			if !send(resendFor(line)) {
 				return
 			}
 			continue
@@ -340,3 +340,13 @@ func (s *Server) handle(req Message) (Message, bool, bool) {
 }
 
 func resend() Message { return Message{Code: CodeResend, Seq: NoSeq} }
+
+// resendFor returns the 96 for a request that could not be decoded: with
+// AZ when the request ended in one, as its sender uses error detection.
+func resendFor(line []byte) []byte {
+	if n := len(line); n >= 6 && line[n-6] == 'A' && line[n-5] == 'Z' &&
+		isHex(line[n-4]) && isHex(line[n-3]) && isHex(line[n-2]) && isHex(line[n-1]) {
+		return []byte("96AZFEF6")
+	}
+	return []byte("96")
+}
