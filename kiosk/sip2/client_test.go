@@ -477,6 +477,43 @@ func TestServerRequiresLogin(t *testing.T) {
 	}
 }
 
+// TestServerLoginRetry: a refused login leaves the connection open for
+// another try; other requests still need a login that succeeded.
+func TestServerLoginRetry(t *testing.T) {
+	addr := startServer(t, &testBackend{}, UTF8)
+	dial := func() (net.Conn, func() (string, error)) {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		conn.SetDeadline(time.Now().Add(2 * time.Second))
+		rd := newReader(conn)
+		return conn, func() (string, error) { b, err := readMessage(rd); return string(b), err }
+	}
+	conn, read := dial()
+	conn.Write([]byte("9300CNkiosk|COwrong|\r"))
+	if got, err := read(); got != "940" {
+		t.Fatalf("wrong password: %q, %v", got, err)
+	}
+	conn.Write([]byte("9300CNkiosk|COs3cret|\r"))
+	if got, err := read(); got != "941" {
+		t.Fatalf("right password on the same connection: %q, %v", got, err)
+	}
+	conn.Write([]byte("9900302.00\r"))
+	if got, err := read(); !strings.HasPrefix(got, "98") {
+		t.Errorf("99 after login: %q, %v", got, err)
+	}
+
+	conn, read = dial()
+	conn.Write([]byte("9300CNkiosk|COwrong|\r"))
+	read()
+	conn.Write([]byte("9900302.00\r"))
+	if got, err := read(); err == nil {
+		t.Errorf("99 after a refused login answered %q", got)
+	}
+}
+
 func TestServerBadChecksumAnd97(t *testing.T) {
 	addr := startServer(t, &testBackend{}, UTF8)
 	conn, err := net.Dial("tcp", addr)

@@ -217,7 +217,7 @@ func (s *Server) serveConn(conn net.Conn) {
 			log.Info("sip2 server: request before login", "code", req.Code)
 			return
 		}
-		reply, ok, closeAfter := s.handle(req)
+		reply, ok := s.handle(req)
 		if !ok {
 			// Closing answers at once: silence would leave the client
 			// waiting out its timeout, and an ok=N reply needs a response
@@ -226,7 +226,8 @@ func (s *Server) serveConn(conn net.Conn) {
 			return
 		}
 		if req.Code == CodeLogin {
-			loggedIn = !closeAfter
+			lr, err := ParseLoginResponse(reply)
+			loggedIn = err == nil && lr.OK // a refused login may be tried again on this connection
 		}
 		reply.Seq = req.Seq
 		out, err := codec.AppendEncode(last[:0], reply)
@@ -235,7 +236,7 @@ func (s *Server) serveConn(conn net.Conn) {
 			return
 		}
 		last = out
-		closeAfter = closeAfter || (s.CloseAfterReply && req.Code != CodeLogin)
+		closeAfter := s.CloseAfterReply && req.Code != CodeLogin
 		if closeAfter {
 			corkLast(conn)
 		}
@@ -245,98 +246,96 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 }
 
-// handle returns the reply, whether there is one, and whether to close
-// the connection after sending it (a refused login).
-func (s *Server) handle(req Message) (Message, bool, bool) {
+// handle returns the reply, and whether there is one.
+func (s *Server) handle(req Message) (Message, bool) {
 	b := s.Backend
 	switch req.Code {
 	case CodeLogin:
 		r, err := ParseLoginRequest(req)
 		if err != nil {
-			return LoginResponse{}.Message(), true, true
+			return LoginResponse{}.Message(), true
 		}
-		ok := b.Login(r.User, r.Password, r.Location)
-		return LoginResponse{OK: ok}.Message(), true, !ok
+		return LoginResponse{OK: b.Login(r.User, r.Password, r.Location)}.Message(), true
 	case CodeSCStatus:
 		r, err := ParseSCStatusRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return b.Status(r).Message(), true, false
+		return b.Status(r).Message(), true
 	case CodePatronInformation:
 		r, err := ParsePatronInformationRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return b.PatronInformation(r).Message(), true, false
+		return b.PatronInformation(r).Message(), true
 	case CodeEndPatronSession:
 		r, err := ParseEndPatronSessionRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return b.EndPatronSession(r).Message(), true, false
+		return b.EndPatronSession(r).Message(), true
 	case CodeCheckout:
 		cb, ok := b.(CheckoutBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParseCheckoutRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return cb.Checkout(r).Message(), true, false
+		return cb.Checkout(r).Message(), true
 	case CodeCheckin:
 		cb, ok := b.(CheckinBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParseCheckinRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return cb.Checkin(r).Message(), true, false
+		return cb.Checkin(r).Message(), true
 	case CodePatronStatus:
 		pb, ok := b.(PatronStatusBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParsePatronStatusRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return pb.PatronStatus(r).Message(), true, false
+		return pb.PatronStatus(r).Message(), true
 	case CodeItemInformation:
 		ib, ok := b.(ItemInformationBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParseItemInformationRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return ib.ItemInformation(r).Message(), true, false
+		return ib.ItemInformation(r).Message(), true
 	case CodeRenew:
 		rb, ok := b.(RenewBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParseRenewRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return rb.Renew(r).RenewMessage(), true, false
+		return rb.Renew(r).RenewMessage(), true
 	case CodeRenewAll:
 		rb, ok := b.(RenewAllBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParseRenewAllRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return rb.RenewAll(r).Message(), true, false
+		return rb.RenewAll(r).Message(), true
 	}
-	return Message{}, false, false
+	return Message{}, false
 }
 
 func resend() Message { return Message{Code: CodeResend, Seq: NoSeq} }
