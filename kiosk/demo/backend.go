@@ -190,7 +190,7 @@ func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	r := &sip2.CheckoutResponse{MagneticMedia: sip2.No, Desensitize: sip2.No, TransactionDate: now,
+	r := &sip2.CheckoutResponse{MagneticMedia: sip2.Unknown, Desensitize: sip2.No, TransactionDate: now, // U until the item is known
 		InstitutionID: l.d.Institution, PatronID: req.PatronID, ItemID: req.ItemID}
 	deny := func(msg string) *sip2.CheckoutResponse {
 		r.ScreenMessages = append(r.ScreenMessages, msg)
@@ -366,7 +366,7 @@ func (l *Library) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	r := &sip2.CheckinResponse{MagneticMedia: sip2.No, TransactionDate: now,
+	r := &sip2.CheckinResponse{MagneticMedia: sip2.Unknown, TransactionDate: now, // U until the item is known
 		InstitutionID: l.d.Institution, ItemID: req.ItemID}
 	defer func() {
 		e := circEvent("checkin", req.NoBlock, req.TransactionDate, nil)

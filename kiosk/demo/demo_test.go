@@ -465,3 +465,22 @@ func TestUnsupportedRequests(t *testing.T) {
 		t.Errorf("after the unsupported requests: %+v", r)
 	}
 }
+
+// TestUnknownItemMagneticMedia: of an item it does not know the library
+// cannot say whether it is magnetic: U, not N.
+func TestUnknownItemMagneticMedia(t *testing.T) {
+	_, c := serve(t)
+	ctx := context.Background()
+	const nowhere = "30790000999990"
+	co, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: joost, ItemID: nowhere})
+	if err != nil || co.OK || co.MagneticMedia != sip2.Unknown {
+		t.Errorf("12 for an unknown item: %+v, %v", co, err)
+	}
+	ci, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: nowhere})
+	if err != nil || ci.OK || ci.MagneticMedia != sip2.Unknown {
+		t.Errorf("10 for an unknown item: %+v, %v", ci, err)
+	}
+	if co, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: joost, ItemID: bovenStil}); err != nil || co.MagneticMedia != sip2.No {
+		t.Errorf("12 for a book: %+v, %v", co, err)
+	}
+}
