@@ -28,6 +28,7 @@ const (
 
 // Login checks the self-check machine's credentials.
 func (l *Library) Login(user, password, location string) bool {
+	l.answer("93")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return user == l.user && password == l.password
@@ -35,6 +36,7 @@ func (l *Library) Login(user, password, location string) bool {
 
 // Status answers 99 with what the demo implements.
 func (l *Library) Status(req *sip2.SCStatusRequest) *sip2.ACSStatusResponse {
+	l.answer("99")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return &sip2.ACSStatusResponse{
@@ -73,6 +75,7 @@ func (l *Library) patronStatus(p *Patron, now time.Time) (sip2.PatronStatus, []s
 
 // PatronInformation answers 63.
 func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.PatronInformationResponse {
+	l.answer("63")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -166,6 +169,7 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 
 // EndPatronSession answers 35.
 func (l *Library) EndPatronSession(req *sip2.EndPatronSessionRequest) *sip2.EndPatronSessionResponse {
+	l.answer("35")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	r := &sip2.EndPatronSessionResponse{TransactionDate: l.now(), InstitutionID: l.d.Institution, PatronID: req.PatronID}
@@ -187,6 +191,7 @@ var mediaTypes = map[string]string{"book": "001", "magazine": "002", "audiobook"
 // Checkout answers 11. With NoBlock (an offline replay) it accepts what
 // the kiosk already promised, and uses the promised due date.
 func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
+	l.answer("11")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -259,6 +264,7 @@ func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 
 // Renew answers 29 for one item (AB).
 func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
+	l.answer("29")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -324,6 +330,7 @@ func (l *Library) renewRefusal(p *Patron, it *Item) string {
 // renewed; the others are listed as unrenewed, with why in AF. OK means
 // the patron (and the PIN, when given) was right.
 func (l *Library) RenewAll(req *sip2.RenewAllRequest) *sip2.RenewAllResponse {
+	l.answer("65")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -363,6 +370,7 @@ func (l *Library) RenewAll(req *sip2.RenewAllRequest) *sip2.RenewAllResponse {
 // Checkin answers 09. A returned item with a waiting hold becomes ready
 // and raises the alert so the kiosk tells the patron to hand it in.
 func (l *Library) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
+	l.answer("09")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -422,6 +430,7 @@ func circEvent(kind string, noBlock bool, date time.Time, r *sip2.CheckoutRespon
 
 // PatronStatus answers 23: the patron's standing without item lists.
 func (l *Library) PatronStatus(req *sip2.PatronStatusRequest) *sip2.PatronStatusResponse {
+	l.answer("23")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -458,6 +467,7 @@ func (l *Library) PatronStatus(req *sip2.PatronStatusRequest) *sip2.PatronStatus
 
 // ItemInformation answers 17.
 func (l *Library) ItemInformation(req *sip2.ItemInformationRequest) *sip2.ItemInformationResponse {
+	l.answer("17")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	r := &sip2.ItemInformationResponse{CirculationStatus: sip2.CircOther, SecurityMarker: 2, FeeType: 1,

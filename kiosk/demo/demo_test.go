@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"net"
 	"path/filepath"
 	"slices"
@@ -40,7 +41,7 @@ var start = kiosktest.EnvStart()
 
 func now() time.Time { return start }
 
-func serve(t *testing.T) (*demo.Library, *sip2.Client) {
+func serve(t testing.TB) (*demo.Library, *sip2.Client) {
 	t.Helper()
 	lib, err := demo.Load(now)
 	if err != nil {
@@ -483,4 +484,48 @@ func TestUnknownItemMagneticMedia(t *testing.T) {
 	if co, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: joost, ItemID: bovenStil}); err != nil || co.MagneticMedia != sip2.No {
 		t.Errorf("12 for a book: %+v, %v", co, err)
 	}
+}
+
+// TestDelayAndRequests: SetDelay slows every answer; Requests counts them.
+func TestDelayAndRequests(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	info(t, c, joost, "1234", sip2.NoItems)
+	lib.SetDelay(50 * time.Millisecond)
+	start := time.Now()
+	if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil}); err != nil || !r.OK {
+		t.Fatalf("checkout: %+v, %v", r, err)
+	}
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Errorf("checkout answered in %v with a 50ms delay", d)
+	}
+	if got, want := lib.Requests(), map[string]int{"93": 1, "63": 1, "11": 1}; !maps.Equal(got, want) {
+		t.Errorf("Requests() = %v, want %v", got, want)
+	}
+}
+
+// BenchmarkSlowILS lends and takes back one item after another from a
+// library that answers in 30 ms: the time and the round trips per item.
+func BenchmarkSlowILS(b *testing.B) {
+	lib, c := serve(b)
+	ctx := context.Background()
+	if err := c.Login(ctx); err != nil {
+		b.Fatal(err)
+	}
+	lib.SetDelay(30 * time.Millisecond)
+	before := lib.Requests()
+	for b.Loop() {
+		if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil}); err != nil || !r.OK {
+			b.Fatalf("checkout: %+v, %v", r, err)
+		}
+		if r, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: bovenStil}); err != nil || !r.OK {
+			b.Fatalf("checkin: %+v, %v", r, err)
+		}
+	}
+	trips := 0
+	for code, n := range lib.Requests() {
+		trips += n - before[code]
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/item")
+	b.ReportMetric(float64(trips)/float64(b.N), "round-trips/item")
 }

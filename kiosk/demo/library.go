@@ -111,6 +111,10 @@ type Library struct {
 	user     string
 	password string
 	now      func() time.Time
+
+	// what a real server does differently: switches.go
+	delay    time.Duration
+	requests map[string]int // answered, by request code
 }
 
 var (
@@ -149,7 +153,7 @@ func Parse(b []byte, now func() time.Time) (*Library, error) {
 	if now == nil {
 		now = time.Now
 	}
-	l := &Library{user: "kiosk", password: "kiosk", now: now}
+	l := &Library{user: "kiosk", password: "kiosk", now: now, requests: map[string]int{}}
 	if err := json.Unmarshal(b, &l.d); err != nil {
 		return nil, fmt.Errorf("demo library: %w", err)
 	}

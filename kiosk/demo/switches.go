@@ -1,0 +1,34 @@
+package demo
+
+import (
+	"maps"
+	"time"
+)
+
+// SetDelay makes the library wait d before every answer, as a slow library
+// system over a slow line does (30 ms is a fair figure for benchmarks).
+func (l *Library) SetDelay(d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.delay = d
+}
+
+// Requests returns how many requests of each code ("11", "63", ...) the
+// library has answered, so a test can count round trips.
+func (l *Library) Requests() map[string]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return maps.Clone(l.requests)
+}
+
+// answer counts a request and waits the delay; call it before taking l.mu,
+// so one slow answer does not hold up the other kiosks'.
+func (l *Library) answer(code string) {
+	l.mu.Lock()
+	l.requests[code]++
+	d := l.delay
+	l.mu.Unlock()
+	if d > 0 {
+		time.Sleep(d)
+	}
+}
