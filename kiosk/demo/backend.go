@@ -107,7 +107,7 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 	r.Status = st
 	r.ScreenMessages = append(r.ScreenMessages, msgs...)
 
-	var charged, overdue, ready, waiting []string
+	var charged, overdue, ready, waiting, all []string
 	for _, it := range l.loansOf(p.Barcode) {
 		charged = append(charged, it.Barcode)
 		if it.Loan.Due.Before(now) {
@@ -116,6 +116,7 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 	}
 	for _, it := range l.d.Items {
 		if it.Hold != nil && it.Hold.Patron == p.Barcode {
+			all = append(all, it.Barcode)
 			if it.Hold.Ready {
 				ready = append(ready, it.Barcode)
 			} else {
@@ -126,7 +127,11 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 	if len(ready) > 0 {
 		r.ScreenMessages = append(r.ScreenMessages, MsgHoldReady)
 	}
-	r.HoldItemsCount = len(ready)
+	holds := ready
+	if l.holdsCountAll {
+		holds = all
+	}
+	r.HoldItemsCount = len(holds)
 	r.OverdueItemsCount = len(overdue)
 	r.ChargedItemsCount = len(charged)
 	r.UnavailableHoldsCount = len(waiting)
@@ -153,7 +158,7 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 	}
 	switch req.Summary {
 	case sip2.HoldItems:
-		r.HoldItems = pick(ready)
+		r.HoldItems = pick(holds)
 	case sip2.OverdueItems:
 		r.OverdueItems = pick(overdue)
 	case sip2.ChargedItems:
@@ -465,7 +470,9 @@ func (l *Library) PatronStatus(req *sip2.PatronStatusRequest) *sip2.PatronStatus
 	return r
 }
 
-// ItemInformation answers 17.
+// ItemInformation answers 17. A ready hold is 08, waiting on hold shelf,
+// with the shelf in AP; a held item still lent or not yet trapped has its
+// usual status, and the hold queue length says it is held.
 func (l *Library) ItemInformation(req *sip2.ItemInformationRequest) *sip2.ItemInformationResponse {
 	l.answer("17")
 	l.mu.Lock()
@@ -488,6 +495,10 @@ func (l *Library) ItemInformation(req *sip2.ItemInformationRequest) *sip2.ItemIn
 		r.DueDate = sip2.FormatDate(it.Loan.Due)
 	case it.Hold != nil && it.Hold.Ready:
 		r.CirculationStatus = sip2.CircWaitingOnHold
+		r.CurrentLocation = PickupShelf
+		if it.Hold.Pickup != "" {
+			r.CurrentLocation = it.Hold.Pickup
+		}
 	case it.NotForLoan:
 		r.CirculationStatus = sip2.CircOther
 		r.ScreenMessages = []string{MsgNotForLoan}

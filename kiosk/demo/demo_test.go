@@ -47,6 +47,12 @@ func serve(t testing.TB) (*demo.Library, *sip2.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return lib, serveLib(t, lib)
+}
+
+// serveLib serves lib on loopback and returns a client logged in as kiosk.
+func serveLib(t testing.TB, lib *demo.Library) *sip2.Client {
+	t.Helper()
 	lib.SetLogin("kiosk", "kiosk")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -57,7 +63,7 @@ func serve(t testing.TB) (*demo.Library, *sip2.Client) {
 	c := sip2.NewClient(sip2.ClientConfig{Addr: ln.Addr().String(), User: "kiosk", Password: "kiosk",
 		Institution: "ZTM", ErrorDetection: true, KeepAlive: -1, Now: now})
 	t.Cleanup(func() { c.Close(); srv.Close() })
-	return lib, c
+	return c
 }
 
 func TestCatalogue(t *testing.T) {
@@ -528,4 +534,57 @@ func BenchmarkSlowILS(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/item")
 	b.ReportMetric(float64(trips)/float64(b.N), "round-trips/item")
+}
+
+// TestHoldsCountAll: like Koha, the 64 can count every hold, not only the
+// ready ones.
+func TestHoldsCountAll(t *testing.T) {
+	lib, c := serve(t)
+	if r := info(t, c, henk, "1945", sip2.HoldItems); r.HoldItemsCount != 0 || len(r.HoldItems) != 0 || r.UnavailableHoldsCount != 1 {
+		t.Errorf("henk, ready holds only: %+v", r)
+	}
+	lib.SetHoldsCountAll(true)
+	if r := info(t, c, henk, "1945", sip2.HoldItems); r.HoldItemsCount != 1 || !slices.Equal(r.HoldItems, []string{diner}) || r.UnavailableHoldsCount != 1 {
+		t.Errorf("henk, all holds: %+v", r)
+	}
+	if r := info(t, c, ayse, "3690", sip2.HoldItems); r.HoldItemsCount != 1 || !slices.Equal(r.HoldItems, []string{achterhuis}) {
+		t.Errorf("ayse, all holds: %+v", r)
+	}
+}
+
+// TestItemInformationHolds: the 17 tells a ready hold (08, on the pickup
+// shelf) from a held item still lent or not yet trapped.
+func TestItemInformationHolds(t *testing.T) {
+	lib, err := demo.Parse([]byte(`{"institution": "ZTM",
+		"categories": [{"code": "A", "loan_limit": 5, "loan_days": 21}],
+		"patrons": [{"barcode": "1", "category": "A"}, {"barcode": "2", "category": "A"}],
+		"items": [
+			{"barcode": "lent", "title": "t", "location": "Romans", "loan": {"patron": "1", "due_days": 3}, "hold": {"patron": "2"}},
+			{"barcode": "untrapped", "title": "t", "location": "Romans", "hold": {"patron": "2"}},
+			{"barcode": "ready", "title": "t", "location": "Romans", "hold": {"patron": "2", "ready": true}},
+			{"barcode": "shelved", "title": "t", "location": "Romans", "hold": {"patron": "2", "ready": true, "pickup": "Afhaalkast 3"}}]}`), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := serveLib(t, lib)
+	for _, tc := range []struct {
+		item     string
+		status   sip2.CirculationStatus
+		location string
+		due      bool
+	}{
+		{"lent", sip2.CircCharged, "Romans", true},
+		{"untrapped", sip2.CircAvailable, "Romans", false},
+		{"ready", sip2.CircWaitingOnHold, demo.PickupShelf, false},
+		{"shelved", sip2.CircWaitingOnHold, "Afhaalkast 3", false},
+	} {
+		r, err := c.ItemInformation(context.Background(), &sip2.ItemInformationRequest{ItemID: tc.item})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.CirculationStatus != tc.status || r.CurrentLocation != tc.location || r.PermanentLocation != "Romans" ||
+			r.HoldQueueLength == nil || *r.HoldQueueLength != 1 || (r.DueDate != "") != tc.due {
+			t.Errorf("17 %s: %+v", tc.item, r)
+		}
+	}
 }

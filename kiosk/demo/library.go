@@ -71,11 +71,16 @@ type Event struct {
 	Message         string    `json:"message,omitempty"`
 }
 
-// Hold is a reservation; Ready means it waits on the pickup shelf.
+// Hold is a reservation; Ready means it waits on the pickup shelf, Pickup
+// (default PickupShelf) says which.
 type Hold struct {
 	Patron string `json:"patron"`
 	Ready  bool   `json:"ready"`
+	Pickup string `json:"pickup,omitempty"`
 }
+
+// PickupShelf is where ready holds wait when their data names no shelf.
+const PickupShelf = "Afhaalkast"
 
 // Item is one copy in the catalogue.
 type Item struct {
@@ -113,8 +118,9 @@ type Library struct {
 	now      func() time.Time
 
 	// what a real server does differently: switches.go
-	delay    time.Duration
-	requests map[string]int // answered, by request code
+	delay         time.Duration
+	requests      map[string]int // answered, by request code
+	holdsCountAll bool
 }
 
 var (

@@ -21,6 +21,15 @@ func (l *Library) Requests() map[string]int {
 	return maps.Clone(l.requests)
 }
 
+// SetHoldsCountAll makes the 64's hold items count and list (summary
+// position hold items) hold every hold of the patron, ready or not, as Koha
+// does. By default they hold only the holds waiting on the pickup shelf.
+func (l *Library) SetHoldsCountAll(all bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.holdsCountAll = all
+}
+
 // answer counts a request and waits the delay; call it before taking l.mu,
 // so one slow answer does not hold up the other kiosks'.
 func (l *Library) answer(code string) {
