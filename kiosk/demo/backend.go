@@ -24,6 +24,10 @@ const (
 	MsgRenewed         = "Item renewed"
 	MsgRenewLimit      = "Item has reached its renewal limit"
 	MsgThankYou        = "Thank you for visiting the library"
+	MsgNoCheckout      = "Checkout is not allowed at this machine"
+	MsgNoCheckin       = "Checkin is not allowed at this machine"
+	MsgNoRenewal       = "Renewal is not allowed at this machine"
+	MsgNoOffline       = "Offline transactions are not accepted"
 )
 
 // Login checks the self-check machine's credentials.
@@ -40,7 +44,7 @@ func (l *Library) Status(req *sip2.SCStatusRequest) *sip2.ACSStatusResponse {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return &sip2.ACSStatusResponse{
-		OnlineStatus: true, CheckinOK: true, CheckoutOK: true, ACSRenewalPolicy: true, OfflineOK: true,
+		OnlineStatus: true, CheckinOK: !l.noCheckin, CheckoutOK: !l.noCheckout, ACSRenewalPolicy: !l.noRenewal, OfflineOK: !l.noOffline,
 		TimeoutPeriod: 30, RetriesAllowed: 3, DateTimeSync: l.now(), ProtocolVersion: "2.00",
 		InstitutionID: l.d.Institution, LibraryName: l.d.LibraryName,
 		Supported: sip2.SupportedMessages{PatronStatus: true, Checkout: true, Checkin: true, SCStatus: true, RequestResend: true,
@@ -214,11 +218,17 @@ func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 		r.MediaType = mediaTypes[it.Media]
 		r.MagneticMedia = sip2.YN(it.Media == "dvd" || it.Media == "audiobook")
 	}
+	if msg := l.refusal(l.noCheckout, MsgNoCheckout, req.NoBlock); msg != "" {
+		return deny(msg)
+	}
 	if p == nil {
 		return deny(MsgPatronNotFound)
 	}
 	if it == nil {
 		return deny(MsgItemNotFound)
+	}
+	if l.noRenewal && it.Loan != nil && it.Loan.Patron == p.Barcode {
+		return deny(MsgNoRenewal) // checking out an own loan again renews it
 	}
 	if !req.NoBlock {
 		if req.PatronPassword != "" && req.PatronPassword != p.PIN {
@@ -286,6 +296,9 @@ func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
 		r.TitleID = it.Title
 		r.MediaType = mediaTypes[it.Media]
 	}
+	if msg := l.refusal(l.noRenewal, MsgNoRenewal, req.NoBlock); msg != "" {
+		return deny(msg)
+	}
 	switch {
 	case p == nil:
 		return deny(MsgPatronNotFound)
@@ -342,6 +355,9 @@ func (l *Library) RenewAll(req *sip2.RenewAllRequest) *sip2.RenewAllResponse {
 	r := &sip2.RenewAllResponse{TransactionDate: now, InstitutionID: l.d.Institution}
 	p := l.patrons[req.PatronID]
 	switch {
+	case l.noRenewal:
+		r.ScreenMessages = []string{MsgNoRenewal}
+		return r
 	case p == nil:
 		r.ScreenMessages = []string{MsgPatronNotFound}
 		return r
@@ -401,6 +417,10 @@ func (l *Library) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
 	r.PermanentLocation = it.Location
 	r.MediaType = mediaTypes[it.Media]
 	r.MagneticMedia = sip2.YN(it.Media == "dvd" || it.Media == "audiobook")
+	if msg := l.refusal(l.noCheckin, MsgNoCheckin, req.NoBlock); msg != "" {
+		r.ScreenMessages = []string{msg}
+		return r
+	}
 	r.OK = true
 	r.Resensitize = true
 	if it.Loan == nil {

@@ -588,3 +588,52 @@ func TestItemInformationHolds(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusFlags: what the 98 says the library will not do, it refuses.
+func TestStatusFlags(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	lib.SetStatusFlags(false, false, false, false)
+	st, err := c.Status(ctx)
+	if err != nil || st.CheckoutOK || st.CheckinOK || st.ACSRenewalPolicy || st.OfflineOK || !st.OnlineStatus {
+		t.Errorf("98 with everything off: %+v, %v", st, err)
+	}
+	if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil}); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoCheckout) {
+		t.Errorf("checkout: %+v, %v", r, err)
+	}
+	if r, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: avonden}); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoCheckin) {
+		t.Errorf("checkin: %+v, %v", r, err)
+	}
+	if it, _ := lib.Item(avonden); it.Loan == nil {
+		t.Error("a refused checkin returned the item")
+	}
+	if r, err := c.Renew(ctx, &sip2.RenewRequest{PatronID: joost, ItemID: avonden}); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoRenewal) {
+		t.Errorf("renew: %+v, %v", r, err)
+	}
+	if r, err := c.RenewAll(ctx, &sip2.RenewAllRequest{PatronID: joost}); err != nil || r.OK || r.RenewedCount != 0 || !contains(r.ScreenMessages, demo.MsgNoRenewal) {
+		t.Errorf("renew all: %+v, %v", r, err)
+	}
+
+	// Renewals off: checking out an own loan again is a renewal, refused.
+	lib.SetStatusFlags(true, true, false, true)
+	if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: joost, ItemID: avonden}); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoRenewal) {
+		t.Errorf("checkout of an own loan, renewals off: %+v, %v", r, err)
+	}
+	// Offline off: a no-block replay is refused, the same checkout online is not.
+	lib.SetStatusFlags(true, true, true, false)
+	replay := &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil, NoBlock: true,
+		TransactionDate: now().Add(-time.Hour), NBDueDate: now().AddDate(0, 0, 21)}
+	if r, err := c.Checkout(ctx, replay); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoOffline) {
+		t.Errorf("no-block checkout, offline off: %+v, %v", r, err)
+	}
+	if r, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: avonden, NoBlock: true}); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoOffline) {
+		t.Errorf("no-block checkin, offline off: %+v, %v", r, err)
+	}
+	if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil}); err != nil || !r.OK {
+		t.Errorf("online checkout, offline off: %+v, %v", r, err)
+	}
+	st, err = c.Status(ctx)
+	if err != nil || !st.CheckoutOK || !st.CheckinOK || !st.ACSRenewalPolicy || st.OfflineOK {
+		t.Errorf("98 with offline off: %+v, %v", st, err)
+	}
+}

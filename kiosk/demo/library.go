@@ -121,6 +121,8 @@ type Library struct {
 	delay         time.Duration
 	requests      map[string]int // answered, by request code
 	holdsCountAll bool
+	// what the 98 says the library will not do, and it then refuses
+	noCheckout, noCheckin, noRenewal, noOffline bool
 }
 
 var (

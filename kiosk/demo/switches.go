@@ -30,6 +30,29 @@ func (l *Library) SetHoldsCountAll(all bool) {
 	l.holdsCountAll = all
 }
 
+// SetStatusFlags sets what the 98 says the library does: checkout ok,
+// checkin ok, ACS renewal policy and off-line ok (by default all Y). The
+// library then refuses what it says it will not do: 11, 09, 29 and 65 with
+// a screen message, and no-block replays when offline is N.
+func (l *Library) SetStatusFlags(checkoutOK, checkinOK, renewalOK, offlineOK bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.noCheckout, l.noCheckin, l.noRenewal, l.noOffline = !checkoutOK, !checkinOK, !renewalOK, !offlineOK
+}
+
+// refusal says why the library will not do what its 98 said it would not:
+// a kind of transaction it does not take (off, with offMsg), or a no-block
+// replay while it takes no offline ones. Holds l.mu.
+func (l *Library) refusal(off bool, offMsg string, noBlock bool) string {
+	switch {
+	case off:
+		return offMsg
+	case noBlock && l.noOffline:
+		return MsgNoOffline
+	}
+	return ""
+}
+
 // answer counts a request and waits the delay; call it before taking l.mu,
 // so one slow answer does not hold up the other kiosks'.
 func (l *Library) answer(code string) {
