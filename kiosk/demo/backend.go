@@ -198,7 +198,8 @@ var (
 var mediaTypes = map[string]string{"book": "001", "magazine": "002", "audiobook": "004", "dvd": "000", "reference": "001"}
 
 // Checkout answers 11. With NoBlock (an offline replay) it accepts what
-// the kiosk already promised, and uses the promised due date.
+// the kiosk already promised, and uses the promised due date unless
+// SetIgnoreNBDueDate.
 func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 	l.answer("11")
 	l.mu.Lock()
@@ -255,7 +256,7 @@ func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 	}
 	cat := l.cats[p.Category]
 	due := endOfDay(now.AddDate(0, 0, cat.LoanDays))
-	if req.NoBlock && !req.NBDueDate.IsZero() {
+	if req.NoBlock && !req.NBDueDate.IsZero() && !l.ignoreNBDue {
 		due = req.NBDueDate
 	}
 	since := now
@@ -317,7 +318,7 @@ func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
 		}
 	}
 	due := endOfDay(now.AddDate(0, 0, l.cats[p.Category].LoanDays))
-	if req.NoBlock && !req.NBDueDate.IsZero() {
+	if req.NoBlock && !req.NBDueDate.IsZero() && !l.ignoreNBDue {
 		due = req.NBDueDate
 	}
 	it.Loan.Due = due

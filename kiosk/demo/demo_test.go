@@ -637,3 +637,35 @@ func TestStatusFlags(t *testing.T) {
 		t.Errorf("98 with offline off: %+v, %v", st, err)
 	}
 }
+
+// TestIgnoreNBDueDate: some systems give a replayed loan their own due
+// date, not the one the kiosk promised.
+func TestIgnoreNBDueDate(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	lent := now().Add(-2 * time.Hour)
+	promised := time.Date(2030, 12, 24, 23, 59, 0, 0, time.Local)
+	replay := func(patron, item string) *sip2.CheckoutResponse {
+		r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: patron, ItemID: item, NoBlock: true,
+			TransactionDate: lent, NBDueDate: promised})
+		if err != nil || !r.OK {
+			t.Fatalf("replay: %+v, %v", r, err)
+		}
+		return r
+	}
+	if r := replay(sanne, bovenStil); r.DueDate != sip2.FormatDate(promised) {
+		t.Errorf("by default the promised due date: got %q", r.DueDate)
+	}
+	lib.SetIgnoreNBDueDate(true)
+	own := sip2.FormatDate(time.Date(now().Year(), now().Month(), now().Day()+21, 23, 59, 0, 0, time.Local)) // adult: 21 days
+	if r := replay(joost, "30790000000083"); r.DueDate != own {
+		t.Errorf("ignoring nb due date: due %q, want the library's own %q", r.DueDate, own)
+	}
+	if it, _ := lib.Item("30790000000083"); !it.Loan.Since.Equal(lent) {
+		t.Errorf("the loan still starts when the kiosk lent it: %+v", it.Loan)
+	}
+	rn, err := c.Renew(ctx, &sip2.RenewRequest{PatronID: joost, ItemID: avonden, NoBlock: true, TransactionDate: lent, NBDueDate: promised})
+	if err != nil || !rn.OK || rn.DueDate != own {
+		t.Errorf("replayed renewal ignoring nb due date: %+v, %v", rn, err)
+	}
+}

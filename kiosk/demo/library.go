@@ -123,6 +123,7 @@ type Library struct {
 	holdsCountAll bool
 	// what the 98 says the library will not do, and it then refuses
 	noCheckout, noCheckin, noRenewal, noOffline bool
+	ignoreNBDue                                 bool
 }
 
 var (

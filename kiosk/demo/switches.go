@@ -40,6 +40,15 @@ func (l *Library) SetStatusFlags(checkoutOK, checkinOK, renewalOK, offlineOK boo
 	l.noCheckout, l.noCheckin, l.noRenewal, l.noOffline = !checkoutOK, !checkinOK, !renewalOK, !offlineOK
 }
 
+// SetIgnoreNBDueDate makes a no-block replay (11 or 29) get the library's
+// own due date, counted from the replay, instead of the nb due date the
+// kiosk promised, as some systems do.
+func (l *Library) SetIgnoreNBDueDate(ignore bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ignoreNBDue = ignore
+}
+
 // refusal says why the library will not do what its 98 said it would not:
 // a kind of transaction it does not take (off, with offMsg), or a no-block
 // replay while it takes no offline ones. Holds l.mu.
