@@ -223,6 +223,7 @@ func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 		return deny(msg)
 	}
 	if p == nil {
+		r.Extra = []sip2.Field{{ID: "BL", Value: "N"}} // not in 12 by the spec; some servers add it
 		return deny(MsgPatronNotFound)
 	}
 	if it == nil {

@@ -669,3 +669,14 @@ func TestIgnoreNBDueDate(t *testing.T) {
 		t.Errorf("replayed renewal ignoring nb due date: %+v, %v", rn, err)
 	}
 }
+
+// TestCheckoutUnknownPatron: ok 0, "Patron not found", and BL N as an
+// extension some servers add; the client keeps it among the unknown fields.
+func TestCheckoutUnknownPatron(t *testing.T) {
+	_, c := serve(t)
+	r, err := c.Checkout(context.Background(), &sip2.CheckoutRequest{PatronID: unknown, ItemID: bovenStil})
+	if err != nil || r.OK || !slices.Equal(r.ScreenMessages, []string{demo.MsgPatronNotFound}) ||
+		!slices.Contains(r.Extra, sip2.Field{ID: "BL", Value: "N"}) {
+		t.Errorf("12 for an unknown patron: %+v, %v", r, err)
+	}
+}
