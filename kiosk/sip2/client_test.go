@@ -800,6 +800,36 @@ func TestClientServerClosesIdle(t *testing.T) {
 	}
 }
 
+// TestServerCloseAfterReplyKeeps96: a request answered with 96 can still
+// be sent again on the same connection.
+func TestServerCloseAfterReplyKeeps96(t *testing.T) {
+	addr := serveOn(t, &Server{Backend: &testBackend{}, CloseAfterReply: true})
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(2 * time.Second))
+	rd := newReader(conn)
+	conn.Write([]byte("9300CNkiosk|COs3cret|\r"))
+	readMessage(rd)
+	conn.Write([]byte("63001\r")) // truncated
+	if b, err := readMessage(rd); string(b) != "96" {
+		t.Fatalf("truncated 63: %q, %v", b, err)
+	}
+	conn.Write([]byte("6300020260315    101500          AOMAIN|\r")) // decodes, lacks AA
+	if b, err := readMessage(rd); string(b) != "96" {
+		t.Fatalf("63 without AA: %q, %v", b, err)
+	}
+	conn.Write([]byte("6300020260315    101500          AOMAIN|AA21234000123456|AC|\r"))
+	if b, err := readMessage(rd); !strings.HasPrefix(string(b), "64") {
+		t.Fatalf("63 resent: %q, %v", b, err)
+	}
+	if _, err := readMessage(rd); err == nil {
+		t.Error("connection still open after the 64")
+	}
+}
+
 // opaqueConn hides the TCP conn's file descriptor.
 type opaqueConn struct{ net.Conn }
 

@@ -59,7 +59,7 @@ type Server struct {
 	Delimiter   byte          // 0 means '|'
 	IdleTimeout time.Duration // close a connection silent this long; default 10 min
 	// CloseAfterReply closes the connection after every reply but the
-	// login's, as some servers do.
+	// login's and a 96, as some servers do.
 	CloseAfterReply bool
 	Logger          *slog.Logger
 
@@ -236,7 +236,7 @@ func (s *Server) serveConn(conn net.Conn) {
 			return
 		}
 		last = out
-		closeAfter := s.CloseAfterReply && req.Code != CodeLogin
+		closeAfter := s.CloseAfterReply && req.Code != CodeLogin && reply.Code != CodeResend // the resend must find the connection
 		if closeAfter {
 			corkLast(conn)
 		}
