@@ -469,24 +469,26 @@ var errNothing = errors.New("sip2: nothing to read")
 // silence, some after every reply). Bytes waiting there answer no request
 // of ours: late replies, dropped. Holds sem and a connection.
 func (c *Client) alive() bool {
-	stale := c.rd.Buffered()
-	c.rd.Discard(stale)
+	b, _ := c.rd.Peek(c.rd.Buffered())
+	stale, dropped := staleBytes(b), len(b)
+	c.rd.Discard(len(b))
 	defer func() {
 		if stale > 0 {
 			c.log.Info("sip2 dropped stale bytes before a request", "bytes", stale)
 		}
 	}()
-	for stale <= maxLine { // past that, a flood: not a connection to trust
-		var n int
+	for dropped <= maxLine { // past that, a flood: not a connection to trust
+		var b []byte
 		var err error
 		if c.idle != nil {
-			n, err = c.idle.next()
+			b, err = c.idle.next()
 		} else {
-			n, err = c.readIdleSlow()
+			b, err = c.readIdleSlow()
 		}
 		switch {
 		case err == nil:
-			stale += n
+			stale += staleBytes(b)
+			dropped += len(b)
 			continue
 		case errors.Is(err, errNothing):
 			return true
@@ -497,20 +499,32 @@ func (c *Client) alive() bool {
 	return false
 }
 
+// staleBytes counts the bytes of b that are not line ends: the LF of a
+// server ending its messages in CR LF arrives after the reply was read.
+func staleBytes(b []byte) int {
+	n := 0
+	for _, x := range b {
+		if x != '\n' && x != '\r' {
+			n++
+		}
+	}
+	return n
+}
+
 // readIdleSlow is idleReader.next for connections without a file
 // descriptor: a read through the buffer with a deadline it waits out.
-func (c *Client) readIdleSlow() (int, error) {
+func (c *Client) readIdleSlow() ([]byte, error) {
 	c.conn.SetReadDeadline(time.Now().Add(time.Millisecond))
 	if _, err := c.rd.Peek(1); err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			return 0, errNothing
+			return nil, errNothing
 		}
-		return 0, err
+		return nil, err
 	}
-	n := c.rd.Buffered()
-	c.rd.Discard(n)
-	return n, nil
+	b, _ := c.rd.Peek(c.rd.Buffered())
+	c.rd.Discard(len(b))
+	return b, nil // still valid: nothing reads into the buffer until the next call
 }
 
 func (c *Client) drop() {

@@ -439,12 +439,17 @@ func TestClientFaults(t *testing.T) {
 				}
 			}
 		})
-		c := newTestClient(t, addr, nil)
+		var logs logBuffer
+		c := newTestClient(t, addr, func(c *ClientConfig) { c.Logger = logs.logger() })
 		for range 3 {
 			pi, err := c.PatronInformation(context.Background(), patronRequest())
 			if err != nil || pi.PersonalName != "Joost Müller" {
 				t.Fatalf("%+v, %v", pi, err)
 			}
+			time.Sleep(5 * time.Millisecond) // the LF may come apart
+		}
+		if n := logs.count("stale"); n != 0 {
+			t.Errorf("the LFs after CR were taken for %d stale replies", n)
 		}
 	})
 

@@ -8,4 +8,4 @@ type idleReader struct{}
 
 func newIdleReader(net.Conn) *idleReader { return nil }
 
-func (*idleReader) next() (int, error) { return 0, errNothing }
+func (*idleReader) next() ([]byte, error) { return nil, errNothing }

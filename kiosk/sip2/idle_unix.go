@@ -46,9 +46,9 @@ func (r *idleReader) read(fd uintptr) bool {
 	}
 }
 
-// next returns how many bytes had arrived (they are dropped), io.EOF when
-// the peer closed, or errNothing when nothing came.
-func (r *idleReader) next() (int, error) {
+// next returns the bytes that had arrived (valid until the next call),
+// io.EOF when the peer closed, or errNothing when nothing came.
+func (r *idleReader) next() ([]byte, error) {
 	err := r.rc.Read(r.fn)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		r.conn.SetReadDeadline(time.Time{}) // the last request's deadline has passed
@@ -56,13 +56,13 @@ func (r *idleReader) next() (int, error) {
 	}
 	switch {
 	case err != nil:
-		return 0, err
+		return nil, err
 	case r.err == syscall.EAGAIN || r.err == syscall.EWOULDBLOCK:
-		return 0, errNothing
+		return nil, errNothing
 	case r.err != nil:
-		return 0, r.err
+		return nil, r.err
 	case r.n == 0:
-		return 0, io.EOF
+		return nil, io.EOF
 	}
-	return r.n, nil
+	return r.buf[:r.n], nil
 }
