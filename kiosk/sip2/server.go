@@ -208,7 +208,11 @@ func (s *Server) serveConn(conn net.Conn) {
 			continue
 		}
 		if req.Code == CodeRequestResend {
-			if last != nil && !send(last) {
+			if last == nil {
+				log.Info("sip2 server: 97 with nothing sent yet; closing the connection")
+				return // silence would leave the client waiting out its timeout
+			}
+			if !send(last) {
 				return
 			}
 			continue
