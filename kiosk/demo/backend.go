@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"slices"
 	"time"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
@@ -23,10 +24,15 @@ const (
 	MsgRenewed         = "Item renewed"
 	MsgRenewLimit      = "Item has reached its renewal limit"
 	MsgThankYou        = "Thank you for visiting the library"
+	MsgNoCheckout      = "Checkout is not allowed at this machine"
+	MsgNoCheckin       = "Checkin is not allowed at this machine"
+	MsgNoRenewal       = "Renewal is not allowed at this machine"
+	MsgNoOffline       = "Offline transactions are not accepted"
 )
 
 // Login checks the self-check machine's credentials.
 func (l *Library) Login(user, password, location string) bool {
+	l.answer("93")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return user == l.user && password == l.password
@@ -34,14 +40,15 @@ func (l *Library) Login(user, password, location string) bool {
 
 // Status answers 99 with what the demo implements.
 func (l *Library) Status(req *sip2.SCStatusRequest) *sip2.ACSStatusResponse {
+	l.answer("99")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return &sip2.ACSStatusResponse{
-		OnlineStatus: true, CheckinOK: true, CheckoutOK: true, ACSRenewalPolicy: true, OfflineOK: true,
+		OnlineStatus: true, CheckinOK: !l.noCheckin, CheckoutOK: !l.noCheckout, ACSRenewalPolicy: !l.noRenewal, OfflineOK: !l.noOffline,
 		TimeoutPeriod: 30, RetriesAllowed: 3, DateTimeSync: l.now(), ProtocolVersion: "2.00",
 		InstitutionID: l.d.Institution, LibraryName: l.d.LibraryName,
 		Supported: sip2.SupportedMessages{PatronStatus: true, Checkout: true, Checkin: true, SCStatus: true, RequestResend: true,
-			Login: true, PatronInformation: true, EndPatronSession: true, ItemInformation: true, Renew: true},
+			Login: true, PatronInformation: true, EndPatronSession: true, ItemInformation: true, Renew: true, RenewAll: true},
 	}
 }
 
@@ -72,6 +79,7 @@ func (l *Library) patronStatus(p *Patron, now time.Time) (sip2.PatronStatus, []s
 
 // PatronInformation answers 63.
 func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.PatronInformationResponse {
+	l.answer("63")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -103,7 +111,7 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 	r.Status = st
 	r.ScreenMessages = append(r.ScreenMessages, msgs...)
 
-	var charged, overdue, ready, waiting []string
+	var charged, overdue, ready, waiting, all []string
 	for _, it := range l.loansOf(p.Barcode) {
 		charged = append(charged, it.Barcode)
 		if it.Loan.Due.Before(now) {
@@ -112,6 +120,7 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 	}
 	for _, it := range l.d.Items {
 		if it.Hold != nil && it.Hold.Patron == p.Barcode {
+			all = append(all, it.Barcode)
 			if it.Hold.Ready {
 				ready = append(ready, it.Barcode)
 			} else {
@@ -122,7 +131,11 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 	if len(ready) > 0 {
 		r.ScreenMessages = append(r.ScreenMessages, MsgHoldReady)
 	}
-	r.HoldItemsCount = len(ready)
+	holds := ready
+	if l.holdsCountAll {
+		holds = all
+	}
+	r.HoldItemsCount = len(holds)
 	r.OverdueItemsCount = len(overdue)
 	r.ChargedItemsCount = len(charged)
 	r.UnavailableHoldsCount = len(waiting)
@@ -149,7 +162,7 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 	}
 	switch req.Summary {
 	case sip2.HoldItems:
-		r.HoldItems = pick(ready)
+		r.HoldItems = pick(holds)
 	case sip2.OverdueItems:
 		r.OverdueItems = pick(overdue)
 	case sip2.ChargedItems:
@@ -165,6 +178,7 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 
 // EndPatronSession answers 35.
 func (l *Library) EndPatronSession(req *sip2.EndPatronSessionRequest) *sip2.EndPatronSessionResponse {
+	l.answer("35")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	r := &sip2.EndPatronSessionResponse{TransactionDate: l.now(), InstitutionID: l.d.Institution, PatronID: req.PatronID}
@@ -178,17 +192,20 @@ func (l *Library) EndPatronSession(req *sip2.EndPatronSessionRequest) *sip2.EndP
 var (
 	_ sip2.PatronStatusBackend    = (*Library)(nil)
 	_ sip2.ItemInformationBackend = (*Library)(nil)
+	_ sip2.RenewAllBackend        = (*Library)(nil)
 )
 
 var mediaTypes = map[string]string{"book": "001", "magazine": "002", "audiobook": "004", "dvd": "000", "reference": "001"}
 
 // Checkout answers 11. With NoBlock (an offline replay) it accepts what
-// the kiosk already promised, and uses the promised due date.
+// the kiosk already promised, and uses the promised due date unless
+// SetIgnoreNBDueDate.
 func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
+	l.answer("11")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	r := &sip2.CheckoutResponse{MagneticMedia: sip2.No, Desensitize: sip2.No, TransactionDate: now,
+	r := &sip2.CheckoutResponse{MagneticMedia: sip2.Unknown, Desensitize: sip2.No, TransactionDate: now, // U until the item is known
 		InstitutionID: l.d.Institution, PatronID: req.PatronID, ItemID: req.ItemID}
 	deny := func(msg string) *sip2.CheckoutResponse {
 		r.ScreenMessages = append(r.ScreenMessages, msg)
@@ -202,11 +219,18 @@ func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 		r.MediaType = mediaTypes[it.Media]
 		r.MagneticMedia = sip2.YN(it.Media == "dvd" || it.Media == "audiobook")
 	}
+	if msg := l.refusal(l.noCheckout, MsgNoCheckout, req.NoBlock); msg != "" {
+		return deny(msg)
+	}
 	if p == nil {
+		r.Extra = []sip2.Field{{ID: "BL", Value: "N"}} // not in 12 by the spec; some servers add it
 		return deny(MsgPatronNotFound)
 	}
 	if it == nil {
 		return deny(MsgItemNotFound)
+	}
+	if l.noRenewal && it.Loan != nil && it.Loan.Patron == p.Barcode {
+		return deny(MsgNoRenewal) // checking out an own loan again renews it
 	}
 	if !req.NoBlock {
 		if req.PatronPassword != "" && req.PatronPassword != p.PIN {
@@ -233,7 +257,7 @@ func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 	}
 	cat := l.cats[p.Category]
 	due := endOfDay(now.AddDate(0, 0, cat.LoanDays))
-	if req.NoBlock && !req.NBDueDate.IsZero() {
+	if req.NoBlock && !req.NBDueDate.IsZero() && !l.ignoreNBDue {
 		due = req.NBDueDate
 	}
 	since := now
@@ -257,6 +281,7 @@ func (l *Library) Checkout(req *sip2.CheckoutRequest) *sip2.CheckoutResponse {
 
 // Renew answers 29 for one item (AB).
 func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
+	l.answer("29")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -273,6 +298,9 @@ func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
 		r.TitleID = it.Title
 		r.MediaType = mediaTypes[it.Media]
 	}
+	if msg := l.refusal(l.noRenewal, MsgNoRenewal, req.NoBlock); msg != "" {
+		return deny(msg)
+	}
 	switch {
 	case p == nil:
 		return deny(MsgPatronNotFound)
@@ -286,21 +314,12 @@ func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
 		if req.PatronPassword != "" && req.PatronPassword != p.PIN {
 			return deny(MsgInvalidPassword)
 		}
-		if p.CardLost {
-			return deny(MsgCardLost)
-		}
-		if p.FinesCents > l.cats[p.Category].FineLimitCents {
-			return deny(MsgFines)
-		}
-		if it.Hold != nil && it.Hold.Patron != p.Barcode {
-			return deny(MsgOnHoldForOther)
-		}
-		if it.Loan.Renewals >= l.cats[p.Category].RenewLimit {
-			return deny(MsgRenewLimit)
+		if msg := l.renewRefusal(p, it); msg != "" {
+			return deny(msg)
 		}
 	}
 	due := endOfDay(now.AddDate(0, 0, l.cats[p.Category].LoanDays))
-	if req.NoBlock && !req.NBDueDate.IsZero() {
+	if req.NoBlock && !req.NBDueDate.IsZero() && !l.ignoreNBDue {
 		due = req.NBDueDate
 	}
 	it.Loan.Due = due
@@ -311,13 +330,74 @@ func (l *Library) Renew(req *sip2.RenewRequest) *sip2.RenewResponse {
 	return r
 }
 
-// Checkin answers 09. A returned item with a waiting hold becomes ready
-// and raises the alert so the kiosk tells the patron to hand it in.
-func (l *Library) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
+// renewRefusal says why p may not renew its loan of it, or "" when it may:
+// the rules of 29 and 65 alike. Holds l.mu.
+func (l *Library) renewRefusal(p *Patron, it *Item) string {
+	switch {
+	case p.CardLost:
+		return MsgCardLost
+	case p.FinesCents > l.cats[p.Category].FineLimitCents:
+		return MsgFines
+	case it.Hold != nil && it.Hold.Patron != p.Barcode:
+		return MsgOnHoldForOther
+	case it.Loan.Renewals >= l.cats[p.Category].RenewLimit:
+		return MsgRenewLimit
+	}
+	return ""
+}
+
+// RenewAll answers 65: every loan of the patron that 29 would renew is
+// renewed; the others are listed as unrenewed, with why in AF. OK means
+// the patron (and the PIN, when given) was right.
+func (l *Library) RenewAll(req *sip2.RenewAllRequest) *sip2.RenewAllResponse {
+	l.answer("65")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	r := &sip2.CheckinResponse{MagneticMedia: sip2.No, TransactionDate: now,
+	r := &sip2.RenewAllResponse{TransactionDate: now, InstitutionID: l.d.Institution}
+	p := l.patrons[req.PatronID]
+	switch {
+	case l.noRenewal:
+		r.ScreenMessages = []string{MsgNoRenewal}
+		return r
+	case p == nil:
+		r.ScreenMessages = []string{MsgPatronNotFound}
+		return r
+	case req.PatronPassword != "" && req.PatronPassword != p.PIN:
+		r.ScreenMessages = []string{MsgInvalidPassword}
+		return r
+	}
+	r.OK = true
+	due := endOfDay(now.AddDate(0, 0, l.cats[p.Category].LoanDays))
+	for _, it := range l.loansOf(p.Barcode) {
+		e := Event{Kind: "renew", Patron: p.Barcode, Item: it.Barcode, TransactionDate: req.TransactionDate}
+		if msg := l.renewRefusal(p, it); msg != "" {
+			r.UnrenewedItems = append(r.UnrenewedItems, it.Barcode)
+			if !slices.Contains(r.ScreenMessages, msg) {
+				r.ScreenMessages = append(r.ScreenMessages, msg)
+			}
+			e.Message, e.Due = msg, it.Loan.Due
+			l.record(e)
+			continue
+		}
+		it.Loan.Due = due
+		it.Loan.Renewals++
+		r.RenewedItems = append(r.RenewedItems, it.Barcode)
+		e.OK, e.Due, e.Message = true, due, MsgRenewed
+		l.record(e)
+	}
+	r.RenewedCount, r.UnrenewedCount = len(r.RenewedItems), len(r.UnrenewedItems)
+	return r
+}
+
+// Checkin answers 09. A returned item with a waiting hold becomes ready
+// and raises the alert so the kiosk tells the patron to hand it in.
+func (l *Library) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
+	l.answer("09")
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	r := &sip2.CheckinResponse{MagneticMedia: sip2.Unknown, TransactionDate: now, // U until the item is known
 		InstitutionID: l.d.Institution, ItemID: req.ItemID}
 	defer func() {
 		e := circEvent("checkin", req.NoBlock, req.TransactionDate, nil)
@@ -339,6 +419,10 @@ func (l *Library) Checkin(req *sip2.CheckinRequest) *sip2.CheckinResponse {
 	r.PermanentLocation = it.Location
 	r.MediaType = mediaTypes[it.Media]
 	r.MagneticMedia = sip2.YN(it.Media == "dvd" || it.Media == "audiobook")
+	if msg := l.refusal(l.noCheckin, MsgNoCheckin, req.NoBlock); msg != "" {
+		r.ScreenMessages = []string{msg}
+		return r
+	}
 	r.OK = true
 	r.Resensitize = true
 	if it.Loan == nil {
@@ -373,6 +457,7 @@ func circEvent(kind string, noBlock bool, date time.Time, r *sip2.CheckoutRespon
 
 // PatronStatus answers 23: the patron's standing without item lists.
 func (l *Library) PatronStatus(req *sip2.PatronStatusRequest) *sip2.PatronStatusResponse {
+	l.answer("23")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -407,8 +492,11 @@ func (l *Library) PatronStatus(req *sip2.PatronStatusRequest) *sip2.PatronStatus
 	return r
 }
 
-// ItemInformation answers 17.
+// ItemInformation answers 17. A ready hold is 08, waiting on hold shelf,
+// with the shelf in AP; a held item still lent or not yet trapped has its
+// usual status, and the hold queue length says it is held.
 func (l *Library) ItemInformation(req *sip2.ItemInformationRequest) *sip2.ItemInformationResponse {
+	l.answer("17")
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	r := &sip2.ItemInformationResponse{CirculationStatus: sip2.CircOther, SecurityMarker: 2, FeeType: 1,
@@ -429,6 +517,10 @@ func (l *Library) ItemInformation(req *sip2.ItemInformationRequest) *sip2.ItemIn
 		r.DueDate = sip2.FormatDate(it.Loan.Due)
 	case it.Hold != nil && it.Hold.Ready:
 		r.CirculationStatus = sip2.CircWaitingOnHold
+		r.CurrentLocation = PickupShelf
+		if it.Hold.Pickup != "" {
+			r.CurrentLocation = it.Hold.Pickup
+		}
 	case it.NotForLoan:
 		r.CirculationStatus = sip2.CircOther
 		r.ScreenMessages = []string{MsgNotForLoan}

@@ -3,8 +3,11 @@ package demo_test
 import (
 	"context"
 	"errors"
+	"io"
+	"maps"
 	"net"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -38,12 +41,18 @@ var start = kiosktest.EnvStart()
 
 func now() time.Time { return start }
 
-func serve(t *testing.T) (*demo.Library, *sip2.Client) {
+func serve(t testing.TB) (*demo.Library, *sip2.Client) {
 	t.Helper()
 	lib, err := demo.Load(now)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return lib, serveLib(t, lib)
+}
+
+// serveLib serves lib on loopback and returns a client logged in as kiosk.
+func serveLib(t testing.TB, lib *demo.Library) *sip2.Client {
+	t.Helper()
 	lib.SetLogin("kiosk", "kiosk")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -54,7 +63,7 @@ func serve(t *testing.T) (*demo.Library, *sip2.Client) {
 	c := sip2.NewClient(sip2.ClientConfig{Addr: ln.Addr().String(), User: "kiosk", Password: "kiosk",
 		Institution: "ZTM", ErrorDetection: true, KeepAlive: -1, Now: now})
 	t.Cleanup(func() { c.Close(); srv.Close() })
-	return lib, c
+	return c
 }
 
 func TestCatalogue(t *testing.T) {
@@ -395,5 +404,279 @@ func TestRenewLimitStatusItemInfoAndHistory(t *testing.T) {
 	}
 	if !sawCheckout || !sawCheckin || len(h) != 7 {
 		t.Errorf("history (%d events) lacks the offline checkout (%v) or checkin (%v): %+v", len(h), sawCheckout, sawCheckin, h)
+	}
+}
+
+// TestRenewAll: 65 renews what 29 would and lists the rest.
+func TestRenewAll(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	const midnight = "30790000000190" // Joost's, overdue, renewed 3 times already
+	before, _ := lib.Item(avonden)
+	r, err := c.RenewAll(ctx, &sip2.RenewAllRequest{PatronID: joost, PatronPassword: "1234"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK || r.RenewedCount != 1 || r.UnrenewedCount != 2 || !slices.Equal(r.RenewedItems, []string{avonden}) ||
+		!slices.Equal(r.UnrenewedItems, []string{midnight, diner}) ||
+		!contains(r.ScreenMessages, demo.MsgRenewLimit) || !contains(r.ScreenMessages, demo.MsgOnHoldForOther) {
+		t.Errorf("renew all: %+v", r)
+	}
+	if it, _ := lib.Item(avonden); it.Loan.Renewals != before.Loan.Renewals+1 || !it.Loan.Due.After(before.Loan.Due) {
+		t.Errorf("avonden after renew all: %+v", it.Loan)
+	}
+	// The same rules as 29.
+	for _, item := range []string{midnight, diner} {
+		if rn, err := c.Renew(ctx, &sip2.RenewRequest{PatronID: joost, ItemID: item}); err != nil || rn.OK {
+			t.Errorf("29 of %s: %+v, %v, want refused as by 65", item, rn, err)
+		}
+	}
+	for _, tc := range []struct{ patron, pin, msg string }{
+		{unknown, "", demo.MsgPatronNotFound}, {joost, "0000", demo.MsgInvalidPassword},
+	} {
+		if r, err := c.RenewAll(ctx, &sip2.RenewAllRequest{PatronID: tc.patron, PatronPassword: tc.pin}); err != nil || r.OK || r.RenewedCount != 0 || !contains(r.ScreenMessages, tc.msg) {
+			t.Errorf("renew all by …%s: %+v, %v", tc.patron[10:], r, err)
+		}
+	}
+	// Piotr's card is lost: nothing renewed, all listed.
+	if r, err := c.RenewAll(ctx, &sip2.RenewAllRequest{PatronID: piotr}); err != nil || r.RenewedCount != 0 || r.UnrenewedCount != 1 || !contains(r.ScreenMessages, demo.MsgCardLost) {
+		t.Errorf("renew all, card lost: %+v, %v", r, err)
+	}
+	if ok, err := c.Supports(ctx, "65"); !ok || err != nil {
+		t.Errorf("Supports(65) = %v, %v", ok, err)
+	}
+}
+
+// TestUnsupportedRequests: a request the library does not handle is
+// answered or the connection closed at once, not left to the timeout.
+func TestUnsupportedRequests(t *testing.T) {
+	_, c := serve(t)
+	date := sip2.FormatDate(now())
+	for _, m := range []sip2.Message{
+		{Code: "01", Fixed: "N" + date, Fields: []sip2.Field{{ID: "AO", Value: "ZTM"}, {ID: "AL", Value: "stolen"}, {ID: "AA", Value: joost}, {ID: "AC"}}},
+		{Code: "15", Fixed: "+" + date, Fields: []sip2.Field{{ID: "AO", Value: "ZTM"}, {ID: "AA", Value: joost}, {ID: "AB", Value: bovenStil}}},
+		{Code: "25", Fixed: date, Fields: []sip2.Field{{ID: "AO", Value: "ZTM"}, {ID: "AA", Value: joost}, {ID: "AC"}, {ID: "AD"}}},
+		{Code: "37", Fixed: date + "0100EUR", Fields: []sip2.Field{{ID: "BV", Value: "12.50"}, {ID: "AO", Value: "ZTM"}, {ID: "AA", Value: fatima}}},
+		{Code: "55", Fixed: "garbage"},
+	} {
+		start := time.Now()
+		reply, err := c.Do(context.Background(), m)
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%s: answered after %v (%+v, %v)", m.Code, d, reply, err)
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			t.Errorf("%s: err = %v, want an answer or EOF", m.Code, err)
+		}
+	}
+	if r := info(t, c, joost, "1234", sip2.NoItems); r.PersonalName != "Joost Müller" {
+		t.Errorf("after the unsupported requests: %+v", r)
+	}
+}
+
+// TestUnknownItemMagneticMedia: of an item it does not know the library
+// cannot say whether it is magnetic: U, not N.
+func TestUnknownItemMagneticMedia(t *testing.T) {
+	_, c := serve(t)
+	ctx := context.Background()
+	const nowhere = "30790000999990"
+	co, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: joost, ItemID: nowhere})
+	if err != nil || co.OK || co.MagneticMedia != sip2.Unknown {
+		t.Errorf("12 for an unknown item: %+v, %v", co, err)
+	}
+	ci, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: nowhere})
+	if err != nil || ci.OK || ci.MagneticMedia != sip2.Unknown {
+		t.Errorf("10 for an unknown item: %+v, %v", ci, err)
+	}
+	if co, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: joost, ItemID: bovenStil}); err != nil || co.MagneticMedia != sip2.No {
+		t.Errorf("12 for a book: %+v, %v", co, err)
+	}
+}
+
+// TestDelayAndRequests: SetDelay slows every answer; Requests counts them.
+func TestDelayAndRequests(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	info(t, c, joost, "1234", sip2.NoItems)
+	lib.SetDelay(50 * time.Millisecond)
+	start := time.Now()
+	if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil}); err != nil || !r.OK {
+		t.Fatalf("checkout: %+v, %v", r, err)
+	}
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Errorf("checkout answered in %v with a 50ms delay", d)
+	}
+	if got, want := lib.Requests(), map[string]int{"93": 1, "63": 1, "11": 1}; !maps.Equal(got, want) {
+		t.Errorf("Requests() = %v, want %v", got, want)
+	}
+}
+
+// BenchmarkSlowILS lends and takes back one item after another from a
+// library that answers in 30 ms: the time and the round trips per item.
+func BenchmarkSlowILS(b *testing.B) {
+	lib, c := serve(b)
+	ctx := context.Background()
+	if err := c.Login(ctx); err != nil {
+		b.Fatal(err)
+	}
+	lib.SetDelay(30 * time.Millisecond)
+	before := lib.Requests()
+	for b.Loop() {
+		if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil}); err != nil || !r.OK {
+			b.Fatalf("checkout: %+v, %v", r, err)
+		}
+		if r, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: bovenStil}); err != nil || !r.OK {
+			b.Fatalf("checkin: %+v, %v", r, err)
+		}
+	}
+	trips := 0
+	for code, n := range lib.Requests() {
+		trips += n - before[code]
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/item")
+	b.ReportMetric(float64(trips)/float64(b.N), "round-trips/item")
+}
+
+// TestHoldsCountAll: like Koha, the 64 can count every hold, not only the
+// ready ones.
+func TestHoldsCountAll(t *testing.T) {
+	lib, c := serve(t)
+	if r := info(t, c, henk, "1945", sip2.HoldItems); r.HoldItemsCount != 0 || len(r.HoldItems) != 0 || r.UnavailableHoldsCount != 1 {
+		t.Errorf("henk, ready holds only: %+v", r)
+	}
+	lib.SetHoldsCountAll(true)
+	if r := info(t, c, henk, "1945", sip2.HoldItems); r.HoldItemsCount != 1 || !slices.Equal(r.HoldItems, []string{diner}) || r.UnavailableHoldsCount != 1 {
+		t.Errorf("henk, all holds: %+v", r)
+	}
+	if r := info(t, c, ayse, "3690", sip2.HoldItems); r.HoldItemsCount != 1 || !slices.Equal(r.HoldItems, []string{achterhuis}) {
+		t.Errorf("ayse, all holds: %+v", r)
+	}
+}
+
+// TestItemInformationHolds: the 17 tells a ready hold (08, on the pickup
+// shelf) from a held item still lent or not yet trapped.
+func TestItemInformationHolds(t *testing.T) {
+	lib, err := demo.Parse([]byte(`{"institution": "ZTM",
+		"categories": [{"code": "A", "loan_limit": 5, "loan_days": 21}],
+		"patrons": [{"barcode": "1", "category": "A"}, {"barcode": "2", "category": "A"}],
+		"items": [
+			{"barcode": "lent", "title": "t", "location": "Romans", "loan": {"patron": "1", "due_days": 3}, "hold": {"patron": "2"}},
+			{"barcode": "untrapped", "title": "t", "location": "Romans", "hold": {"patron": "2"}},
+			{"barcode": "ready", "title": "t", "location": "Romans", "hold": {"patron": "2", "ready": true}},
+			{"barcode": "shelved", "title": "t", "location": "Romans", "hold": {"patron": "2", "ready": true, "pickup": "Afhaalkast 3"}}]}`), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := serveLib(t, lib)
+	for _, tc := range []struct {
+		item     string
+		status   sip2.CirculationStatus
+		location string
+		due      bool
+	}{
+		{"lent", sip2.CircCharged, "Romans", true},
+		{"untrapped", sip2.CircAvailable, "Romans", false},
+		{"ready", sip2.CircWaitingOnHold, demo.PickupShelf, false},
+		{"shelved", sip2.CircWaitingOnHold, "Afhaalkast 3", false},
+	} {
+		r, err := c.ItemInformation(context.Background(), &sip2.ItemInformationRequest{ItemID: tc.item})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.CirculationStatus != tc.status || r.CurrentLocation != tc.location || r.PermanentLocation != "Romans" ||
+			r.HoldQueueLength == nil || *r.HoldQueueLength != 1 || (r.DueDate != "") != tc.due {
+			t.Errorf("17 %s: %+v", tc.item, r)
+		}
+	}
+}
+
+// TestStatusFlags: what the 98 says the library will not do, it refuses.
+func TestStatusFlags(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	lib.SetStatusFlags(false, false, false, false)
+	st, err := c.Status(ctx)
+	if err != nil || st.CheckoutOK || st.CheckinOK || st.ACSRenewalPolicy || st.OfflineOK || !st.OnlineStatus {
+		t.Errorf("98 with everything off: %+v, %v", st, err)
+	}
+	if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil}); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoCheckout) {
+		t.Errorf("checkout: %+v, %v", r, err)
+	}
+	if r, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: avonden}); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoCheckin) {
+		t.Errorf("checkin: %+v, %v", r, err)
+	}
+	if it, _ := lib.Item(avonden); it.Loan == nil {
+		t.Error("a refused checkin returned the item")
+	}
+	if r, err := c.Renew(ctx, &sip2.RenewRequest{PatronID: joost, ItemID: avonden}); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoRenewal) {
+		t.Errorf("renew: %+v, %v", r, err)
+	}
+	if r, err := c.RenewAll(ctx, &sip2.RenewAllRequest{PatronID: joost}); err != nil || r.OK || r.RenewedCount != 0 || !contains(r.ScreenMessages, demo.MsgNoRenewal) {
+		t.Errorf("renew all: %+v, %v", r, err)
+	}
+
+	// Renewals off: checking out an own loan again is a renewal, refused.
+	lib.SetStatusFlags(true, true, false, true)
+	if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: joost, ItemID: avonden}); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoRenewal) {
+		t.Errorf("checkout of an own loan, renewals off: %+v, %v", r, err)
+	}
+	// Offline off: a no-block replay is refused, the same checkout online is not.
+	lib.SetStatusFlags(true, true, true, false)
+	replay := &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil, NoBlock: true,
+		TransactionDate: now().Add(-time.Hour), NBDueDate: now().AddDate(0, 0, 21)}
+	if r, err := c.Checkout(ctx, replay); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoOffline) {
+		t.Errorf("no-block checkout, offline off: %+v, %v", r, err)
+	}
+	if r, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: avonden, NoBlock: true}); err != nil || r.OK || !contains(r.ScreenMessages, demo.MsgNoOffline) {
+		t.Errorf("no-block checkin, offline off: %+v, %v", r, err)
+	}
+	if r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: sanne, ItemID: bovenStil}); err != nil || !r.OK {
+		t.Errorf("online checkout, offline off: %+v, %v", r, err)
+	}
+	st, err = c.Status(ctx)
+	if err != nil || !st.CheckoutOK || !st.CheckinOK || !st.ACSRenewalPolicy || st.OfflineOK {
+		t.Errorf("98 with offline off: %+v, %v", st, err)
+	}
+}
+
+// TestIgnoreNBDueDate: some systems give a replayed loan their own due
+// date, not the one the kiosk promised.
+func TestIgnoreNBDueDate(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	lent := now().Add(-2 * time.Hour)
+	promised := time.Date(2030, 12, 24, 23, 59, 0, 0, time.Local)
+	replay := func(patron, item string) *sip2.CheckoutResponse {
+		r, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: patron, ItemID: item, NoBlock: true,
+			TransactionDate: lent, NBDueDate: promised})
+		if err != nil || !r.OK {
+			t.Fatalf("replay: %+v, %v", r, err)
+		}
+		return r
+	}
+	if r := replay(sanne, bovenStil); r.DueDate != sip2.FormatDate(promised) {
+		t.Errorf("by default the promised due date: got %q", r.DueDate)
+	}
+	lib.SetIgnoreNBDueDate(true)
+	own := sip2.FormatDate(time.Date(now().Year(), now().Month(), now().Day()+21, 23, 59, 0, 0, time.Local)) // adult: 21 days
+	if r := replay(joost, "30790000000083"); r.DueDate != own {
+		t.Errorf("ignoring nb due date: due %q, want the library's own %q", r.DueDate, own)
+	}
+	if it, _ := lib.Item("30790000000083"); !it.Loan.Since.Equal(lent) {
+		t.Errorf("the loan still starts when the kiosk lent it: %+v", it.Loan)
+	}
+	rn, err := c.Renew(ctx, &sip2.RenewRequest{PatronID: joost, ItemID: avonden, NoBlock: true, TransactionDate: lent, NBDueDate: promised})
+	if err != nil || !rn.OK || rn.DueDate != own {
+		t.Errorf("replayed renewal ignoring nb due date: %+v, %v", rn, err)
+	}
+}
+
+// TestCheckoutUnknownPatron: ok 0, "Patron not found", and BL N as an
+// extension some servers add; the client keeps it among the unknown fields.
+func TestCheckoutUnknownPatron(t *testing.T) {
+	_, c := serve(t)
+	r, err := c.Checkout(context.Background(), &sip2.CheckoutRequest{PatronID: unknown, ItemID: bovenStil})
+	if err != nil || r.OK || !slices.Equal(r.ScreenMessages, []string{demo.MsgPatronNotFound}) ||
+		!slices.Contains(r.Extra, sip2.Field{ID: "BL", Value: "N"}) {
+		t.Errorf("12 for an unknown patron: %+v, %v", r, err)
 	}
 }

@@ -71,11 +71,16 @@ type Event struct {
 	Message         string    `json:"message,omitempty"`
 }
 
-// Hold is a reservation; Ready means it waits on the pickup shelf.
+// Hold is a reservation; Ready means it waits on the pickup shelf, Pickup
+// (default PickupShelf) says which.
 type Hold struct {
 	Patron string `json:"patron"`
 	Ready  bool   `json:"ready"`
+	Pickup string `json:"pickup,omitempty"`
 }
+
+// PickupShelf is where ready holds wait when their data names no shelf.
+const PickupShelf = "Afhaalkast"
 
 // Item is one copy in the catalogue.
 type Item struct {
@@ -101,7 +106,7 @@ type data struct {
 }
 
 // Library is the demo library system. It implements sip2.Backend (and
-// checkout, checkin and renew) and is safe for concurrent use.
+// checkout, checkin, renew and renew all) and is safe for concurrent use.
 type Library struct {
 	mu       sync.Mutex
 	d        data
@@ -111,6 +116,14 @@ type Library struct {
 	user     string
 	password string
 	now      func() time.Time
+
+	// what a real server does differently: switches.go
+	delay         time.Duration
+	requests      map[string]int // answered, by request code
+	holdsCountAll bool
+	// what the 98 says the library will not do, and it then refuses
+	noCheckout, noCheckin, noRenewal, noOffline bool
+	ignoreNBDue                                 bool
 }
 
 var (
@@ -149,7 +162,7 @@ func Parse(b []byte, now func() time.Time) (*Library, error) {
 	if now == nil {
 		now = time.Now
 	}
-	l := &Library{user: "kiosk", password: "kiosk", now: now}
+	l := &Library{user: "kiosk", password: "kiosk", now: now, requests: map[string]int{}}
 	if err := json.Unmarshal(b, &l.d); err != nil {
 		return nil, fmt.Errorf("demo library: %w", err)
 	}

@@ -70,15 +70,24 @@ func BenchmarkCodecPatronInfo(b *testing.B) {
 }
 
 // cannedServer answers a 93 with 94 and every other message with reply,
-// whatever it says: the cost of the server side is the same for the bare
-// and the client benchmarks.
-func cannedServer(b *testing.B, reply []byte) string {
+// whatever it says, under the request's AY: the cost of the server side is
+// the same for the bare and the client benchmarks.
+func cannedServer(b *testing.B, reply sip2.Message) string {
 	b.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { ln.Close() })
+	var replies [10][]byte // by AY
+	for seq := range replies {
+		reply.Seq = seq
+		out, err := sip2.Codec{}.Encode(reply)
+		if err != nil {
+			b.Fatal(err)
+		}
+		replies[seq] = append(out, '\r')
+	}
 	login := []byte("941AY0AZFDFD\r")
 	go func() {
 		for {
@@ -94,7 +103,10 @@ func cannedServer(b *testing.B, reply []byte) string {
 					if err != nil {
 						return
 					}
-					out := reply
+					out := replies[1]
+					if n := len(line); n >= 8 && line[n-8] >= '0' && line[n-8] <= '9' { // ...AY<seq>AZ<hex4>\r
+						out = replies[line[n-8]-'0']
+					}
 					if len(line) > 1 && line[0] == '9' && line[1] == '3' {
 						out = login
 					}
@@ -110,26 +122,20 @@ func cannedServer(b *testing.B, reply []byte) string {
 
 // pingPong is the same exchange as a 63 → 64, done by hand.
 type pingPong struct {
-	client         *sip2.Client
-	req            *sip2.PatronInformationRequest
-	conn           net.Conn
-	rd             *bufio.Reader
-	request, reply []byte
+	client  *sip2.Client
+	req     *sip2.PatronInformationRequest
+	conn    net.Conn
+	rd      *bufio.Reader
+	request []byte
 }
 
 func newPingPong(b *testing.B) *pingPong {
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.Local)
 	resp := joost64Response()
-	resp.Seq = 1
-	reply, err := sip2.Codec{}.Encode(resp)
-	if err != nil {
-		b.Fatal(err)
-	}
-	reply = append(reply, '\r')
-	p := &pingPong{reply: reply, req: &sip2.PatronInformationRequest{PatronID: "20790000000010", PatronPassword: "1234"}}
+	p := &pingPong{req: &sip2.PatronInformationRequest{PatronID: "20790000000010", PatronPassword: "1234"}}
 
 	// The client, against its own canned server.
-	p.client = sip2.NewClient(sip2.ClientConfig{Addr: cannedServer(b, reply), User: "kiosk", Password: "kiosk",
+	p.client = sip2.NewClient(sip2.ClientConfig{Addr: cannedServer(b, resp), User: "kiosk", Password: "kiosk",
 		Institution: "ZTM", ErrorDetection: true, KeepAlive: -1, Now: func() time.Time { return now }})
 	b.Cleanup(func() { p.client.Close() })
 	if _, err := p.client.PatronInformation(context.Background(), p.req); err != nil {
@@ -139,11 +145,12 @@ func newPingPong(b *testing.B) *pingPong {
 	// The bare side sends exactly the bytes the client sends.
 	rm := sip2.PatronInformationRequest{TransactionDate: now, InstitutionID: "ZTM", PatronID: p.req.PatronID, PatronPassword: p.req.PatronPassword}.Message()
 	rm.Seq = 1
+	var err error
 	if p.request, err = (sip2.Codec{}).Encode(rm); err != nil {
 		b.Fatal(err)
 	}
 	p.request = append(p.request, '\r')
-	if p.conn, err = net.Dial("tcp", cannedServer(b, reply)); err != nil {
+	if p.conn, err = net.Dial("tcp", cannedServer(b, resp)); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { p.conn.Close() })

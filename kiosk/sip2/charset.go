@@ -128,3 +128,24 @@ func (c Charset) decode(b []byte) string {
 	}
 	return sb.String()
 }
+
+// valid reports whether b can be read in charset c: UTF-8 must be valid,
+// ASCII has no high bytes; every byte is a character in IBM850.
+func (c Charset) valid(b []byte) bool {
+	switch c.norm() {
+	case ASCII:
+		return isASCII(b)
+	case IBM850:
+		return true
+	}
+	return utf8.Valid(b)
+}
+
+func isASCII(b []byte) bool {
+	for _, x := range b {
+		if x >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

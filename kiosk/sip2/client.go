@@ -46,12 +46,14 @@ type Client struct {
 	// guarded by sem
 	conn     net.Conn
 	rd       *bufio.Reader
+	idle     *idleReader // nil without a file descriptor: readIdleSlow
 	seq      int
 	failures int
 	retryAt  time.Time
 	buf      []byte
 	resend   []byte             // an encoded 97, made once
 	bx       *SupportedMessages // BX of the last 98 on this connection
+	clock    func() time.Time   // for the backoff; tests replace it
 
 	lastUsed atomic.Int64 // unix nanoseconds of the last exchange, for keepalive
 	closed   atomic.Bool
@@ -97,6 +99,7 @@ func NewClient(cfg ClientConfig) *Client {
 		log:   cfg.Logger.With("sip2", cfg.Addr),
 		sem:   make(chan struct{}, 1),
 		seq:   -1,
+		clock: time.Now,
 	}
 }
 
@@ -158,11 +161,16 @@ func (c *Client) Do(ctx context.Context, m Message) (Message, error) {
 // error wrapping ErrUnexpectedResponse and drops the connection, since
 // request and reply may have come out of step.
 func (c *Client) do(ctx context.Context, m Message, want string) (Message, error) {
+	return c.doBackoff(ctx, m, want, true)
+}
+
+// doBackoff is do; without backoff it dials at once after failures.
+func (c *Client) doBackoff(ctx context.Context, m Message, want string, backoff bool) (Message, error) {
 	if err := c.acquire(ctx); err != nil {
 		return Message{}, err
 	}
 	defer c.release()
-	if err := c.ensureConn(ctx); err != nil {
+	if err := c.connect(ctx, backoff); err != nil {
 		return Message{}, err
 	}
 	reply, err := c.exchange(ctx, m)
@@ -177,6 +185,17 @@ func (c *Client) do(ctx context.Context, m Message, want string) (Message, error
 // Status sends a 99 and returns the 98.
 func (c *Client) Status(ctx context.Context) (*ACSStatusResponse, error) {
 	m, err := c.do(ctx, c.statusRequest(), CodeACSStatus)
+	if err != nil {
+		return nil, err
+	}
+	return ParseACSStatusResponse(m)
+}
+
+// Probe is Status for the periodic "is the library system back?" check:
+// it dials at once, ignoring the wait between reconnects after failures,
+// which would refuse it for up to MaxBackoff after the system returns.
+func (c *Client) Probe(ctx context.Context) (*ACSStatusResponse, error) {
+	m, err := c.doBackoff(ctx, c.statusRequest(), CodeACSStatus, false)
 	if err != nil {
 		return nil, err
 	}
@@ -319,6 +338,21 @@ func (c *Client) Renew(ctx context.Context, req *RenewRequest) (*RenewResponse, 
 	return ParseRenewResponse(m)
 }
 
+// RenewAll sends a 65.
+func (c *Client) RenewAll(ctx context.Context, req *RenewAllRequest) (*RenewAllResponse, error) {
+	r := *req
+	r.InstitutionID = orString(r.InstitutionID, c.cfg.Institution)
+	r.TerminalPassword = orString(r.TerminalPassword, c.cfg.TerminalPassword)
+	if r.TransactionDate.IsZero() {
+		r.TransactionDate = c.cfg.Now()
+	}
+	m, err := c.do(ctx, r.Message(), CodeRenewAllResponse)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRenewAllResponse(m)
+}
+
 // Checkin sends a 09.
 func (c *Client) Checkin(ctx context.Context, req *CheckinRequest) (*CheckinResponse, error) {
 	r := *req
@@ -339,12 +373,20 @@ func (c *Client) Checkin(ctx context.Context, req *CheckinRequest) (*CheckinResp
 	return ParseCheckinResponse(m)
 }
 
-// ensureConn dials and logs in when there is no connection. Holds sem.
-func (c *Client) ensureConn(ctx context.Context) error {
+// ensureConn dials and logs in when there is no connection, or when the
+// server has closed the one there is. Holds sem.
+func (c *Client) ensureConn(ctx context.Context) error { return c.connect(ctx, true) }
+
+// connect is ensureConn; with backoff it first waits out the time between
+// reconnects after failures.
+func (c *Client) connect(ctx context.Context, backoff bool) error {
 	if c.conn != nil {
-		return nil
+		if c.alive() {
+			return nil
+		}
+		c.drop()
 	}
-	if wait := c.retryAt.Sub(time.Now()); wait > 0 {
+	if wait := c.retryAt.Sub(c.clock()); backoff && wait > 0 {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return fmt.Errorf("%w: next attempt in %s", ErrUnreachable, wait.Round(time.Millisecond))
 		}
@@ -369,26 +411,33 @@ func (c *Client) ensureConn(ctx context.Context) error {
 	}
 	c.conn = conn
 	c.rd = newReader(conn)
+	c.idle = newIdleReader(conn)
 	c.bx = nil
 	m, err := c.exchange(ctx, LoginRequest{User: c.cfg.User, Password: c.cfg.Password, Location: c.cfg.Location}.Message())
+	var lr *LoginResponse
+	if err == nil {
+		lr, err = ParseLoginResponse(m)
+		if err != nil {
+			c.drop()
+		}
+	}
 	if err != nil {
 		c.failed()
 		if ctx.Err() != nil {
 			return err
 		}
+		var de *DecodeError
+		if errors.As(err, &de) {
+			c.log.Warn("sip2 login answer unreadable", "err", err)
+			return fmt.Errorf("%w: %w: %w", ErrUnreachable, ErrLoginUnreadable, err)
+		}
 		return fmt.Errorf("%w: login: %w", ErrUnreachable, err)
-	}
-	lr, err := ParseLoginResponse(m)
-	if err != nil {
-		c.drop()
-		c.failed()
-		return err
 	}
 	if !lr.OK {
 		c.drop()
 		c.failed()
-		c.log.Warn("sip2 login refused", "user", c.cfg.User)
-		return ErrLoginFailed
+		c.log.Warn("sip2 login refused", "user", c.cfg.User, "location", c.cfg.Location)
+		return &LoginError{User: c.cfg.User, Location: c.cfg.Location}
 	}
 	if c.failures > 0 {
 		c.log.Info("sip2 reconnected", "after_failures", c.failures)
@@ -409,7 +458,73 @@ func (c *Client) failed() {
 	if wait > c.cfg.MaxBackoff {
 		wait = c.cfg.MaxBackoff
 	}
-	c.retryAt = time.Now().Add(wait)
+	c.retryAt = c.clock().Add(wait)
+}
+
+// errNothing: an idle read found nothing to read, the connection stands.
+var errNothing = errors.New("sip2: nothing to read")
+
+// alive reports whether the idle connection still stands, so a request is
+// never written into one the server has closed (many close after 60 s of
+// silence, some after every reply). Bytes waiting there answer no request
+// of ours: late replies, dropped. Holds sem and a connection.
+func (c *Client) alive() bool {
+	b, _ := c.rd.Peek(c.rd.Buffered())
+	stale, dropped := staleBytes(b), len(b)
+	c.rd.Discard(len(b))
+	defer func() {
+		if stale > 0 {
+			c.log.Info("sip2 dropped stale bytes before a request", "bytes", stale)
+		}
+	}()
+	for dropped <= maxLine { // past that, a flood: not a connection to trust
+		var b []byte
+		var err error
+		if c.idle != nil {
+			b, err = c.idle.next()
+		} else {
+			b, err = c.readIdleSlow()
+		}
+		switch {
+		case err == nil:
+			stale += staleBytes(b)
+			dropped += len(b)
+			continue
+		case errors.Is(err, errNothing):
+			return true
+		}
+		c.log.Debug("sip2 server closed the idle connection; reconnecting", "err", err)
+		return false
+	}
+	return false
+}
+
+// staleBytes counts the bytes of b that are not line ends: the LF of a
+// server ending its messages in CR LF arrives after the reply was read.
+func staleBytes(b []byte) int {
+	n := 0
+	for _, x := range b {
+		if x != '\n' && x != '\r' {
+			n++
+		}
+	}
+	return n
+}
+
+// readIdleSlow is idleReader.next for connections without a file
+// descriptor: a read through the buffer with a deadline it waits out.
+func (c *Client) readIdleSlow() ([]byte, error) {
+	c.conn.SetReadDeadline(time.Now().Add(time.Millisecond))
+	if _, err := c.rd.Peek(1); err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil, errNothing
+		}
+		return nil, err
+	}
+	b, _ := c.rd.Peek(c.rd.Buffered())
+	c.rd.Discard(len(b))
+	return b, nil // still valid: nothing reads into the buffer until the next call
 }
 
 func (c *Client) drop() {
@@ -417,6 +532,7 @@ func (c *Client) drop() {
 		c.conn.Close()
 		c.conn = nil
 		c.rd = nil
+		c.idle = nil
 	}
 	c.bx = nil
 }
@@ -477,17 +593,28 @@ func (c *Client) exchange(ctx context.Context, m Message) (reply Message, err er
 		if errors.Is(err, ErrChecksum) && resends < c.cfg.MaxResend {
 			resends++
 			c.log.Debug("sip2 bad checksum, asking resend", "code", m.Code)
-			if c.resend == nil {
-				b, _ := c.codec.Encode(RequestACSResend{Checksum: c.cfg.ErrorDetection}.Message())
-				c.resend = append(b, '\r')
-			}
-			if _, err := conn.Write(c.resend); err != nil {
+			if err := c.requestResend(conn); err != nil {
 				return Message{}, fmt.Errorf("%w: %s: %w", ErrNoReply, m.Code, err)
 			}
 			continue
 		}
 		if err != nil {
 			return Message{}, err
+		}
+		// A reply with another AY answers another message (a late reply):
+		// not ours. Ask for the last message again, never resend the
+		// request: a second 11 would lend twice. A reply without AY is
+		// taken, as some servers drop it.
+		if m.Seq != NoSeq && reply.Seq != NoSeq && reply.Seq != m.Seq && reply.Code != CodeResend {
+			if resends >= c.cfg.MaxResend {
+				return Message{}, fmt.Errorf("%w: %s: %w: want AY%d, got AY%d", ErrNoReply, m.Code, ErrSequence, m.Seq, reply.Seq)
+			}
+			resends++
+			c.log.Info("sip2 reply out of sequence; asking resend", "code", m.Code, "reply", reply.Code, "want", m.Seq, "got", reply.Seq)
+			if err := c.requestResend(conn); err != nil {
+				return Message{}, fmt.Errorf("%w: %s: %w", ErrNoReply, m.Code, err)
+			}
+			continue
 		}
 		if reply.Code == CodeACSStatus {
 			if v, ok := reply.Get("BX"); ok {
@@ -497,6 +624,9 @@ func (c *Client) exchange(ctx context.Context, m Message) (reply Message, err er
 		}
 		if reply.Code == CodeResend && m.Code != CodeRequestResend {
 			if resends >= c.cfg.MaxResend {
+				if !isASCII(out) { // a server that cannot read them answers 96 to every send
+					return Message{}, fmt.Errorf("%w: %s sent %d times in %s, answered 96 each time: %w", ErrCharset, m.Code, resends+1, c.codec.Charset.norm(), ErrChecksum)
+				}
 				return Message{}, fmt.Errorf("sip2: %s: server asked for resend %d times: %w", m.Code, resends+1, ErrChecksum)
 			}
 			resends++
@@ -508,6 +638,16 @@ func (c *Client) exchange(ctx context.Context, m Message) (reply Message, err er
 		}
 		return reply, nil
 	}
+}
+
+// requestResend sends a 97: the server is to send its last message again.
+func (c *Client) requestResend(conn net.Conn) error {
+	if c.resend == nil {
+		b, _ := c.codec.Encode(RequestACSResend{Checksum: c.cfg.ErrorDetection}.Message())
+		c.resend = append(b, '\r')
+	}
+	_, err := conn.Write(c.resend)
+	return err
 }
 
 // armKeepAlive starts the idle timer that sends a 99, unless it is
@@ -546,6 +686,11 @@ func (c *Client) keepAlive() {
 		return // a request is in flight: its release re-arms the timer
 	}
 	if c.closed.Load() || c.conn == nil {
+		<-c.sem
+		return
+	}
+	if !c.alive() {
+		c.drop() // the next request reconnects
 		<-c.sem
 		return
 	}

@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -39,11 +42,16 @@ func (b *testBackend) EndPatronSession(r *EndPatronSessionRequest) *EndPatronSes
 
 func startServer(t testing.TB, b Backend, cs Charset) string {
 	t.Helper()
+	return serveOn(t, &Server{Backend: b, Charset: cs})
+}
+
+// serveOn runs srv on a loopback port until the test ends.
+func serveOn(t testing.TB, srv *Server) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &Server{Backend: b, Charset: cs}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	t.Cleanup(func() {
@@ -106,6 +114,27 @@ func TestClientLoginFailedAndUnreachable(t *testing.T) {
 	_, err := c.Status(context.Background())
 	if !errors.Is(err, ErrLoginFailed) || errors.Is(err, ErrUnreachable) {
 		t.Errorf("wrong password: err = %v, want ErrLoginFailed", err)
+	}
+	if want := `sip2: login refused for user "kiosk": check [ils] user and password`; err == nil || err.Error() != want {
+		t.Errorf("wrong password: err = %v, want %q", err, want)
+	}
+	c = newTestClient(t, addr, func(c *ClientConfig) { c.Password = "wrong"; c.Location = "BRANCH1" })
+	if err := c.Login(context.Background()); !errors.Is(err, ErrLoginFailed) || !strings.Contains(err.Error(), `user "kiosk" at location "BRANCH1"`) {
+		t.Errorf("wrong password at a location: err = %v", err)
+	}
+
+	// A login answer that cannot be read is neither a refusal nor silence.
+	for _, answer := range []string{"94\r", "24              00120261127    120000AOMAIN|AA1|AEx|\r"} {
+		garbled := rawServer(t, func(_ int, conn net.Conn, rd *bufio.Reader) {
+			if _, ok := expect(rd); ok {
+				conn.Write([]byte(answer))
+			}
+			expect(rd)
+		})
+		err := newTestClient(t, garbled, nil).Login(context.Background())
+		if !errors.Is(err, ErrLoginUnreadable) || !errors.Is(err, ErrUnreachable) || errors.Is(err, ErrLoginFailed) {
+			t.Errorf("login answered %q: err = %v, want ErrLoginUnreadable", answer, err)
+		}
 	}
 
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -411,12 +440,17 @@ func TestClientFaults(t *testing.T) {
 				}
 			}
 		})
-		c := newTestClient(t, addr, nil)
+		var logs logBuffer
+		c := newTestClient(t, addr, func(c *ClientConfig) { c.Logger = logs.logger() })
 		for range 3 {
 			pi, err := c.PatronInformation(context.Background(), patronRequest())
 			if err != nil || pi.PersonalName != "Joost Müller" {
 				t.Fatalf("%+v, %v", pi, err)
 			}
+			time.Sleep(5 * time.Millisecond) // the LF may come apart
+		}
+		if n := logs.count("stale"); n != 0 {
+			t.Errorf("the LFs after CR were taken for %d stale replies", n)
 		}
 	})
 
@@ -436,16 +470,57 @@ func TestClientFaults(t *testing.T) {
 
 func TestServerRequiresLogin(t *testing.T) {
 	addr := startServer(t, &testBackend{}, UTF8)
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
+	// A 99 before login, and a 97 with nothing to resend, close the
+	// connection at once.
+	for _, req := range []string{"9900302.00AY4AZFCA2\r", "97\r"} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.Write([]byte(req))
+		conn.SetReadDeadline(time.Now().Add(time.Second))
+		b := make([]byte, 100)
+		if n, err := conn.Read(b); err != io.EOF {
+			t.Errorf("%q: server answered %q, %v; want the connection closed", req, b[:n], err)
+		}
 	}
-	defer conn.Close()
-	conn.Write([]byte("9900302.00AY4AZFCA2\r"))
-	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
-	b := make([]byte, 100)
-	if n, err := conn.Read(b); err == nil {
-		t.Errorf("server answered %q before login", b[:n])
+}
+
+// TestServerLoginRetry: a refused login leaves the connection open for
+// another try; other requests still need a login that succeeded.
+func TestServerLoginRetry(t *testing.T) {
+	addr := startServer(t, &testBackend{}, UTF8)
+	dial := func() (net.Conn, func() (string, error)) {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		conn.SetDeadline(time.Now().Add(2 * time.Second))
+		rd := newReader(conn)
+		return conn, func() (string, error) { b, err := readMessage(rd); return string(b), err }
+	}
+	conn, read := dial()
+	conn.Write([]byte("9300CNkiosk|COwrong|\r"))
+	if got, err := read(); got != "940" {
+		t.Fatalf("wrong password: %q, %v", got, err)
+	}
+	conn.Write([]byte("9300CNkiosk|COs3cret|\r"))
+	if got, err := read(); got != "941" {
+		t.Fatalf("right password on the same connection: %q, %v", got, err)
+	}
+	conn.Write([]byte("9900302.00\r"))
+	if got, err := read(); !strings.HasPrefix(got, "98") {
+		t.Errorf("99 after login: %q, %v", got, err)
+	}
+
+	conn, read = dial()
+	conn.Write([]byte("9300CNkiosk|COwrong|\r"))
+	read()
+	conn.Write([]byte("9900302.00\r"))
+	if got, err := read(); err == nil {
+		t.Errorf("99 after a refused login answered %q", got)
 	}
 }
 
@@ -466,8 +541,16 @@ func TestServerBadChecksumAnd97(t *testing.T) {
 		return string(b)
 	}
 	conn.Write([]byte("9300CNkiosk|COs3cret|AY0AZ0000\r")) // bad checksum
+	if got := read(); got != "96AZFEF6" {
+		t.Errorf("bad checksum: got %q, want 96AZFEF6 (the request used error detection)", got)
+	}
+	conn.Write([]byte("63001\r")) // truncated, no error detection
 	if got := read(); got != "96" {
-		t.Errorf("bad checksum: got %q, want 96", got)
+		t.Errorf("truncated request: got %q, want 96", got)
+	}
+	conn.Write([]byte("63001AY1AZFDA0\r")) // truncated, with error detection
+	if got := read(); got != "96AZFEF6" {
+		t.Errorf("truncated request with AZ: got %q, want 96AZFEF6", got)
 	}
 	m := LoginRequest{User: "kiosk", Password: "s3cret"}.Message()
 	m.Seq = 3
@@ -659,5 +742,331 @@ func TestSetStatusGoesInEvery99(t *testing.T) {
 	}
 	if first, second := <-got, <-got; first != "990" || second != "991" {
 		t.Errorf("99 status codes %q then %q, want 990 then 991 (out of paper)", first, second)
+	}
+}
+
+// countingBackend counts the requests that reach the library.
+type countingBackend struct {
+	testBackend
+	logins, infos atomic.Int32
+}
+
+func (b *countingBackend) Login(user, password, location string) bool {
+	b.logins.Add(1)
+	return b.testBackend.Login(user, password, location)
+}
+
+func (b *countingBackend) PatronInformation(r *PatronInformationRequest) *PatronInformationResponse {
+	b.infos.Add(1)
+	return b.testBackend.PatronInformation(r)
+}
+
+// TestClientServerClosesIdle: a server that closes the connection after
+// every reply, or after a short silence, costs the kiosk nothing: every
+// request reaches the library once and gets its answer.
+func TestClientServerClosesIdle(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		closeAfter bool
+		idle       time.Duration
+		pause      time.Duration // before requests 6, 13 and 18
+		tunnel     bool          // a conn without a file descriptor, as TLS
+	}{
+		{name: "close after reply", closeAfter: true},
+		{name: "close after reply, tunnel", closeAfter: true, tunnel: true},
+		{name: "idle timeout", idle: 200 * time.Millisecond, pause: 300 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := &countingBackend{}
+			srv := &Server{Backend: b, CloseAfterReply: tc.closeAfter, IdleTimeout: tc.idle}
+			c := newTestClient(t, serveOn(t, srv), func(c *ClientConfig) {
+				if tc.tunnel {
+					c.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+						conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+						return opaqueConn{conn}, err
+					}
+				}
+			})
+			for i := range 20 {
+				if tc.pause > 0 && (i == 5 || i == 12 || i == 17) {
+					time.Sleep(tc.pause)
+				}
+				pi, err := c.PatronInformation(context.Background(), patronRequest())
+				if err != nil || pi.PersonalName != "Joost Müller" {
+					t.Fatalf("request %d: %+v, %v", i+1, pi, err)
+				}
+			}
+			if n := b.infos.Load(); n != 20 {
+				t.Errorf("%d requests reached the library, want 20", n)
+			}
+			want := int32(4) // the first login and one after each pause
+			if tc.closeAfter {
+				want = 20
+			}
+			if n := b.logins.Load(); n != want {
+				t.Errorf("%d logins, want %d", n, want)
+			}
+		})
+	}
+}
+
+// TestServerCloseAfterReplyKeeps96: a request answered with 96 can still
+// be sent again on the same connection.
+func TestServerCloseAfterReplyKeeps96(t *testing.T) {
+	addr := serveOn(t, &Server{Backend: &testBackend{}, CloseAfterReply: true})
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(2 * time.Second))
+	rd := newReader(conn)
+	conn.Write([]byte("9300CNkiosk|COs3cret|\r"))
+	readMessage(rd)
+	conn.Write([]byte("63001\r")) // truncated
+	if b, err := readMessage(rd); string(b) != "96" {
+		t.Fatalf("truncated 63: %q, %v", b, err)
+	}
+	conn.Write([]byte("6300020260315    101500          AOMAIN|\r")) // decodes, lacks AA
+	if b, err := readMessage(rd); string(b) != "96" {
+		t.Fatalf("63 without AA: %q, %v", b, err)
+	}
+	conn.Write([]byte("6300020260315    101500          AOMAIN|AA21234000123456|AC|\r"))
+	if b, err := readMessage(rd); !strings.HasPrefix(string(b), "64") {
+		t.Fatalf("63 resent: %q, %v", b, err)
+	}
+	if _, err := readMessage(rd); err == nil {
+		t.Error("connection still open after the 64")
+	}
+}
+
+// opaqueConn hides the TCP conn's file descriptor.
+type opaqueConn struct{ net.Conn }
+
+// TestClientDropsStaleReplies: bytes the server sent after its answer
+// (a duplicate, a late reply) are not taken for the next answer.
+func TestClientDropsStaleReplies(t *testing.T) {
+	var n atomic.Int32
+	addr := rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+		i := n.Add(1)
+		r := joost64()
+		r.PersonalName = fmt.Sprintf("answer %d", i)
+		reply(conn, UTF8, r.Message(), m.Seq, "\r")
+		r.PersonalName = "stale"
+		reply(conn, UTF8, r.Message(), m.Seq, "\r")
+		return true
+	}))
+	c := newTestClient(t, addr, func(c *ClientConfig) { c.ErrorDetection = false })
+	for i := 1; i <= 3; i++ {
+		pi, err := c.PatronInformation(context.Background(), patronRequest())
+		if err != nil || pi.PersonalName != fmt.Sprintf("answer %d", i) {
+			t.Fatalf("request %d: %+v, %v", i, pi, err)
+		}
+		time.Sleep(20 * time.Millisecond) // the stale copy arrives
+	}
+	if got := n.Load(); got != 3 {
+		t.Errorf("server saw %d requests, want 3", got)
+	}
+}
+
+// TestClientSequence: with error detection, a reply whose AY is not the
+// request's is not the answer: the client asks for the last message with
+// 97 and never sends the request twice.
+func TestClientSequence(t *testing.T) {
+	// serve answers every 63 with a reply of AY seq(m.Seq), and every 97
+	// with the right reply while fix97; it counts both.
+	serve := func(t *testing.T, seq func(int) int, fix97 bool) (addr string, n63, n97 *atomic.Int32) {
+		n63, n97 = new(atomic.Int32), new(atomic.Int32)
+		var last int
+		addr = rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+			r := joost64()
+			switch m.Code {
+			case CodePatronInformation:
+				n63.Add(1)
+				last = m.Seq
+				r.PersonalName = "first reply"
+				reply(conn, UTF8, r.Message(), seq(m.Seq), "\r")
+			case CodeRequestResend:
+				n97.Add(1)
+				if !fix97 {
+					r.PersonalName = "first reply"
+					reply(conn, UTF8, r.Message(), seq(last), "\r")
+					return true
+				}
+				reply(conn, UTF8, r.Message(), last, "\r")
+			}
+			return true
+		}))
+		return addr, n63, n97
+	}
+	wrong := func(s int) int { return (s + 1) % 10 }
+
+	t.Run("wrong AY once", func(t *testing.T) {
+		addr, n63, n97 := serve(t, wrong, true)
+		c := newTestClient(t, addr, nil)
+		pi, err := c.PatronInformation(context.Background(), patronRequest())
+		if err != nil || pi.PersonalName != "Joost Müller" {
+			t.Errorf("%+v, %v", pi, err)
+		}
+		if n63.Load() != 1 || n97.Load() != 1 {
+			t.Errorf("server saw %d 63s and %d 97s, want 1 and 1", n63.Load(), n97.Load())
+		}
+	})
+	t.Run("wrong AY always", func(t *testing.T) {
+		addr, n63, n97 := serve(t, wrong, false)
+		c := newTestClient(t, addr, func(c *ClientConfig) { c.MaxResend = 2 })
+		_, err := c.PatronInformation(context.Background(), patronRequest())
+		if !errors.Is(err, ErrNoReply) || !errors.Is(err, ErrSequence) {
+			t.Errorf("err = %v, want ErrNoReply and ErrSequence", err)
+		}
+		if n63.Load() != 1 || n97.Load() != 2 {
+			t.Errorf("server saw %d 63s and %d 97s, want 1 and 2", n63.Load(), n97.Load())
+		}
+	})
+	t.Run("no AY", func(t *testing.T) {
+		addr, n63, n97 := serve(t, func(int) int { return NoSeq }, true)
+		c := newTestClient(t, addr, nil)
+		pi, err := c.PatronInformation(context.Background(), patronRequest())
+		if err != nil || pi.PersonalName != "first reply" {
+			t.Errorf("%+v, %v", pi, err)
+		}
+		if n63.Load() != 1 || n97.Load() != 0 {
+			t.Errorf("server saw %d 63s and %d 97s, want 1 and 0", n63.Load(), n97.Load())
+		}
+	})
+}
+
+// logBuffer collects log lines, for tests that count what happened.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.b.String(), s)
+}
+
+func (l *logBuffer) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// TestClientCharsetMismatch: a server on UTF-8 cannot read what a client on
+// IBM850 sends beyond ASCII, and answers 96 to every send; the error says
+// to check the charset. ASCII requests pass on the same connection.
+func TestClientCharsetMismatch(t *testing.T) {
+	var logs logBuffer
+	addr := serveOn(t, &Server{Backend: &testBackend{}, Charset: UTF8, Logger: logs.logger()})
+	c := newTestClient(t, addr, func(c *ClientConfig) { c.Charset = IBM850 })
+	ctx := context.Background()
+	if _, err := c.PatronInformation(ctx, &PatronInformationRequest{PatronID: "21234000123456", PatronPassword: "Muller"}); err != nil {
+		t.Fatalf("ASCII request: %v", err)
+	}
+	_, err := c.PatronInformation(ctx, &PatronInformationRequest{PatronID: "21234000123456", PatronPassword: "Müller"})
+	if !errors.Is(err, ErrCharset) || !strings.Contains(err.Error(), "check [ils] charset") {
+		t.Errorf("err = %v, want ErrCharset", err)
+	}
+	if n := logs.count("bad request"); n != 4 {
+		t.Errorf("server answered %d requests with 96, want 4 (the request and 3 resends)", n)
+	}
+
+	// 96 to every send of an ASCII request is a plain checksum failure.
+	addr = rawServer(t, loginThen(func(conn net.Conn, m Message) bool {
+		conn.Write([]byte("96\r"))
+		return true
+	}))
+	c = newTestClient(t, addr, nil)
+	if _, err := c.PatronInformation(ctx, patronRequest()); !errors.Is(err, ErrChecksum) || errors.Is(err, ErrCharset) {
+		t.Errorf("ASCII request answered 96 each time: err = %v, want ErrChecksum only", err)
+	}
+}
+
+// TestProbeIgnoresBackoff: once the library system is back, Probe finds
+// it at once, while other requests still wait out the backoff.
+func TestProbeIgnoresBackoff(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // the library system is down
+	c := newTestClient(t, addr, func(c *ClientConfig) { c.MaxBackoff = 2 * time.Second })
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.clock = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	short := func() context.Context {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		t.Cleanup(cancel)
+		return ctx
+	}
+	// Refused dials, each after the last backoff: the wait grows to 2s.
+	for range 6 {
+		mu.Lock()
+		now = now.Add(3 * time.Second)
+		mu.Unlock()
+		if _, err := c.Status(short()); !errors.Is(err, ErrUnreachable) {
+			t.Fatalf("server down: err = %v", err)
+		}
+	}
+	if _, err := c.Status(short()); err == nil || !strings.Contains(err.Error(), "next attempt in") {
+		t.Fatalf("err = %v, want a dial refused by the backoff", err)
+	}
+
+	ln, err = net.Listen("tcp", addr) // back, on the same port
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{Backend: &testBackend{}}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	if _, err := c.Status(short()); !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "next attempt in 2s") {
+		t.Errorf("Status while backing off: err = %v, want next attempt in 2s", err)
+	}
+	start := time.Now()
+	st, err := c.Probe(short())
+	if err != nil || !st.OnlineStatus {
+		t.Fatalf("Probe = %+v, %v", st, err)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("Probe took %v", d)
+	}
+	if _, err := c.Status(short()); err != nil {
+		t.Errorf("Status after the probe: %v", err)
+	}
+}
+
+// renewAllBackend answers 65 with what it was asked.
+type renewAllBackend struct {
+	testBackend
+	got chan *RenewAllRequest
+}
+
+func (b *renewAllBackend) RenewAll(r *RenewAllRequest) *RenewAllResponse {
+	b.got <- r
+	return &RenewAllResponse{OK: true, RenewedCount: 1, UnrenewedCount: 1, TransactionDate: r.TransactionDate,
+		InstitutionID: r.InstitutionID, RenewedItems: []string{"31234000987654"}, UnrenewedItems: []string{"31234000987670"}}
+}
+
+func TestClientRenewAll(t *testing.T) {
+	b := &renewAllBackend{got: make(chan *RenewAllRequest, 1)}
+	at := local(2026, 3, 14, 16, 42, 0)
+	c := newTestClient(t, startServer(t, b, UTF8), func(c *ClientConfig) {
+		c.TerminalPassword = "term"
+		c.Now = func() time.Time { return at }
+	})
+	r, err := c.RenewAll(context.Background(), &RenewAllRequest{PatronID: "21234000123456", PatronPassword: "1234"})
+	if err != nil || !r.OK || r.RenewedCount != 1 || len(r.RenewedItems) != 1 || len(r.UnrenewedItems) != 1 {
+		t.Fatalf("RenewAll = %+v, %v", r, err)
+	}
+	req := <-b.got
+	if req.InstitutionID != "MAIN" || req.TerminalPassword != "term" || !req.TransactionDate.Equal(at) || req.PatronPassword != "1234" {
+		t.Errorf("server got %+v", req)
 	}
 }

@@ -21,6 +21,8 @@ const (
 	CodeEndSessionResponse  = "36"
 	CodePatronInformation   = "63"
 	CodePatronInfoResponse  = "64"
+	CodeRenewAll            = "65"
+	CodeRenewAllResponse    = "66"
 	CodeLogin               = "93"
 	CodeLoginResponse       = "94"
 	CodeResend              = "96" // the other side's message was bad: please resend

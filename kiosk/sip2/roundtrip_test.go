@@ -52,6 +52,8 @@ var allTyped = []typedCase{
 	tc("10", CheckinResponse.Message, ParseCheckinResponse),
 	tc("17", ItemInformationRequest.Message, ParseItemInformationRequest),
 	tc("18", ItemInformationResponse.Message, ParseItemInformationResponse),
+	tc("65", RenewAllRequest.Message, ParseRenewAllRequest),
+	tc("66", RenewAllResponse.Message, ParseRenewAllResponse),
 	tc("35", EndPatronSessionRequest.Message, ParseEndPatronSessionRequest),
 	tc("36", EndPatronSessionResponse.Message, ParseEndPatronSessionResponse),
 	tc("97", RequestACSResend.Message, ParseRequestACSResend),

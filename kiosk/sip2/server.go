@@ -35,6 +35,11 @@ type RenewBackend interface {
 	Renew(req *RenewRequest) *RenewResponse
 }
 
+// RenewAllBackend is a Backend that also handles 65.
+type RenewAllBackend interface {
+	RenewAll(req *RenewAllRequest) *RenewAllResponse
+}
+
 // PatronStatusBackend is a Backend that also handles 23.
 type PatronStatusBackend interface {
 	PatronStatus(req *PatronStatusRequest) *PatronStatusResponse
@@ -46,14 +51,17 @@ type ItemInformationBackend interface {
 }
 
 // Server serves SIP2 to self-check machines. Requests that fail to decode
-// (bad checksum, truncated) are answered with 96; requests the backend does
-// not handle get no answer, as most servers do.
+// (bad checksum, truncated) are answered with 96; a request the backend
+// does not handle closes the connection.
 type Server struct {
 	Backend     Backend
 	Charset     Charset
 	Delimiter   byte          // 0 means '|'
 	IdleTimeout time.Duration // close a connection silent this long; default 10 min
-	Logger      *slog.Logger
+	// CloseAfterReply closes the connection after every reply but the
+	// login's and a 96, as some servers do.
+	CloseAfterReply bool
+	Logger          *slog.Logger
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
@@ -189,15 +197,22 @@ func (s *Server) serveConn(conn net.Conn) {
 			return
 		}
 		req, err := codec.Decode(line)
+		if err == nil && !s.Charset.valid(line) {
+			err = errors.New("not valid " + string(s.Charset.norm())) // what a strict server cannot decode
+		}
 		if err != nil {
 			log.Debug("sip2 server: bad request", "err", err)
-			if !send([]byte("96")) {
+			if !send(resendFor(line)) {
 				return
 			}
 			continue
 		}
 		if req.Code == CodeRequestResend {
-			if last != nil && !send(last) {
+			if last == nil {
+				log.Info("sip2 server: 97 with nothing sent yet; closing the connection")
+				return // silence would leave the client waiting out its timeout
+			}
+			if !send(last) {
 				return
 			}
 			continue
@@ -206,13 +221,17 @@ func (s *Server) serveConn(conn net.Conn) {
 			log.Info("sip2 server: request before login", "code", req.Code)
 			return
 		}
-		reply, ok, closeAfter := s.handle(req)
+		reply, ok := s.handle(req)
 		if !ok {
-			log.Debug("sip2 server: unsupported request", "code", req.Code)
-			continue
+			// Closing answers at once: silence would leave the client
+			// waiting out its timeout, and an ok=N reply needs a response
+			// type for every message the backend lacks.
+			log.Info("sip2 server: unsupported request; closing the connection", "code", req.Code)
+			return
 		}
 		if req.Code == CodeLogin {
-			loggedIn = !closeAfter
+			lr, err := ParseLoginResponse(reply)
+			loggedIn = err == nil && lr.OK // a refused login may be tried again on this connection
 		}
 		reply.Seq = req.Seq
 		out, err := codec.AppendEncode(last[:0], reply)
@@ -221,94 +240,116 @@ func (s *Server) serveConn(conn net.Conn) {
 			return
 		}
 		last = out
+		closeAfter := s.CloseAfterReply && req.Code != CodeLogin && reply.Code != CodeResend // the resend must find the connection
+		if closeAfter {
+			corkLast(conn)
+		}
 		if !send(out) || closeAfter {
 			return
 		}
 	}
 }
 
-// handle returns the reply, whether there is one, and whether to close
-// the connection after sending it (a refused login).
-func (s *Server) handle(req Message) (Message, bool, bool) {
+// handle returns the reply, and whether there is one.
+func (s *Server) handle(req Message) (Message, bool) {
 	b := s.Backend
 	switch req.Code {
 	case CodeLogin:
 		r, err := ParseLoginRequest(req)
 		if err != nil {
-			return LoginResponse{}.Message(), true, true
+			return LoginResponse{}.Message(), true
 		}
-		ok := b.Login(r.User, r.Password, r.Location)
-		return LoginResponse{OK: ok}.Message(), true, !ok
+		return LoginResponse{OK: b.Login(r.User, r.Password, r.Location)}.Message(), true
 	case CodeSCStatus:
 		r, err := ParseSCStatusRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return b.Status(r).Message(), true, false
+		return b.Status(r).Message(), true
 	case CodePatronInformation:
 		r, err := ParsePatronInformationRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return b.PatronInformation(r).Message(), true, false
+		return b.PatronInformation(r).Message(), true
 	case CodeEndPatronSession:
 		r, err := ParseEndPatronSessionRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return b.EndPatronSession(r).Message(), true, false
+		return b.EndPatronSession(r).Message(), true
 	case CodeCheckout:
 		cb, ok := b.(CheckoutBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParseCheckoutRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return cb.Checkout(r).Message(), true, false
+		return cb.Checkout(r).Message(), true
 	case CodeCheckin:
 		cb, ok := b.(CheckinBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParseCheckinRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return cb.Checkin(r).Message(), true, false
+		return cb.Checkin(r).Message(), true
 	case CodePatronStatus:
 		pb, ok := b.(PatronStatusBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParsePatronStatusRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return pb.PatronStatus(r).Message(), true, false
+		return pb.PatronStatus(r).Message(), true
 	case CodeItemInformation:
 		ib, ok := b.(ItemInformationBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParseItemInformationRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return ib.ItemInformation(r).Message(), true, false
+		return ib.ItemInformation(r).Message(), true
 	case CodeRenew:
 		rb, ok := b.(RenewBackend)
 		if !ok {
-			return Message{}, false, false
+			return Message{}, false
 		}
 		r, err := ParseRenewRequest(req)
 		if err != nil {
-			return resend(), true, false
+			return resend(), true
 		}
-		return rb.Renew(r).RenewMessage(), true, false
+		return rb.Renew(r).RenewMessage(), true
+	case CodeRenewAll:
+		rb, ok := b.(RenewAllBackend)
+		if !ok {
+			return Message{}, false
+		}
+		r, err := ParseRenewAllRequest(req)
+		if err != nil {
+			return resend(), true
+		}
+		return rb.RenewAll(r).Message(), true
 	}
-	return Message{}, false, false
+	return Message{}, false
 }
 
 func resend() Message { return Message{Code: CodeResend, Seq: NoSeq} }
+
+// resendFor returns the 96 for a request that could not be decoded: with
+// AZ when the request ended in one, as its sender uses error detection.
+func resendFor(line []byte) []byte {
+	if n := len(line); n >= 6 && line[n-6] == 'A' && line[n-5] == 'Z' &&
+		isHex(line[n-4]) && isHex(line[n-3]) && isHex(line[n-2]) && isHex(line[n-1]) {
+		return []byte("96AZFEF6")
+	}
+	return []byte("96")
+}
