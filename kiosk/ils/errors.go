@@ -28,6 +28,9 @@ func classify(err error) error {
 		return err
 	case errors.Is(err, sip2.ErrLoginFailed):
 		return fmt.Errorf("%w: %w: %w", kiosk.ErrUnavailable, kiosk.ErrLoginRefused, err)
+	case errors.Is(err, sip2.ErrCharset):
+		// The server answered 96 every time: it never read the request.
+		return fmt.Errorf("%w: %w: %w", kiosk.ErrUnavailable, kiosk.ErrCharset, err)
 	// ErrUnreachable first: a login that got no reply wraps ErrNoReply too,
 	// but the request itself never went out.
 	case errors.Is(err, sip2.ErrUnreachable), errors.Is(err, sip2.ErrClosed):
@@ -48,7 +51,7 @@ func unavailable(err error) error {
 	if err == nil || errors.Is(err, kiosk.ErrUnavailable) || errors.Is(err, kiosk.ErrUnknownPatron) {
 		return err
 	}
-	if errors.Is(err, sip2.ErrLoginFailed) {
+	if errors.Is(err, sip2.ErrLoginFailed) || errors.Is(err, sip2.ErrCharset) {
 		return classify(err)
 	}
 	return fmt.Errorf("%w: %w", kiosk.ErrUnavailable, err)

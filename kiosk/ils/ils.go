@@ -163,10 +163,12 @@ func (s *SIP2) EndSession(ctx context.Context, card string) error {
 // Ping sends 99 and checks that the ILS says it is online, and reads what
 // it allows from the 98's flags and supported messages. Any failure, a
 // missing reply included, is kiosk.ErrUnavailable: the ILS does not answer.
+// It dials at once when there is no connection, whatever the client's
+// backoff: the kiosk's probe is the retry, and must see the ILS come back.
 func (s *SIP2) Ping(ctx context.Context) (kiosk.Service, error) {
 	var st *sip2.ACSStatusResponse
 	err := s.read(ctx, func() (err error) {
-		st, err = s.c.Status(ctx)
+		st, err = s.c.Probe(ctx)
 		st, err = tolerate(s, st, err)
 		return err
 	})

@@ -70,12 +70,19 @@ func (d *ILS) WithFaults(t testing.TB) *Faults {
 		conns.Range(func(c, _ any) bool { c.(net.Conn).Close(); return true })
 		wg.Wait()
 	})
+	d.Reconfigure(t, func(c *sip2.ClientConfig) { c.Addr = f.Addr })
+	return f
+}
+
+// Reconfigure replaces d.Client (and d.ILS over it) with a client whose
+// configuration change has changed, e.g. a real reconnect backoff.
+func (d *ILS) Reconfigure(t testing.TB, change func(*sip2.ClientConfig)) {
 	cfg := d.Client.Config()
-	cfg.Addr = f.Addr
+	change(&cfg)
+	d.Client.Close()
 	d.Client = sip2.NewClient(cfg)
 	t.Cleanup(func() { d.Client.Close() })
 	d.ILS = ils.New(d.Client)
-	return f
 }
 
 // DropBefore makes the next n requests with code vanish: the line closes

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
 )
 
 // Demo items, see the README.
@@ -388,6 +389,28 @@ func TestARefusedLoginIsShownAsASettingToFix(t *testing.T) {
 	h.ils.Library.SetLogin(kiosktest.DemoUser, kiosktest.DemoPassword)
 	h.clock.Advance(10 * time.Second) // the probe
 	h.pumpUntil("the kiosk back online", func() bool { return !h.ui.offlineIcon.Visible() })
+}
+
+// Down for two minutes, the library system is used again within one probe
+// of its return (5 s), though the client's reconnect backoff has grown to
+// its full 30 s meanwhile: the probe dials at once.
+func TestBackOnlineWithinAProbeOfTheLibrarysReturn(t *testing.T) {
+	h := newHarnessSetup(t, setup{opts: kiosk.Options{OfflineBorrow: true, RetryInterval: 5 * time.Second},
+		client: func(c *sip2.ClientConfig) { c.MaxBackoff = 30 * time.Second }})
+	h.ils.Stop(t)
+	h.scanCard(kiosktest.CardAdult) // offline
+	h.scanItem(itemAvailable)
+	for range 24 { // two minutes of probes, each failing at once
+		h.clock.Advance(5 * time.Second)
+		h.settle()
+		time.Sleep(5 * time.Millisecond) // the failed dial, on the wall clock the backoff reads
+	}
+	h.ils.Restart(t)
+	h.clock.Advance(5 * time.Second)
+	h.pumpUntil("the kiosk back online", func() bool { return !h.ui.offlineIcon.Visible() })
+	if it, _ := h.ils.Library.Item(itemAvailable); it.Loan == nil {
+		t.Error("the offline loan was not replayed")
+	}
 }
 
 func TestLibraryDownMidSessionLosesNothing(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/localstore"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
 	"github.com/bibliotheekzoetermeer/kiosk/storage"
 )
 
@@ -55,6 +56,8 @@ type setup struct {
 	start time.Time
 	// faults puts a kiosktest.Faults between the kiosk and the library.
 	faults bool
+	// client changes the kiosk's SIP2 client configuration.
+	client func(*sip2.ClientConfig)
 }
 
 // bigLibrary makes the demo library with n more available items, for
@@ -92,6 +95,9 @@ func newHarnessSetup(t testing.TB, s setup) *harness {
 	if s.faults {
 		h.faults = h.ils.WithFaults(t)
 	}
+	if s.client != nil {
+		h.ils.Reconfigure(t, s.client)
+	}
 	var err error
 	h.store, err = storage.Open(filepath.Join(dir, "kiosk.db"))
 	if err != nil {
@@ -102,7 +108,9 @@ func newHarnessSetup(t testing.TB, s setup) *harness {
 	opts.SessionTimeout = 60 * time.Second
 	opts.Warning = 15 * time.Second
 	opts.NoticeTime = 8 * time.Second
-	opts.RetryInterval = 10 * time.Second
+	if opts.RetryInterval == 0 {
+		opts.RetryInterval = 10 * time.Second
+	}
 	opts.RequestTimeout = 2 * time.Second
 	if opts.Classify == nil {
 		opts.Classify = kiosktest.Classify
