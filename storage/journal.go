@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -74,108 +73,6 @@ type Entry struct {
 	Message  string    // the ILS's screen message or reason, for staff
 	Attempts int       // how many times it went on the wire
 	Updated  time.Time // last change of state, the clock for retention
-}
-
-// Each stored value is a 4-byte header and a JSON body. The header holds what
-// the scans (Unfinished, Scrub, JournalCounts) filter on, so they skip the
-// thousands of finished entries without decoding them.
-const (
-	formatV1   = 1
-	headerSize = 4
-	flagPatron = 1 << 0 // the body still holds a patron id
-
-	// appendFill leaves a little room in each page for Finish to grow an entry.
-	appendFill = 0.9
-)
-
-var stateCodes = []TxState{1: TxPending, 2: TxSent, 3: TxDone, 4: TxRefused, 5: TxAttention}
-var kindCodes = []TxKind{1: TxCheckout, 2: TxRenew, 3: TxCheckin}
-
-func code[T comparable](table []T, v T) (byte, bool) {
-	for i, t := range table {
-		if i > 0 && t == v {
-			return byte(i), true
-		}
-	}
-	return 0, false
-}
-
-func decodeCode[T comparable](table []T, c byte) (T, bool) {
-	var zero T
-	if c == 0 || int(c) >= len(table) {
-		return zero, false
-	}
-	return table[c], true
-}
-
-// body is the JSON part of a stored entry; ID, kind and state live in key and header.
-type body struct {
-	Patron   string    `json:"patron,omitempty"`
-	Item     string    `json:"item"`
-	Title    string    `json:"title,omitempty"`
-	At       time.Time `json:"at"`
-	Due      time.Time `json:"due,omitzero"`
-	Offline  bool      `json:"offline,omitempty"`
-	Message  string    `json:"message,omitempty"`
-	Attempts int       `json:"attempts,omitempty"`
-	Updated  time.Time `json:"updated"`
-}
-
-func encodeEntry(e Entry) ([]byte, error) {
-	st, ok := code(stateCodes, e.State)
-	if !ok {
-		return nil, fmt.Errorf("unknown journal state %q", e.State)
-	}
-	kind, ok := code(kindCodes, e.Kind)
-	if !ok {
-		return nil, fmt.Errorf("unknown transaction kind %q", e.Kind)
-	}
-	var flags byte
-	if e.Patron != "" {
-		flags |= flagPatron
-	}
-	js, err := json.Marshal(body{
-		Patron: e.Patron, Item: e.Item, Title: e.Title, At: e.At, Due: e.Due,
-		Offline: e.Offline, Message: e.Message, Attempts: e.Attempts, Updated: e.Updated,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte{formatV1, st, kind, flags}, js...), nil
-}
-
-// header checks the header of a stored value and returns its state and kind.
-func header(v []byte) (TxState, TxKind, byte, error) {
-	if len(v) < headerSize || v[0] != formatV1 {
-		return "", "", 0, errors.New("unknown journal record format")
-	}
-	st, ok1 := decodeCode(stateCodes, v[1])
-	kind, ok2 := decodeCode(kindCodes, v[2])
-	if !ok1 || !ok2 {
-		return "", "", 0, fmt.Errorf("unknown journal state %d or kind %d", v[1], v[2])
-	}
-	return st, kind, v[3], nil
-}
-
-// decodeEntry copies everything it needs out of k and v, which belong to the transaction.
-func decodeEntry(k, v []byte) (Entry, error) {
-	id, err := uuid.FromBytes(k)
-	if err != nil {
-		return Entry{}, fmt.Errorf("journal key %x: %w", k, err)
-	}
-	st, kind, _, err := header(v)
-	if err != nil {
-		return Entry{}, fmt.Errorf("journal entry %s: %w", id, err)
-	}
-	var b body
-	if err := json.Unmarshal(v[headerSize:], &b); err != nil {
-		return Entry{}, fmt.Errorf("journal entry %s: %w", id, err)
-	}
-	return Entry{
-		ID: id.String(), Kind: kind, Patron: b.Patron, Item: b.Item, Title: b.Title,
-		At: b.At, Due: b.Due, Offline: b.Offline, State: st, Message: b.Message,
-		Attempts: b.Attempts, Updated: b.Updated,
-	}, nil
 }
 
 // diskFull marks write errors caused by a full disk or file size limit with
