@@ -135,6 +135,23 @@ func (s *Store) update(op, id string, change func(*Entry) error) error {
 
 // updateAll changes several entries in one durable commit: all or none.
 func (s *Store) updateAll(op string, ids []string, change func(i int, e *Entry) error) error {
+	return s.updateValues(op, ids, func(i int, key, v []byte, now time.Time) ([]byte, error) {
+		e, err := decodeEntry(key, v)
+		if err != nil {
+			return nil, err
+		}
+		if err := change(i, &e); err != nil {
+			return nil, err
+		}
+		e.Updated = now
+		return encodeEntry(e)
+	})
+}
+
+// updateValues replaces the stored values of several entries in one durable
+// commit, all or none: change gets the value in the file (valid only during
+// the call) and returns the one to store.
+func (s *Store) updateValues(op string, ids []string, change func(i int, key, v []byte, now time.Time) ([]byte, error)) error {
 	keys := make([]uuid.UUID, len(ids))
 	for i, id := range ids {
 		key, err := uuid.Parse(id)
@@ -147,25 +164,18 @@ func (s *Store) updateAll(op string, ids []string, change func(i int, e *Entry) 
 	var failed string
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJournal)
-		for i, key := range keys {
+		for i := range keys {
+			key := keys[i][:]
 			failed = ids[i]
-			v := b.Get(key[:])
+			v := b.Get(key)
 			if v == nil {
 				return ErrNotFound
 			}
-			e, err := decodeEntry(key[:], v)
+			nv, err := change(i, key, v, now)
 			if err != nil {
 				return err
 			}
-			if err := change(i, &e); err != nil {
-				return err
-			}
-			e.Updated = now
-			nv, err := encodeEntry(e)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(key[:], nv); err != nil {
+			if err := b.Put(key, nv); err != nil {
 				return err
 			}
 		}
@@ -193,14 +203,12 @@ func (s *Store) MarkSent(id string) error {
 
 // MarkSentAll marks several entries as on the wire in one durable commit, for
 // a replay that sends them one after another.
+//
+// Only state, attempts and Updated change, all in the fixed part of the
+// value: it is patched, not decoded, and keeps its size, so no page splits.
 func (s *Store) MarkSentAll(ids []string) error {
-	return s.updateAll("mark sent", ids, func(_ int, e *Entry) error {
-		if !e.State.Unfinished() {
-			return fmt.Errorf("%w (%s)", ErrFinished, e.State)
-		}
-		e.State = TxSent
-		e.Attempts++
-		return nil
+	return s.updateValues("mark sent", ids, func(_ int, _, v []byte, now time.Time) ([]byte, error) {
+		return markSentInPlace(v, now)
 	})
 }
 
