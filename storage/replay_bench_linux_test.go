@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -11,13 +12,14 @@ import (
 // in one, as kiosk.replayPipelined does, without the network.
 func BenchmarkReplayBatches(b *testing.B) {
 	const n, batch = 10_000, 200
-	var mark, fin, unf time.Duration
+	var mark, fin, unf, cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		s, _ := mustOpenStoreB(b)
 		s.Now = func() time.Time { return t0 }
 		fillJournal(b, s, n, func(int) TxState { return TxPending })
 		b.StartTimer()
+		cpu0 := cpuTime()
 		start := time.Now()
 		list, err := s.Unfinished()
 		if err != nil || len(list) != n {
@@ -43,8 +45,21 @@ func BenchmarkReplayBatches(b *testing.B) {
 			}
 			mark, fin = mark+mid.Sub(start), fin+time.Since(mid)
 		}
+		cpu += cpuTime() - cpu0
 	}
 	b.ReportMetric(float64(unf.Microseconds())/float64(b.N), "unfinished-µs/op")
 	b.ReportMetric(float64(mark.Microseconds())/float64(b.N*n/batch), "mark-µs/batch")
 	b.ReportMetric(float64(fin.Microseconds())/float64(b.N*n/batch), "finish-µs/batch")
+	// The disk's time varies from run to run; the CPU the replay takes from
+	// the SIP2 exchanges beside it is what the code decides.
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
+}
+
+// cpuTime is the process's user and system time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
