@@ -164,11 +164,12 @@ func (s *Store) updateValues(op string, ids []string, change func(i int, key, v 
 	var failed string
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJournal)
+		c := b.Cursor() // one cursor for all the reads: Get makes a new one each time
 		for i := range keys {
 			key := keys[i][:]
 			failed = ids[i]
-			v := b.Get(key)
-			if v == nil {
+			k, v := c.Seek(key)
+			if v == nil || !bytes.Equal(k, key) {
 				return ErrNotFound
 			}
 			nv, err := change(i, key, v, now)
