@@ -42,7 +42,8 @@ const (
 	TxDone TxState = "done"
 	// TxRefused means the ILS said no while online: the patron saw it.
 	TxRefused TxState = "refused"
-	// TxAttention is a replayed offline entry the ILS refused: staff must act, it is never dropped.
+	// TxAttention is a replayed offline entry the ILS refused, or lent with another
+	// due date than the patron was promised: staff must act, it is never dropped.
 	TxAttention TxState = "attention"
 )
 
@@ -223,18 +224,33 @@ type Outcome struct {
 }
 
 // FinishAll records several outcomes in one durable commit, as Finish does
-// each.
-func (s *Store) FinishAll(outs []Outcome) error {
+// each, and returns the ids of the entries that now need staff attention.
+func (s *Store) FinishAll(outs []Outcome) (attention []string, err error) {
 	ids := make([]string, len(outs))
 	for i, o := range outs {
 		if o.State.Unfinished() {
-			return fmt.Errorf("storage: journal finish %s: %q is not an outcome", o.ID, o.State)
+			return nil, fmt.Errorf("storage: journal finish %s: %q is not an outcome", o.ID, o.State)
 		}
 		ids[i] = o.ID
 	}
-	return s.updateAll("finish", ids, func(i int, e *Entry) error { return finish(e, outs[i]) })
+	err = s.updateAll("finish", ids, func(i int, e *Entry) error {
+		if err := finish(e, outs[i]); err != nil {
+			return err
+		}
+		if e.State == TxAttention {
+			attention = append(attention, e.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return attention, nil
 }
 
+// finish applies an outcome to e. The due date check is here, not in
+// kiosk.send: the journal holds the promise, and every outcome (replayed
+// batch, in-doubt lookup, Finish) passes through here.
 func finish(e *Entry, o Outcome) error {
 	if !e.State.Unfinished() {
 		return fmt.Errorf("%w (%s)", ErrFinished, e.State)
@@ -242,6 +258,15 @@ func finish(e *Entry, o Outcome) error {
 	e.State, e.Message = o.State, o.Message
 	if e.Offline && o.State == TxRefused {
 		e.State = TxAttention
+	}
+	if e.Offline && e.Kind == TxCheckout && o.State == TxDone &&
+		!e.Due.IsZero() && !o.Due.IsZero() && !sameDay(e.Due, o.Due, time.Local) {
+		e.State = TxAttention
+		e.Message = fmt.Sprintf("due date differs: promised %s, library says %s",
+			e.Due.In(time.Local).Format(time.DateOnly), o.Due.In(time.Local).Format(time.DateOnly))
+		if o.Message != "" {
+			e.Message += "; " + o.Message
+		}
 	}
 	if !o.Due.IsZero() {
 		e.Due = o.Due.Round(0)
@@ -252,10 +277,23 @@ func finish(e *Entry, o Outcome) error {
 	return nil
 }
 
+// sameDay reports whether a and b fall on one calendar day in loc. The
+// patron was promised a day, not a minute: libraries send the end of that
+// day as 23:59, 23:59:59 or a date-only 00:00. Both are read in loc, the
+// zone the kiosk promised in and reads SIP2 dates in, so a date the ILS
+// sends in UTC or another offset cannot move the day.
+func sameDay(a, b time.Time, loc *time.Location) bool {
+	ay, am, ad := a.In(loc).Date()
+	by, bm, bd := b.In(loc).Date()
+	return ay == by && am == bm && ad == bd
+}
+
 // Finish records the ILS's outcome: state is done, refused or attention; msg
 // is the screen message for staff; a non-zero due and a non-empty title
 // replace the ones stored. An offline entry that the ILS refuses becomes
-// attention, never refused: the patron did not see that refusal.
+// attention, never refused: the patron did not see that refusal. So does an
+// offline loan the ILS accepts with a due date on another day than the one
+// promised: the patron was told another date; its message names both.
 func (s *Store) Finish(id string, state TxState, msg string, due time.Time, title string) error {
 	if state.Unfinished() {
 		return fmt.Errorf("storage: journal finish %s: %q is not an outcome", id, state)
@@ -330,7 +368,8 @@ func (s *Store) Unfinished() ([]Entry, error) {
 	return s.entries(TxState.Unfinished)
 }
 
-// NeedAttention returns the replayed offline entries the ILS refused, oldest first.
+// NeedAttention returns the replayed offline entries the ILS refused, or lent
+// due on another day than promised, oldest first.
 func (s *Store) NeedAttention() ([]Entry, error) {
 	return s.entries(func(st TxState) bool { return st == TxAttention })
 }

@@ -116,7 +116,7 @@ func TestMigrateJournalFromJSON(t *testing.T) {
 	if err := s.MarkSentAll([]string{want[0].ID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.FinishAll([]Outcome{{ID: want[0].ID, State: TxDone, Due: want[0].Due, Title: "Boven is het stil"}}); err != nil {
+	if _, err := s.FinishAll([]Outcome{{ID: want[0].ID, State: TxDone, Due: want[0].Due, Title: "Boven is het stil"}}); err != nil {
 		t.Fatal(err)
 	}
 	if e := mustEntry(t, s, want[0].ID); e.State != TxDone || e.Attempts != 1 || e.Title != "Boven is het stil" || e.Patron != want[0].Patron {

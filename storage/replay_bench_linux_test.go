@@ -40,7 +40,7 @@ func BenchmarkReplayBatches(b *testing.B) {
 			for j := range outs {
 				outs[j] = Outcome{ID: ids[i+j], State: TxDone, Due: t0.AddDate(0, 0, 21), Title: fmt.Sprintf("Boek %d", i+j)}
 			}
-			if err := s.FinishAll(outs); err != nil {
+			if _, err := s.FinishAll(outs); err != nil {
 				b.Fatal(err)
 			}
 			mark, fin = mark+mid.Sub(start), fin+time.Since(mid)
