@@ -14,7 +14,7 @@ var recordCases = []Entry{
 		Message: strings.Repeat("lang bericht ", 40), At: t0, Updated: t0, Attempts: 1 << 20},
 	// Times keep their zone: Local, a fixed offset, one with seconds (LMT), the zero time.
 	{Kind: TxCheckout, State: TxSent, Item: "4", At: time.Date(2026, 12, 24, 23, 59, 0, 0, time.Local),
-		Due: time.Date(2026, 12, 24, 23, 59, 59, 999, time.FixedZone("CET", 3600)),
+		Due:     time.Date(2026, 12, 24, 23, 59, 59, 999, time.FixedZone("CET", 3600)),
 		Updated: time.Date(1900, 1, 1, 0, 0, 0, 0, time.FixedZone("LMT", 1172))},
 	{Kind: TxCheckout, State: TxRefused},
 }
