@@ -137,10 +137,11 @@ func (s *Store) update(op, id string, change func(*Entry) error) error {
 // updateAll changes several entries in one durable commit: all or none.
 func (s *Store) updateAll(op string, ids []string, change func(i int, e *Entry) error) error {
 	return s.updateValues(op, ids, func(i int, key, v []byte, now time.Time) ([]byte, error) {
-		e, err := decodeEntry(key, v)
+		e, err := decodeValue(v)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("journal entry %s: %w", ids[i], err)
 		}
+		e.ID = ids[i] // the caller's string: found under it, no new one to make
 		if err := change(i, &e); err != nil {
 			return nil, err
 		}
