@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -43,7 +42,8 @@ const (
 	TxDone TxState = "done"
 	// TxRefused means the ILS said no while online: the patron saw it.
 	TxRefused TxState = "refused"
-	// TxAttention is a replayed offline entry the ILS refused: staff must act, it is never dropped.
+	// TxAttention is a replayed offline entry the ILS refused, or lent with another
+	// due date than the patron was promised: staff must act, it is never dropped.
 	TxAttention TxState = "attention"
 )
 
@@ -74,108 +74,6 @@ type Entry struct {
 	Message  string    // the ILS's screen message or reason, for staff
 	Attempts int       // how many times it went on the wire
 	Updated  time.Time // last change of state, the clock for retention
-}
-
-// Each stored value is a 4-byte header and a JSON body. The header holds what
-// the scans (Unfinished, Scrub, JournalCounts) filter on, so they skip the
-// thousands of finished entries without decoding them.
-const (
-	formatV1   = 1
-	headerSize = 4
-	flagPatron = 1 << 0 // the body still holds a patron id
-
-	// appendFill leaves a little room in each page for Finish to grow an entry.
-	appendFill = 0.9
-)
-
-var stateCodes = []TxState{1: TxPending, 2: TxSent, 3: TxDone, 4: TxRefused, 5: TxAttention}
-var kindCodes = []TxKind{1: TxCheckout, 2: TxRenew, 3: TxCheckin}
-
-func code[T comparable](table []T, v T) (byte, bool) {
-	for i, t := range table {
-		if i > 0 && t == v {
-			return byte(i), true
-		}
-	}
-	return 0, false
-}
-
-func decodeCode[T comparable](table []T, c byte) (T, bool) {
-	var zero T
-	if c == 0 || int(c) >= len(table) {
-		return zero, false
-	}
-	return table[c], true
-}
-
-// body is the JSON part of a stored entry; ID, kind and state live in key and header.
-type body struct {
-	Patron   string    `json:"patron,omitempty"`
-	Item     string    `json:"item"`
-	Title    string    `json:"title,omitempty"`
-	At       time.Time `json:"at"`
-	Due      time.Time `json:"due,omitzero"`
-	Offline  bool      `json:"offline,omitempty"`
-	Message  string    `json:"message,omitempty"`
-	Attempts int       `json:"attempts,omitempty"`
-	Updated  time.Time `json:"updated"`
-}
-
-func encodeEntry(e Entry) ([]byte, error) {
-	st, ok := code(stateCodes, e.State)
-	if !ok {
-		return nil, fmt.Errorf("unknown journal state %q", e.State)
-	}
-	kind, ok := code(kindCodes, e.Kind)
-	if !ok {
-		return nil, fmt.Errorf("unknown transaction kind %q", e.Kind)
-	}
-	var flags byte
-	if e.Patron != "" {
-		flags |= flagPatron
-	}
-	js, err := json.Marshal(body{
-		Patron: e.Patron, Item: e.Item, Title: e.Title, At: e.At, Due: e.Due,
-		Offline: e.Offline, Message: e.Message, Attempts: e.Attempts, Updated: e.Updated,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte{formatV1, st, kind, flags}, js...), nil
-}
-
-// header checks the header of a stored value and returns its state and kind.
-func header(v []byte) (TxState, TxKind, byte, error) {
-	if len(v) < headerSize || v[0] != formatV1 {
-		return "", "", 0, errors.New("unknown journal record format")
-	}
-	st, ok1 := decodeCode(stateCodes, v[1])
-	kind, ok2 := decodeCode(kindCodes, v[2])
-	if !ok1 || !ok2 {
-		return "", "", 0, fmt.Errorf("unknown journal state %d or kind %d", v[1], v[2])
-	}
-	return st, kind, v[3], nil
-}
-
-// decodeEntry copies everything it needs out of k and v, which belong to the transaction.
-func decodeEntry(k, v []byte) (Entry, error) {
-	id, err := uuid.FromBytes(k)
-	if err != nil {
-		return Entry{}, fmt.Errorf("journal key %x: %w", k, err)
-	}
-	st, kind, _, err := header(v)
-	if err != nil {
-		return Entry{}, fmt.Errorf("journal entry %s: %w", id, err)
-	}
-	var b body
-	if err := json.Unmarshal(v[headerSize:], &b); err != nil {
-		return Entry{}, fmt.Errorf("journal entry %s: %w", id, err)
-	}
-	return Entry{
-		ID: id.String(), Kind: kind, Patron: b.Patron, Item: b.Item, Title: b.Title,
-		At: b.At, Due: b.Due, Offline: b.Offline, State: st, Message: b.Message,
-		Attempts: b.Attempts, Updated: b.Updated,
-	}, nil
 }
 
 // diskFull marks write errors caused by a full disk or file size limit with
@@ -238,6 +136,24 @@ func (s *Store) update(op, id string, change func(*Entry) error) error {
 
 // updateAll changes several entries in one durable commit: all or none.
 func (s *Store) updateAll(op string, ids []string, change func(i int, e *Entry) error) error {
+	return s.updateValues(op, ids, func(i int, key, v []byte, now time.Time) ([]byte, error) {
+		e, err := decodeValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("journal entry %s: %w", ids[i], err)
+		}
+		e.ID = ids[i] // the caller's string: found under it, no new one to make
+		if err := change(i, &e); err != nil {
+			return nil, err
+		}
+		e.Updated = now
+		return encodeEntry(e)
+	})
+}
+
+// updateValues replaces the stored values of several entries in one durable
+// commit, all or none: change gets the value in the file (valid only during
+// the call) and returns the one to store.
+func (s *Store) updateValues(op string, ids []string, change func(i int, key, v []byte, now time.Time) ([]byte, error)) error {
 	keys := make([]uuid.UUID, len(ids))
 	for i, id := range ids {
 		key, err := uuid.Parse(id)
@@ -250,25 +166,19 @@ func (s *Store) updateAll(op string, ids []string, change func(i int, e *Entry) 
 	var failed string
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJournal)
-		for i, key := range keys {
+		c := b.Cursor() // one cursor for all the reads: Get makes a new one each time
+		for i := range keys {
+			key := keys[i][:]
 			failed = ids[i]
-			v := b.Get(key[:])
-			if v == nil {
+			k, v := c.Seek(key)
+			if v == nil || !bytes.Equal(k, key) {
 				return ErrNotFound
 			}
-			e, err := decodeEntry(key[:], v)
+			nv, err := change(i, key, v, now)
 			if err != nil {
 				return err
 			}
-			if err := change(i, &e); err != nil {
-				return err
-			}
-			e.Updated = now
-			nv, err := encodeEntry(e)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(key[:], nv); err != nil {
+			if err := b.Put(key, nv); err != nil {
 				return err
 			}
 		}
@@ -296,14 +206,12 @@ func (s *Store) MarkSent(id string) error {
 
 // MarkSentAll marks several entries as on the wire in one durable commit, for
 // a replay that sends them one after another.
+//
+// Only state, attempts and Updated change, all in the fixed part of the
+// value: it is patched, not decoded, and keeps its size, so no page splits.
 func (s *Store) MarkSentAll(ids []string) error {
-	return s.updateAll("mark sent", ids, func(_ int, e *Entry) error {
-		if !e.State.Unfinished() {
-			return fmt.Errorf("%w (%s)", ErrFinished, e.State)
-		}
-		e.State = TxSent
-		e.Attempts++
-		return nil
+	return s.updateValues("mark sent", ids, func(_ int, _, v []byte, now time.Time) ([]byte, error) {
+		return markSentInPlace(v, now)
 	})
 }
 
@@ -317,18 +225,33 @@ type Outcome struct {
 }
 
 // FinishAll records several outcomes in one durable commit, as Finish does
-// each.
-func (s *Store) FinishAll(outs []Outcome) error {
+// each, and returns the ids of the entries that now need staff attention.
+func (s *Store) FinishAll(outs []Outcome) (attention []string, err error) {
 	ids := make([]string, len(outs))
 	for i, o := range outs {
 		if o.State.Unfinished() {
-			return fmt.Errorf("storage: journal finish %s: %q is not an outcome", o.ID, o.State)
+			return nil, fmt.Errorf("storage: journal finish %s: %q is not an outcome", o.ID, o.State)
 		}
 		ids[i] = o.ID
 	}
-	return s.updateAll("finish", ids, func(i int, e *Entry) error { return finish(e, outs[i]) })
+	err = s.updateAll("finish", ids, func(i int, e *Entry) error {
+		if err := finish(e, outs[i]); err != nil {
+			return err
+		}
+		if e.State == TxAttention {
+			attention = append(attention, e.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return attention, nil
 }
 
+// finish applies an outcome to e. The due date check is here, not in
+// kiosk.send: the journal holds the promise, and every outcome (replayed
+// batch, in-doubt lookup, Finish) passes through here.
 func finish(e *Entry, o Outcome) error {
 	if !e.State.Unfinished() {
 		return fmt.Errorf("%w (%s)", ErrFinished, e.State)
@@ -336,6 +259,15 @@ func finish(e *Entry, o Outcome) error {
 	e.State, e.Message = o.State, o.Message
 	if e.Offline && o.State == TxRefused {
 		e.State = TxAttention
+	}
+	if e.Offline && e.Kind == TxCheckout && o.State == TxDone &&
+		!e.Due.IsZero() && !o.Due.IsZero() && !sameDay(e.Due, o.Due, time.Local) {
+		e.State = TxAttention
+		e.Message = fmt.Sprintf("due date differs: promised %s, library says %s",
+			e.Due.In(time.Local).Format(time.DateOnly), o.Due.In(time.Local).Format(time.DateOnly))
+		if o.Message != "" {
+			e.Message += "; " + o.Message
+		}
 	}
 	if !o.Due.IsZero() {
 		e.Due = o.Due.Round(0)
@@ -346,10 +278,23 @@ func finish(e *Entry, o Outcome) error {
 	return nil
 }
 
+// sameDay reports whether a and b fall on one calendar day in loc. The
+// patron was promised a day, not a minute: libraries send the end of that
+// day as 23:59, 23:59:59 or a date-only 00:00. Both are read in loc, the
+// zone the kiosk promised in and reads SIP2 dates in, so a date the ILS
+// sends in UTC or another offset cannot move the day.
+func sameDay(a, b time.Time, loc *time.Location) bool {
+	ay, am, ad := a.In(loc).Date()
+	by, bm, bd := b.In(loc).Date()
+	return ay == by && am == bm && ad == bd
+}
+
 // Finish records the ILS's outcome: state is done, refused or attention; msg
 // is the screen message for staff; a non-zero due and a non-empty title
 // replace the ones stored. An offline entry that the ILS refuses becomes
-// attention, never refused: the patron did not see that refusal.
+// attention, never refused: the patron did not see that refusal. So does an
+// offline loan the ILS accepts with a due date on another day than the one
+// promised: the patron was told another date; its message names both.
 func (s *Store) Finish(id string, state TxState, msg string, due time.Time, title string) error {
 	if state.Unfinished() {
 		return fmt.Errorf("storage: journal finish %s: %q is not an outcome", id, state)
@@ -424,7 +369,8 @@ func (s *Store) Unfinished() ([]Entry, error) {
 	return s.entries(TxState.Unfinished)
 }
 
-// NeedAttention returns the replayed offline entries the ILS refused, oldest first.
+// NeedAttention returns the replayed offline entries the ILS refused, or lent
+// due on another day than promised, oldest first.
 func (s *Store) NeedAttention() ([]Entry, error) {
 	return s.entries(func(st TxState) bool { return st == TxAttention })
 }

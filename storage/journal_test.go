@@ -541,15 +541,15 @@ func TestBatchesAreAllOrNothing(t *testing.T) {
 	if err := s.MarkSentAll(ids); err != nil {
 		t.Fatal(err)
 	}
-	err := s.FinishAll([]Outcome{{ID: ids[0], State: TxDone}, {ID: "01a21d01-0000-7000-8000-000000000000", State: TxDone}})
+	_, err := s.FinishAll([]Outcome{{ID: ids[0], State: TxDone}, {ID: "01a21d01-0000-7000-8000-000000000000", State: TxDone}})
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("a batch with an unknown id: %v, want ErrNotFound", err)
 	}
 	if e, _ := s.Entry(ids[0]); e.State != TxSent {
 		t.Errorf("a failed batch changed an entry: %s", e.State)
 	}
-	if err := s.FinishAll([]Outcome{{ID: ids[0], State: TxDone}, {ID: ids[1], State: TxRefused, Message: "Item not found"}}); err != nil {
-		t.Fatal(err)
+	if att, err := s.FinishAll([]Outcome{{ID: ids[0], State: TxDone}, {ID: ids[1], State: TxRefused, Message: "Item not found"}}); err != nil || len(att) != 1 || att[0] != ids[1] {
+		t.Fatalf("attention = %v, %v; want the refused offline entry", att, err)
 	}
 	if e, _ := s.Entry(ids[1]); e.State != TxAttention || e.Message != "Item not found" {
 		t.Errorf("an offline entry the ILS refused is %s (%q), want attention", e.State, e.Message)

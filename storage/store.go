@@ -17,8 +17,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// SchemaVersion is the layout of buckets this code reads and writes.
-const SchemaVersion = 1
+// SchemaVersion is the layout of buckets this code reads and writes: 2 has
+// binary journal bodies (migrate.go), 1 had JSON ones.
+const SchemaVersion = 2
 
 var (
 	bucketMeta  = []byte("meta")
@@ -83,6 +84,11 @@ func (s *Store) migrate() error {
 		}
 		if version > SchemaVersion {
 			return fmt.Errorf("%w (schema %d, this kiosk knows %d)", ErrNewerSchema, version, SchemaVersion)
+		}
+		if version == 1 {
+			if err := migrateJournalV2(tx); err != nil {
+				return err
+			}
 		}
 		for _, name := range [][]byte{bucketAudit, bucketJournal, bucketPatrons} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {

@@ -78,6 +78,15 @@ func (st *Store) exportAttention(id string) error {
 	if err != nil || e.State != storage.TxAttention {
 		return err
 	}
+	return st.writeAttention(id)
+}
+
+// writeAttention rewrites the attention file, now that entries ids (at
+// least one) need staff.
+func (st *Store) writeAttention(ids ...string) error {
+	if st.AttentionCSV == "" {
+		return nil
+	}
 	tmp := st.AttentionCSV + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -90,7 +99,7 @@ func (st *Store) exportAttention(id string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	slog.Warn("a replayed transaction needs staff attention", "id", id, "file", st.AttentionCSV)
+	slog.Warn("a replayed transaction needs staff attention", "id", ids[0], "more", len(ids)-1, "file", st.AttentionCSV)
 	return os.Rename(tmp, st.AttentionCSV)
 }
 
@@ -114,10 +123,11 @@ func (st *Store) Unfinished() ([]kiosk.Pending, error) {
 // Resend marks entries as on the wire again, in one commit.
 func (st *Store) Resend(ids ...string) error { return st.s.MarkSentAll(ids) }
 
-// FinishAll records a replayed batch's outcomes in one commit.
+// FinishAll records a replayed batch's outcomes in one commit. What the
+// journal sends to staff (a refusal, a loan due on another day than
+// promised) is rewritten into the attention file.
 func (st *Store) FinishAll(outs []kiosk.Outcome) error {
 	batch := make([]storage.Outcome, len(outs))
-	attention := false
 	for i, o := range outs {
 		r := o.Result
 		batch[i] = storage.Outcome{ID: o.ID, State: storage.TxDone, Message: r.Message, Due: r.Due, Title: r.Title}
@@ -126,20 +136,13 @@ func (st *Store) FinishAll(outs []kiosk.Outcome) error {
 			if batch[i].Message == "" {
 				batch[i].Message = fmt.Sprintf("refused (reason %d)", r.Reason)
 			}
-			attention = true
 		}
 	}
-	if err := st.s.FinishAll(batch); err != nil {
+	attention, err := st.s.FinishAll(batch)
+	if err != nil || len(attention) == 0 {
 		return err
 	}
-	if attention {
-		for _, o := range outs {
-			if !o.Result.OK {
-				return st.exportAttention(o.ID)
-			}
-		}
-	}
-	return nil
+	return st.writeAttention(attention...)
 }
 
 // RememberPatron keeps a card's name and whether it may borrow, or that
