@@ -93,6 +93,9 @@ type Store interface {
 	Resend(ids ...string) error
 	// FinishAll records the outcomes of a replayed batch in one write.
 	FinishAll(outs []Outcome) error
+	// FinishAndResend records outcomes and marks next as on the wire again,
+	// in one durable write.
+	FinishAndResend(outs []Outcome, next ...string) error
 	// RememberPatron keeps what the ILS said of a card, for offline visits;
 	// CachedPatron finds it again if it was seen after since.
 	RememberPatron(p Patron, at time.Time) error

@@ -209,53 +209,81 @@ func (k *Kiosk) replayAll() (int, error) {
 	return sent, nil
 }
 
-// replayPipelined sends batches while the journal marks the next batch as
-// sent and records the outcomes of the last: the disk works while the ILS
-// answers. A batch is always marked before any of it is sent.
+// replayPipelined sends batches while the journal, in one durable commit
+// per batch, records the outcomes of the batch before and marks the batch
+// after as sent: the disk works while the ILS answers, with one sync a
+// batch. A batch is always marked before any of it is sent.
 func (k *Kiosk) replayPipelined(batches [][]Pending) (int, error) {
-	marked := make(chan []Pending, 1)
-	var markErr error
-	go func() {
-		defer close(marked)
-		for _, b := range batches {
-			ids := make([]string, len(b))
-			for i, p := range b {
-				ids[i] = p.ID
-			}
-			if markErr = k.store.Resend(ids...); markErr != nil {
-				return
-			}
-			marked <- b
+	if len(batches) == 0 {
+		return 0, nil
+	}
+	ids := func(i int) []string {
+		if i >= len(batches) {
+			return nil
 		}
-	}()
-	outcomes := make(chan []Outcome, 1)
-	finished := make(chan error, 1)
-	go func() {
-		var err error
-		for outs := range outcomes {
+		out := make([]string, len(batches[i]))
+		for j, p := range batches[i] {
+			out[j] = p.ID
+		}
+		return out
+	}
+	ready := make(chan int, 1)          // a batch marked as sent, to send
+	outcomes := make(chan []Outcome, 1) // a batch's outcomes, to record
+	stop := make(chan struct{})         // the sender failed: mark nothing more
+	written := make(chan error, 1)
+	go func() { // the writer
+		err := k.store.Resend(ids(0)...)
+		if err == nil {
+			ready <- 0
+		}
+		for i := 1; err == nil; i++ {
+			// Batch i-1 is on the wire: mark batch i, and record i-2's outcomes.
+			var outs []Outcome
+			if i >= 2 {
+				var ok bool
+				if outs, ok = <-outcomes; !ok {
+					break
+				}
+			}
+			next := ids(i)
+			select {
+			case <-stop:
+				next = nil
+			default:
+			}
+			if len(outs) > 0 || len(next) > 0 {
+				err = k.store.FinishAndResend(outs, next...)
+			}
+			if err != nil || len(next) == 0 {
+				break
+			}
+			ready <- i
+		}
+		close(ready)
+		for outs := range outcomes { // the last batch's, or a failed one's
 			if err == nil && len(outs) > 0 {
 				err = k.store.FinishAll(outs)
 			}
 		}
-		finished <- err
+		written <- err
 	}()
 	sent := 0
 	var failed error
-	for b := range marked {
-		if failed != nil {
-			continue // drain: marked but not sent, so in doubt next time
-		}
+	for i := range ready {
 		var outs []Outcome
-		outs, failed = k.send(b)
+		outs, failed = k.send(batches[i])
 		outcomes <- outs
 		sent += len(outs)
+		if failed != nil {
+			close(stop) // what is marked and unsent is in doubt next time
+			break
+		}
 	}
 	close(outcomes)
-	if err := <-finished; err != nil {
-		return 0, err
+	for range ready { // a batch the writer marked meanwhile
 	}
-	if markErr != nil {
-		return sent, markErr
+	if err := <-written; err != nil {
+		return 0, err
 	}
 	return sent, failed
 }

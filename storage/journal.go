@@ -227,21 +227,38 @@ type Outcome struct {
 // FinishAll records several outcomes in one durable commit, as Finish does
 // each, and returns the ids of the entries that now need staff attention.
 func (s *Store) FinishAll(outs []Outcome) (attention []string, err error) {
-	ids := make([]string, len(outs))
+	return s.FinishAllAndMark(outs, nil)
+}
+
+// FinishAllAndMark records outcomes as FinishAll and marks the entries next
+// as sent as MarkSentAll, all in one durable commit: a replay finishes one
+// batch and readies the one after the next with a single sync.
+func (s *Store) FinishAllAndMark(outs []Outcome, next []string) (attention []string, err error) {
+	ids := make([]string, len(outs), len(outs)+len(next))
 	for i, o := range outs {
 		if o.State.Unfinished() {
 			return nil, fmt.Errorf("storage: journal finish %s: %q is not an outcome", o.ID, o.State)
 		}
 		ids[i] = o.ID
 	}
-	err = s.updateAll("finish", ids, func(i int, e *Entry) error {
-		if err := finish(e, outs[i]); err != nil {
-			return err
+	ids = append(ids, next...)
+	err = s.updateValues("finish", ids, func(i int, _, v []byte, now time.Time) ([]byte, error) {
+		if i >= len(outs) {
+			return markSentInPlace(v, now)
 		}
+		e, err := decodeValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("journal entry %s: %w", ids[i], err)
+		}
+		e.ID = ids[i]
+		if err := finish(&e, outs[i]); err != nil {
+			return nil, err
+		}
+		e.Updated = now
 		if e.State == TxAttention {
 			attention = append(attention, e.ID)
 		}
-		return nil
+		return encodeEntry(e)
 	})
 	if err != nil {
 		return nil, err

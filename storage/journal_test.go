@@ -559,3 +559,37 @@ func TestBatchesAreAllOrNothing(t *testing.T) {
 		t.Errorf("unfinished = %+v, want the third, sent once", left)
 	}
 }
+
+// One commit finishes a batch and marks the next as sent, all or none.
+func TestFinishAllAndMarkIsOneCommit(t *testing.T) {
+	s, _ := mustOpenStore(t)
+	var ids []string
+	for i := range 4 {
+		e, err := s.Begin(Entry{Kind: TxCheckout, Patron: "20790000000010", Item: fmt.Sprintf("3079000000%04d", i), Offline: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	if err := s.MarkSentAll(ids[:2]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FinishAllAndMark([]Outcome{{ID: ids[0], State: TxDone}}, []string{ids[2], "01a21d01-0000-7000-8000-000000000000"}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("with an unknown id to mark: %v, want ErrNotFound", err)
+	}
+	if e, _ := s.Entry(ids[0]); e.State != TxSent {
+		t.Errorf("a failed commit finished an entry: %s", e.State)
+	}
+	if e, _ := s.Entry(ids[2]); e.State != TxPending {
+		t.Errorf("a failed commit marked an entry: %s", e.State)
+	}
+	att, err := s.FinishAllAndMark([]Outcome{{ID: ids[0], State: TxDone}, {ID: ids[1], State: TxRefused, Message: "Item not found"}}, ids[2:])
+	if err != nil || len(att) != 1 || att[0] != ids[1] {
+		t.Fatalf("attention = %v, %v; want the refused offline entry", att, err)
+	}
+	for i, want := range []TxState{TxDone, TxAttention, TxSent, TxSent} {
+		if e, _ := s.Entry(ids[i]); e.State != want || (want == TxSent && e.Attempts != 1) {
+			t.Errorf("entry %d: %s after %d attempts, want %s", i, e.State, e.Attempts, want)
+		}
+	}
+}

@@ -126,7 +126,11 @@ func (st *Store) Resend(ids ...string) error { return st.s.MarkSentAll(ids) }
 // FinishAll records a replayed batch's outcomes in one commit. What the
 // journal sends to staff (a refusal, a loan due on another day than
 // promised) is rewritten into the attention file.
-func (st *Store) FinishAll(outs []kiosk.Outcome) error {
+func (st *Store) FinishAll(outs []kiosk.Outcome) error { return st.FinishAndResend(outs) }
+
+// FinishAndResend records a batch's outcomes and marks the entries next as
+// on the wire again, in one commit.
+func (st *Store) FinishAndResend(outs []kiosk.Outcome, next ...string) error {
 	batch := make([]storage.Outcome, len(outs))
 	for i, o := range outs {
 		r := o.Result
@@ -138,7 +142,7 @@ func (st *Store) FinishAll(outs []kiosk.Outcome) error {
 			}
 		}
 	}
-	attention, err := st.s.FinishAll(batch)
+	attention, err := st.s.FinishAllAndMark(batch, next)
 	if err != nil || len(attention) == 0 {
 		return err
 	}
