@@ -23,6 +23,10 @@ type ILS interface {
 	Checkout(ctx context.Context, card, pin, item string, at time.Time) (Result, error)
 	// Renew extends a loan.
 	Renew(ctx context.Context, card, pin, item string, at time.Time) (Result, error)
+	// RenewAll extends all the patron's loans in one request, where the ILS
+	// handles it (Service.RenewAll), and returns a Result for each of items,
+	// in their order.
+	RenewAll(ctx context.Context, card, pin string, items []string, at time.Time) ([]Result, error)
 	// Checkin takes an item back; no patron is needed.
 	Checkin(ctx context.Context, item string, at time.Time) (Result, error)
 	// Charged lists the items lent to card, as barcodes (no titles: cheap),
@@ -45,6 +49,8 @@ type Service struct {
 	NoCheckin  bool // checkin ok N
 	NoRenew    bool // ACS renewal policy N, or no 29 in the supported messages
 	NoOffline  bool // offline ok N: no transactions while it cannot be reached
+	// RenewAll: the ILS handles renew all (65) in one request.
+	RenewAll bool
 }
 
 // forbids reports whether the ILS said it does not do kind now.
@@ -75,6 +81,12 @@ func (s Service) String() string {
 		return "everything allowed"
 	}
 	return "not allowed: " + strings.Join(off, ", ")
+}
+
+// Limits reports whether s forbids anything (RenewAll is a way, not a permission).
+func (s Service) Limits() bool {
+	s.RenewAll = false
+	return s != Service{}
 }
 
 // Store keeps what must survive the kiosk: the audit trail and the journal of

@@ -666,8 +666,8 @@ func (k *Kiosk) setService(s Service) {
 	if s == k.view.Service {
 		return
 	}
-	if s == (Service{}) {
-		slog.Info("library system allows the kiosk everything again")
+	if !s.Limits() {
+		slog.Info("library system allows the kiosk everything", "renew_all", s.RenewAll)
 	} else {
 		slog.Warn("the library system's status (98) limits the kiosk", "service", s.String())
 	}

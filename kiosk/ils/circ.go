@@ -137,6 +137,65 @@ func (s *SIP2) renew(x *tx, at time.Time) (kiosk.Result, error) {
 	return res, nil
 }
 
+// RenewAll sends one 65 for the patron and reads which of items the 66
+// lists as renewed; a 17 each then gives the new due date (the 66 has none)
+// and, for one not renewed, the reason as for a refused 29.
+func (s *SIP2) RenewAll(ctx context.Context, card, pin string, items []string, at time.Time) ([]kiosk.Result, error) {
+	cfg := s.c.Config()
+	resp, err := s.c.RenewAll(ctx, &sip2.RenewAllRequest{
+		TransactionDate:  at,
+		InstitutionID:    cfg.Institution,
+		PatronID:         card,
+		PatronPassword:   pin,
+		TerminalPassword: cfg.TerminalPassword,
+	})
+	if resp, err = tolerate(s, resp, err); err != nil {
+		return nil, classify(err)
+	}
+	renewed := map[string]bool{}
+	for _, it := range resp.RenewedItems {
+		renewed[strings.TrimSpace(it)] = true
+	}
+	// The 66's screen messages speak for all the loans it did not renew:
+	// they explain each only when they say one thing, or concern one loan.
+	why := resp.ScreenMessages
+	said := map[kiosk.Reason]bool{} // the reasons the messages give
+	for _, af := range why {
+		if r, ok := KnownMessage(af); ok {
+			said[adjust(opRenew, r)] = true
+		}
+	}
+	if len(items)-len(renewed) > 1 && len(said) != 1 {
+		why = nil // each item's 17 and the patron's 63 tell instead
+	}
+	out := make([]kiosk.Result, len(items))
+	for i, item := range items {
+		x := s.tx(ctx, opRenew, card, pin, item)
+		res := kiosk.Result{OK: renewed[item], Item: item, Message: first(resp.ScreenMessages)}
+		if info, _ := x.info(); info != nil {
+			res.Title, res.Due = strings.TrimSpace(info.TitleID), itemDue(info)
+		}
+		if res.OK {
+			s.sawDue(card, item, res.Due)
+		} else {
+			res.Reason = x.reason(why)
+			delete(said, res.Reason)
+		}
+		out[i] = res
+	}
+	// What the messages said and no look-up found, they said of the loans
+	// left unexplained: when one reason remains, it is theirs.
+	for i := range out {
+		if !out[i].OK && out[i].Reason == kiosk.ReasonOther && len(said) == 1 {
+			for r := range said {
+				out[i].Reason = r
+			}
+		}
+		(&tx{s: s, op: opRenew, card: card, item: items[i]}).logResult(out[i])
+	}
+	return out, nil
+}
+
 // Checkin sends 09 (online: no block N; returned at at). An alert with a
 // hold (sort bin HOLD, Koha/Evergreen alert type CV 01, a hold patron CY,
 // or a hold-shelf message) sets HoldShelf; any other alert ToDesk. A
@@ -361,7 +420,7 @@ func unknownItem(r *sip2.ItemInformationResponse) bool {
 func (x *tx) reason(afs []string) kiosk.Reason {
 	for _, af := range afs {
 		if r, ok := KnownMessage(af); ok {
-			return x.adjust(r)
+			return adjust(x.op, r)
 		}
 	}
 	info, _ := x.info()
@@ -386,8 +445,8 @@ func (x *tx) reason(afs []string) kiosk.Reason {
 // adjust fits a message's reason to the transaction: "on hold for
 // another patron" refuses a renewal as RenewHeld, and a checkout refused
 // for a renewal reason was of the patron's own loan.
-func (x *tx) adjust(r kiosk.Reason) kiosk.Reason {
-	switch x.op {
+func adjust(o op, r kiosk.Reason) kiosk.Reason {
+	switch o {
 	case opRenew:
 		switch r {
 		case kiosk.ReasonOnHoldOther:

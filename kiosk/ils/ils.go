@@ -190,5 +190,6 @@ func serviceOf(st *sip2.ACSStatusResponse) kiosk.Service {
 		NoCheckin:  !st.CheckinOK,
 		NoRenew:    !st.ACSRenewalPolicy || bx && !st.Supported.Renew,
 		NoOffline:  !st.OfflineOK,
+		RenewAll:   bx && st.Supported.RenewAll,
 	}
 }

@@ -641,8 +641,8 @@ func TestCheckinAlertTypes(t *testing.T) {
 
 func TestUnavailable(t *testing.T) {
 	d := kiosktest.StartILS(t, now)
-	if svc, err := d.ILS.Ping(ctx(t)); err != nil || svc != (kiosk.Service{}) {
-		t.Fatalf("Ping = %+v, %v; want everything allowed", svc, err)
+	if svc, err := d.ILS.Ping(ctx(t)); err != nil || svc.Limits() || !svc.RenewAll {
+		t.Fatalf("Ping = %+v, %v; want everything allowed, renew all (65) among it", svc, err)
 	}
 	d.Stop(t)
 	calls := []struct {

@@ -96,8 +96,27 @@ func TestTheSameItemTwiceIsOneLoan(t *testing.T) {
 	}
 }
 
+// "Alles verlengen" sends one 29 a loan to a library without 65, one 65 to
+// a library that has it (the status says so); each loan gets its result.
 func TestMyLoansRenewsAllWithAResultEach(t *testing.T) {
-	h := newHarness(t)
+	for _, renewAll := range []bool{false, true} {
+		t.Run(map[bool]string{false: "29 each", true: "65"}[renewAll], func(t *testing.T) {
+			h := newHarness(t)
+			if renewAll {
+				h.allows(true, true, true, true) // reads the 98: BX has 65
+			}
+			renewsAll(t, h)
+			got := h.ils.Library.Requests()
+			if renewAll && (got[sip2.CodeRenewAll] != 1 || got[sip2.CodeRenew] != 0) ||
+				!renewAll && (got[sip2.CodeRenewAll] != 0 || got[sip2.CodeRenew] != 3) {
+				t.Errorf("requests %v", got)
+			}
+		})
+	}
+}
+
+func renewsAll(t *testing.T, h *harness) {
+	t.Helper()
 	h.scanCard(kiosktest.CardAdult)
 	test.Tap(h.ui.loansButton)
 	h.pumpUntil("the loans", func() bool {
