@@ -78,6 +78,8 @@ type ILS struct {
 	Addr    string
 	// ILS is the kiosk's adapter over Client.
 	ILS *ils.SIP2
+
+	server []func(*sip2.Server)
 }
 
 // StartILS serves the demo library on a free loopback port until the test
@@ -129,15 +131,17 @@ func BigLibrary(t testing.TB, n int, now func() time.Time) (*demo.Library, []str
 }
 
 // StartILSWith serves lib like StartILS; the client reads lib's clock.
-func StartILSWith(t testing.TB, lib *demo.Library) *ILS {
+// Each of server sets up the SIP2 server before it serves (and again at
+// Restart), e.g. to close idle connections as real servers do.
+func StartILSWith(t testing.TB, lib *demo.Library, server ...func(*sip2.Server)) *ILS {
 	t.Helper()
 	lib.SetLogin(DemoUser, DemoPassword)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &ILS{Library: lib, Addr: ln.Addr().String()}
-	d.Server = &sip2.Server{Backend: lib}
+	d := &ILS{Library: lib, Addr: ln.Addr().String(), server: server}
+	d.Server = d.newServer()
 	go d.Server.Serve(ln)
 	t.Cleanup(func() { d.Server.Close() })
 	d.Client = sip2.NewClient(sip2.ClientConfig{
@@ -176,9 +180,17 @@ func (d *ILS) Restart(t testing.TB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Server = &sip2.Server{Backend: d.Library}
+	d.Server = d.newServer()
 	go d.Server.Serve(ln)
 	t.Cleanup(func() { d.Server.Close() })
+}
+
+func (d *ILS) newServer() *sip2.Server {
+	s := &sip2.Server{Backend: d.Library}
+	for _, f := range d.server {
+		f(s)
+	}
+	return s
 }
 
 // Classify tells the demo library's barcodes apart as the kiosk's default

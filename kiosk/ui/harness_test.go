@@ -58,6 +58,8 @@ type setup struct {
 	faults bool
 	// client changes the kiosk's SIP2 client configuration.
 	client func(*sip2.ClientConfig)
+	// server sets up the library's SIP2 server.
+	server func(*sip2.Server)
 }
 
 // bigLibrary makes the demo library with n more available items, for
@@ -88,10 +90,19 @@ func newHarnessSetup(t testing.TB, s setup) *harness {
 	}
 	h := &harness{t: t, win: w, start: s.start, clock: kiosk.NewFakeClock(s.start), queue: make(chan func(), 1024)}
 	if s.lib == nil {
-		h.ils = kiosktest.StartILS(t, h.clock.Now)
-	} else {
-		h.ils = kiosktest.StartILSWith(t, s.lib(h.clock.Now))
+		s.lib = func(now func() time.Time) *demo.Library {
+			lib, err := demo.Load(now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return lib
+		}
 	}
+	var server []func(*sip2.Server)
+	if s.server != nil {
+		server = append(server, s.server)
+	}
+	h.ils = kiosktest.StartILSWith(t, s.lib(h.clock.Now), server...)
 	if s.faults {
 		h.faults = h.ils.WithFaults(t)
 	}
