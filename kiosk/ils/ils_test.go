@@ -901,3 +901,17 @@ func renewedOnce(t *testing.T, lib *demo.Library, item string) {
 		t.Errorf("renewed %d times; loan %+v", n, it.Loan)
 	}
 }
+
+// A character set the library cannot read is a setting to fix: the error
+// says so (kiosk.ErrCharset), and the request did not happen.
+func TestCharsetTheLibraryCannotReadIsNamed(t *testing.T) {
+	d := kiosktest.StartILS(t, now) // the server reads UTF-8
+	d.Reconfigure(t, func(c *sip2.ClientConfig) { c.Charset = sip2.IBM850; c.Location = "Bibliothèque" })
+	_, err := d.ILS.Checkin(ctx(t), deAvonden, now()) // 09 carries the location (AP)
+	if !errors.Is(err, kiosk.ErrCharset) || !errors.Is(err, kiosk.ErrUnavailable) || !strings.Contains(err.Error(), "[ils] charset") {
+		t.Errorf("err = %v; want ErrCharset naming [ils] charset, not sent", err)
+	}
+	if it, _ := d.Library.Item(deAvonden); it.Loan == nil {
+		t.Error("the return happened")
+	}
+}
