@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,6 +37,13 @@ func run() error {
 	charset := flag.String("charset", "utf-8", "wire charset: utf-8, ascii or ibm850")
 	state := flag.String("state", "", "JSON file to load the library from and save it to on exit (default: the embedded demo, not saved)")
 	verbose := flag.Bool("v", false, "log every connection problem")
+	// What real library systems do, to try the kiosk against.
+	idle := flag.Duration("idle", 10*time.Minute, "close a connection silent this long (many servers: 1m)")
+	closeAfter := flag.Bool("close-after-reply", false, "close the connection after every reply, as some servers do")
+	delay := flag.Duration("delay", 0, "hold every answer back this long, as a library system far away")
+	holdsAll := flag.Bool("holds-count-all", false, "count every hold among the patron's hold items, as Koha does")
+	ownDue := flag.Bool("own-due-dates", false, "give replayed (no block) loans the library's own due date, not the one promised")
+	refuse := flag.String("refuse", "", "what the status (98) says the library will not do: any of checkout,checkin,renewal,offline")
 	flag.Parse()
 
 	cs, err := sip2.ParseCharset(*charset)
@@ -63,6 +71,20 @@ func run() error {
 	}
 	lib.SetLogin(*user, *password)
 	lib.SetInstitution(*institution)
+	lib.SetDelay(*delay)
+	lib.SetHoldsCountAll(*holdsAll)
+	lib.SetIgnoreNBDueDate(*ownDue)
+	off := map[string]bool{}
+	for _, w := range strings.Split(*refuse, ",") {
+		switch w = strings.TrimSpace(w); w {
+		case "":
+		case "checkout", "checkin", "renewal", "offline":
+			off[w] = true
+		default:
+			return fmt.Errorf("-refuse: %q is not checkout, checkin, renewal or offline", w)
+		}
+	}
+	lib.SetStatusFlags(!off["checkout"], !off["checkin"], !off["renewal"], !off["offline"])
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -71,7 +93,7 @@ func run() error {
 	fmt.Print(lib.Barcodes())
 	fmt.Printf("\nSIP2 on %s (user %q, charset %s). Ctrl-C stops.\n", ln.Addr(), *user, cs)
 
-	srv := &sip2.Server{Backend: lib, Charset: cs, Logger: log}
+	srv := &sip2.Server{Backend: lib, Charset: cs, Logger: log, IdleTimeout: *idle, CloseAfterReply: *closeAfter}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
