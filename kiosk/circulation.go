@@ -154,7 +154,7 @@ func (k *Kiosk) transact(kind TxKind, item string) {
 		// The ILS said it would refuse: nothing is journalled or sent.
 		r := k.row(id)
 		r.State, r.Reason = RowRefused, ReasonServiceOff
-		r.Title = k.titleOf(item)
+		r.Title, r.Due = k.titleOf(item), k.dueOf(item) // a loan not renewed stays due when it was
 		slog.Info("transaction not sent: the library system does not allow it now", "kind", kind, "service", k.view.Service.String())
 		k.publish()
 		return

@@ -67,7 +67,7 @@ func (k *Kiosk) transactOffline(id int, kind TxKind, item string) {
 		k.publish()
 		return
 	case kind == TxRenew:
-		r.State, r.Reason = RowRefused, ReasonOfflineRenew
+		r.State, r.Reason, r.Due = RowRefused, ReasonOfflineRenew, k.dueOf(item)
 		k.publish()
 		return
 	case kind == TxCheckout && (!k.opts.OfflineBorrow || k.view.Patron.Blocked() || k.offlineRows() >= k.opts.OfflineMaxItems):

@@ -166,23 +166,14 @@ func (u *UI) renderWelcome(v kiosk.View) {
 		u.setLabel(u.welcomeNext, lang.L("home.scan_item"))
 	}
 	u.setButton(u.loansButton, lang.L("home.loans"))
-	u.renderRows(u.welcomeRows, v.Rows, v.Lang, &u.welcomeRowsKey)
+	u.renderRows(u.welcomeRows, v.Rows, v.Lang, !v.Service.NoRenew, &u.welcomeRowsKey)
 }
 
 // holdLines say what waits for the patron and what is reserved but not
 // there yet, by title: a reservation is "ready" only when the library
 // system says that item waits on the hold shelf.
 func holdLines(holds []kiosk.Hold) []string {
-	ready := 0
-	for _, h := range holds {
-		if h.Ready {
-			ready++
-		}
-	}
 	var lines []string
-	if ready > 0 {
-		lines = append(lines, lang.N("welcome.holds", ready, map[string]any{"Count": ready}))
-	}
 	for _, h := range holds {
 		title := h.Title
 		if title == "" {
@@ -211,15 +202,18 @@ func (u *UI) renderLoans(v kiosk.View) {
 	case kiosk.LoadFailed:
 		status = lang.L("loans.failed")
 	default:
-		if len(v.Loans) == 0 {
+		switch {
+		case len(v.Loans) == 0:
 			status = lang.L("loans.none")
+		case v.Service.NoRenew:
+			status = lang.L("reason.renew_off") // once, instead of a button that cannot work
 		}
 	}
 	u.setLabel(u.loansStatus, status)
 	showIf(u.loansStatus, status != "")
 	showIf(u.renewAll, len(v.RenewableLoans()) > 0)
 
-	key := fmt.Sprint(v.Lang, v.Loans, v.Rows)
+	key := fmt.Sprint(v.Lang, v.Loans, v.Rows, v.Service.NoRenew)
 	if key == u.loansKey {
 		return
 	}
@@ -239,7 +233,7 @@ func (u *UI) renderLoans(v kiosk.View) {
 		var action fyne.CanvasObject
 		if r, ok := lastRow(v.Rows, kiosk.TxRenew, l.Item); ok {
 			detail, kind = u.rowText(r, v.Lang)
-		} else {
+		} else if !v.Service.NoRenew {
 			item := l.Item
 			b := widget.NewButtonWithIcon(lang.L("loans.renew"), theme.ViewRefreshIcon(), func() { u.core.Renew(item) })
 			action = b
@@ -263,7 +257,7 @@ func lastRow(rows []kiosk.Row, kind kiosk.TxKind, item string) (kiosk.Row, bool)
 func (u *UI) renderReturn(v kiosk.View) {
 	u.setLabel(u.returnTitle, lang.L("return.title"))
 	u.setLabel(u.returnHint, lang.L("return.hint"))
-	u.renderRows(u.returnRows, v.Rows, v.Lang, &u.returnRowsKey)
+	u.renderRows(u.returnRows, v.Rows, v.Lang, false, &u.returnRowsKey)
 }
 
 func (u *UI) renderReceiptChoice(v kiosk.View) {
@@ -346,8 +340,8 @@ func rowWidget(kind rowKind, title, detail string, action fyne.CanvasObject) fyn
 
 // renderRows shows this visit's rows, newest first. A row's widgets are made
 // again only when the row changed, and the list is laid out once.
-func (u *UI) renderRows(list *fyne.Container, rows []kiosk.Row, l string, last *string) {
-	key := fmt.Sprint(l, rows)
+func (u *UI) renderRows(list *fyne.Container, rows []kiosk.Row, l string, canRenew bool, last *string) {
+	key := fmt.Sprint(l, rows, canRenew)
 	if key == *last {
 		return
 	}
@@ -365,7 +359,7 @@ func (u *UI) renderRows(list *fyne.Container, rows []kiosk.Row, l string, last *
 			continue
 		}
 		var offerRenew bool
-		if r.State == kiosk.RowRefused && r.Reason == kiosk.ReasonAlreadyYours {
+		if canRenew && r.State == kiosk.RowRefused && r.Reason == kiosk.ReasonAlreadyYours {
 			_, renewed := lastRow(rows, kiosk.TxRenew, r.Item)
 			offerRenew = !renewed
 		}
@@ -380,6 +374,9 @@ func (u *UI) renderRows(list *fyne.Container, rows []kiosk.Row, l string, last *
 			title = r.Item
 		}
 		detail, kind := u.rowText(r, l)
+		if list == u.welcomeRows && !canRenew && r.State == kiosk.RowRefused && r.Reason == kiosk.ReasonAlreadyYours {
+			detail = lang.L("reason.already_yours_kept") // no renewal to offer now
+		}
 		var action fyne.CanvasObject
 		if offerRenew {
 			item := r.Item

@@ -320,7 +320,7 @@ func (u *UI) Render(v kiosk.View) {
 		flash = "⚠ " + lang.L(key)
 	}
 	u.setLabel(u.flash, flash)
-	showIf(u.flash, flash != "")
+	showIf(u.flash, flash != "" && v.Confirm == kiosk.ConfirmNone) // else it shows in the question
 
 	u.clearPatron(v)
 	switch v.Screen {
