@@ -91,6 +91,21 @@ func (r *benchRig) waitView(what string, ok func(kiosk.View) bool) {
 	}
 }
 
+// waitLent waits for item's row to show it lent; any other outcome fails.
+func (r *benchRig) waitLent(item string) {
+	r.waitView("the row of "+item, func(v kiosk.View) bool {
+		for _, row := range v.Rows {
+			if row.Item == item && row.State != kiosk.RowPending {
+				if row.State != kiosk.RowOK {
+					r.b.Fatalf("checkout of %s: %+v", item, row)
+				}
+				return true
+			}
+		}
+		return false
+	})
+}
+
 func (r *benchRig) scan(code string) {
 	if _, err := r.scanner.Master.Write([]byte(code + "\r")); err != nil {
 		r.b.Fatal(err)
@@ -186,17 +201,7 @@ func BenchmarkCheckoutScanToScreen(b *testing.B) {
 		inSession++
 		start := time.Now()
 		r.scan(item)
-		r.waitView("the row of "+item, func(v kiosk.View) bool {
-			for _, row := range v.Rows {
-				if row.Item == item && row.State != kiosk.RowPending {
-					if row.State != kiosk.RowOK {
-						b.Fatalf("checkout of %s: %+v", item, row)
-					}
-					return true
-				}
-			}
-			return false
-		})
+		r.waitLent(item)
 		return time.Since(start)
 	}
 	checkout()
@@ -308,17 +313,7 @@ func BenchmarkSlowLibraryVisit(b *testing.B) {
 			next++
 			start := time.Now()
 			r.scan(item)
-			r.waitView("the row of "+item, func(v kiosk.View) bool {
-				for _, row := range v.Rows {
-					if row.Item == item && row.State != kiosk.RowPending {
-						if row.State != kiosk.RowOK {
-							b.Fatalf("checkout of %s: %+v", item, row)
-						}
-						return true
-					}
-				}
-				return false
-			})
+			r.waitLent(item)
 			perItem = append(perItem, time.Since(start))
 		}
 		trips += r.faults.Total() - before
