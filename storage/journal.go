@@ -428,10 +428,14 @@ func cell(s string) string {
 	return s
 }
 
-// Scrub removes the patron id from finished entries (done, refused,
-// attention) last updated before the given time, and reports how many it
-// changed. The entries themselves stay, so the counts do too.
-func (s *Store) Scrub(before time.Time) (int, error) {
+// Scrub removes the patron id from finished entries whose retention has
+// passed on the store's clock, and reports how many it changed: done and
+// refused ones r.Journal after their outcome, attention ones r.Attention
+// after it (staff need to know who took the item). Unfinished entries keep
+// it: their replay needs it. The entries themselves stay, so the counts do too.
+func (s *Store) Scrub(r Retention) (int, error) {
+	now := s.Now()
+	finished, attention := now.Add(-r.Journal), now.Add(-r.Attention)
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJournal)
@@ -449,6 +453,10 @@ func (s *Store) Scrub(before time.Time) (int, error) {
 			e, err := decodeEntry(k, v)
 			if err != nil {
 				return err
+			}
+			before := finished
+			if st == TxAttention {
+				before = attention
 			}
 			if !e.Updated.Before(before) {
 				continue
@@ -473,6 +481,30 @@ func (s *Store) Scrub(before time.Time) (int, error) {
 		return 0, fmt.Errorf("storage: journal scrub: %w", diskFull(err))
 	}
 	return n, nil
+}
+
+// ErrNoAttention means the entry Resolve was given does not wait for staff.
+var ErrNoAttention = errors.New("the journal entry does not need staff attention")
+
+// Resolve records that staff dealt with an entry that needed attention: it
+// becomes done, with note added to its message, and from now on keeps its
+// patron only for the journal's retention window.
+func (s *Store) Resolve(id, note string) error {
+	return s.update("resolve", id, func(e *Entry) error {
+		if e.State != TxAttention {
+			return fmt.Errorf("%w (%s)", ErrNoAttention, e.State)
+		}
+		e.State = TxDone
+		msg := "resolved by staff"
+		if note != "" {
+			msg += ": " + note
+		}
+		if e.Message != "" {
+			msg = e.Message + "; " + msg
+		}
+		e.Message = msg
+		return nil
+	})
 }
 
 // JournalCounts counts the entries by kind and state.

@@ -293,17 +293,19 @@ func TestScrubForgetsPatronsButKeepsCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	n, err := s.Scrub(clock.Now().Add(-24 * time.Hour))
-	if err != nil || n != 3 {
-		t.Fatalf("Scrub = %d, %v; want 3", n, err)
+	day := Retention{Journal: 24 * time.Hour, Attention: AttentionRetention}
+	n, err := s.Scrub(day)
+	if err != nil || n != 2 {
+		t.Fatalf("Scrub = %d, %v; want 2", n, err)
 	}
-	for _, e := range old[:3] {
+	for _, e := range old[:2] {
 		if got := mustEntry(t, s, e.ID); got.Patron != "" || got.Item != e.Item {
 			t.Errorf("scrubbed entry %s = %+v, want no patron, item kept", e.Item, got)
 		}
 	}
-	// Unfinished entries keep the patron the replay needs; recent ones keep it for the window.
-	for _, e := range []Entry{old[3], recent} {
+	// Unfinished entries keep the patron the replay needs; one for staff
+	// keeps it until resolved; recent ones keep it for the window.
+	for _, e := range []Entry{old[2], old[3], recent} {
 		if got := mustEntry(t, s, e.ID); got.Patron != card {
 			t.Errorf("entry %s lost its patron: %+v", e.Item, got)
 		}
@@ -323,8 +325,59 @@ func TestScrubForgetsPatronsButKeepsCounts(t *testing.T) {
 	if fmt.Sprint(after) != fmt.Sprint(want) {
 		t.Errorf("counts = %v, want %v", after, want)
 	}
-	if n, err := s.Scrub(clock.Now().Add(time.Second)); err != nil || n != 1 {
+	clock.Add(24*time.Hour + time.Second)
+	if n, err := s.Scrub(day); err != nil || n != 1 {
 		t.Errorf("second Scrub = %d, %v; want only the recent entry", n, err)
+	}
+	// An entry for staff nobody resolved keeps its patron for AttentionRetention.
+	clock.Add(t0.Add(AttentionRetention - time.Hour).Sub(clock.Now()))
+	if n, err := s.Scrub(day); err != nil || n != 0 {
+		t.Errorf("Scrub before AttentionRetention = %d, %v; want 0", n, err)
+	}
+	clock.Add(2 * time.Hour)
+	if n, err := s.Scrub(day); err != nil || n != 1 || mustEntry(t, s, old[2].ID).Patron != "" {
+		t.Errorf("Scrub after AttentionRetention = %d, %v; want the entry for staff", n, err)
+	}
+	if got := mustEntry(t, s, old[3].ID); got.Patron != card {
+		t.Errorf("an unfinished entry lost its patron after %v: %+v", clock.Now().Sub(t0), got)
+	}
+}
+
+// Once staff resolve an entry it keeps its patron only for the journal's window.
+func TestResolvedAttentionKeepsPatronForTheWindow(t *testing.T) {
+	s, _ := mustOpenStore(t)
+	clock := withClock(s)
+	const card = "20790000000018"
+	e := mustBegin(t, s, Entry{Kind: TxCheckout, Patron: card, Item: "A", Offline: true})
+	if err := s.Finish(e.ID, TxRefused, "on hold for another", time.Time{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	done := mustBegin(t, s, Entry{Kind: TxCheckout, Patron: card, Item: "B"})
+	if err := s.Finish(done.ID, TxDone, "", time.Time{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Resolve(done.ID, ""); !errors.Is(err, ErrNoAttention) {
+		t.Errorf("Resolve of a done entry = %v, want ErrNoAttention", err)
+	}
+	clock.Add(30 * 24 * time.Hour)
+	if err := s.Resolve(e.ID, "item back on the shelf"); err != nil {
+		t.Fatal(err)
+	}
+	got := mustEntry(t, s, e.ID)
+	if got.State != TxDone || got.Message != "on hold for another; resolved by staff: item back on the shelf" || got.Patron != card {
+		t.Errorf("resolved = %+v", got)
+	}
+	if list, _ := s.NeedAttention(); len(list) != 0 {
+		t.Errorf("still listed for staff: %+v", list)
+	}
+	day := Retention{Journal: 24 * time.Hour, Attention: AttentionRetention}
+	clock.Add(23 * time.Hour)
+	if n, err := s.Scrub(day); err != nil || n != 1 { // only the done one, a month old
+		t.Errorf("Scrub 23 h after resolving = %d, %v; want 1", n, err)
+	}
+	clock.Add(2 * time.Hour)
+	if n, err := s.Scrub(day); err != nil || n != 1 || mustEntry(t, s, e.ID).Patron != "" {
+		t.Errorf("Scrub 25 h after resolving = %d, %v; want the resolved entry", n, err)
 	}
 }
 

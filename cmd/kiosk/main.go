@@ -204,7 +204,7 @@ func keepPrivate(ctx context.Context, store *storage.Store, clock kiosk.Clock, r
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		n, err := store.Scrub(clock.Now().Add(-retention))
+		n, err := store.Scrub(storage.Retention{Journal: retention, Attention: storage.AttentionRetention})
 		if err != nil {
 			slog.Error("retention: card numbers not removed", "err", err)
 		} else if n > 0 {
