@@ -116,7 +116,7 @@ func (s *Store) begin(e Entry, state TxState, attempts int) (Entry, error) {
 	if err != nil {
 		return Entry{}, fmt.Errorf("storage: journal begin: %w", err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.write(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJournal)
 		// Keys only ever append: fuller pages mean fewer of them to write per commit.
 		b.FillPercent = appendFill
@@ -164,7 +164,7 @@ func (s *Store) updateValues(op string, ids []string, change func(i int, key, v 
 	}
 	now := s.Now().Round(0)
 	var failed string
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJournal)
 		c := b.Cursor() // one cursor for all the reads: Get makes a new one each time
 		for i := range keys {
@@ -331,7 +331,7 @@ func (s *Store) Entry(id string) (Entry, error) {
 		return Entry{}, fmt.Errorf("storage: journal entry %q: %w", id, ErrNotFound)
 	}
 	var e Entry
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.read(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketJournal).Get(key[:])
 		if v == nil {
 			return ErrNotFound
@@ -348,7 +348,7 @@ func (s *Store) Entry(id string) (Entry, error) {
 // entries returns the entries whose header passes keep, oldest first.
 func (s *Store) entries(keep func(TxState) bool) ([]Entry, error) {
 	var out []Entry
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.read(func(tx *bolt.Tx) error {
 		// Count first: the header walk is cheap, growing a slice of 10,000 entries is not.
 		n := 0
 		c := tx.Bucket(bucketJournal).Cursor()
@@ -437,7 +437,7 @@ func (s *Store) Scrub(r Retention) (int, error) {
 	now := s.Now()
 	finished, attention := now.Add(-r.Journal), now.Add(-r.Attention)
 	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketJournal)
 		type change struct{ k, v []byte }
 		var changes []change
@@ -477,6 +477,9 @@ func (s *Store) Scrub(r Retention) (int, error) {
 		n = len(changes)
 		return nil
 	})
+	if n > 0 {
+		s.file.removed()
+	}
 	if err != nil {
 		return 0, fmt.Errorf("storage: journal scrub: %w", diskFull(err))
 	}
@@ -510,7 +513,7 @@ func (s *Store) Resolve(id, note string) error {
 // JournalCounts counts the entries by kind and state.
 func (s *Store) JournalCounts() (map[TxKind]map[TxState]int, error) {
 	counts := make(map[TxKind]map[TxState]int)
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.read(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketJournal).ForEach(func(k, v []byte) error {
 			st, kind, _, err := header(v)
 			if err != nil {

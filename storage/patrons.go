@@ -35,7 +35,7 @@ func (s *Store) RememberPatron(card string, p CachedPatron) error {
 	if err != nil {
 		return err
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.write(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketPatrons).Put([]byte(card), data)
 	})
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *Store) RememberPatron(card string, p CachedPatron) error {
 func (s *Store) CachedPatron(card string) (CachedPatron, bool, error) {
 	var p CachedPatron
 	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.read(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketPatrons).Get([]byte(card))
 		if v == nil {
 			return nil

@@ -35,8 +35,9 @@ var ErrNewerSchema = errors.New("the database was written by a newer version of 
 
 // Store is the kiosk's bbolt file.
 type Store struct {
-	db  *bolt.DB
-	Now func() time.Time
+	db   *bolt.DB
+	Now  func() time.Time
+	file fileState // retention.go: what lets compact swap db under the others
 }
 
 // Open opens or creates the database at path with mode 0600. A file held by
@@ -104,7 +105,7 @@ func (s *Store) migrate() error {
 // Schema returns the schema version stored in the file.
 func (s *Store) Schema() (int, error) {
 	var version int
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.read(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketMeta).Get(keySchema); len(v) == 8 {
 			version = int(binary.BigEndian.Uint64(v))
 		}
@@ -114,7 +115,12 @@ func (s *Store) Schema() (int, error) {
 }
 
 // Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.file.mu.Lock()
+	defer s.file.mu.Unlock()
+	s.file.closed = true
+	return s.db.Close()
+}
 
 // AuditEvent is one line of the audit trail. Card holds at most the last four
 // characters of a card number.
@@ -137,7 +143,7 @@ func (s *Store) RecordAudit(at time.Time, kind, card string) error {
 	if err != nil {
 		return err
 	}
-	return diskFull(s.db.Update(func(tx *bolt.Tx) error {
+	return diskFull(s.write(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketAudit).Put(id[:], data)
 	}))
 }
@@ -145,7 +151,7 @@ func (s *Store) RecordAudit(at time.Time, kind, card string) error {
 // AuditEvents returns the audit trail, oldest first.
 func (s *Store) AuditEvents() ([]AuditEvent, error) {
 	var events []AuditEvent
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.read(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
 			var e AuditEvent
 			if err := json.Unmarshal(v, &e); err != nil {
@@ -175,7 +181,7 @@ func (s *Store) PruneAudit(before time.Time) (int, error) {
 // cursor skips records when the one under it is deleted.
 func (s *Store) deleteWhere(bucket []byte, old func(v []byte) bool) (int, error) {
 	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		var keys [][]byte
 		err := b.ForEach(func(k, v []byte) error {
@@ -195,6 +201,9 @@ func (s *Store) deleteWhere(bucket []byte, old func(v []byte) bool) (int, error)
 		n = len(keys)
 		return nil
 	})
+	if n > 0 {
+		s.file.removed()
+	}
 	return n, err
 }
 

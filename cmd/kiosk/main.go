@@ -184,7 +184,11 @@ func run() int {
 	go func() { core.Run(ctx); close(coreDone) }()
 	go core.CheckILS()
 	go runScanners(ctx, core, cfg.Scanners, cfg.Scanning.MaxLength)
-	go keepPrivate(ctx, store, clock, cfg.Kiosk.Retention.Duration, cfg.Offline.PatronCache.Duration)
+	go keepPrivate(ctx, store, storage.Retention{
+		Journal:   cfg.Kiosk.Retention.Duration,
+		Attention: storage.AttentionRetention,
+		Patrons:   cfg.Offline.PatronCache.Duration,
+	})
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -197,23 +201,19 @@ func run() int {
 	return 0
 }
 
-// keepPrivate removes patron card numbers from finished journal entries once
-// they are older than the retention window, and forgets remembered cards
-// after the patron cache's time, at start and then every hour.
-func keepPrivate(ctx context.Context, store *storage.Store, clock kiosk.Clock, retention, patronCache time.Duration) {
+// keepPrivate removes card numbers and names once their retention has
+// passed, on the kiosk's clock, and compacts the file so that the bytes are
+// gone too (storage.Retain), at start and then every hour.
+func keepPrivate(ctx context.Context, store *storage.Store, r storage.Retention) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		n, err := store.Scrub(storage.Retention{Journal: retention, Attention: storage.AttentionRetention})
-		if err != nil {
-			slog.Error("retention: card numbers not removed", "err", err)
-		} else if n > 0 {
-			slog.Info("retention: card numbers removed from old transactions", "entries", n)
+		done, err := store.Retain(r)
+		if done.Scrubbed > 0 || done.Forgotten > 0 {
+			slog.Info("retention: card numbers and names removed", "transactions", done.Scrubbed, "cards", done.Forgotten, "compacted", done.Compacted)
 		}
-		if n, err := store.PrunePatrons(clock.Now().Add(-patronCache)); err != nil {
-			slog.Error("retention: remembered cards not removed", "err", err)
-		} else if n > 0 {
-			slog.Info("retention: remembered cards forgotten", "cards", n)
+		if err != nil {
+			slog.Error("retention: not done, tried again in an hour", "err", err)
 		}
 		select {
 		case <-ctx.Done():
