@@ -102,8 +102,10 @@ func TestMigrateJournalFromJSON(t *testing.T) {
 	if ev, err := s.AuditEvents(); err != nil || len(ev) != 1 || ev[0].Card != "0010" {
 		t.Errorf("audit trail after migration: %+v %v", ev, err)
 	}
-	if p, ok, err := s.CachedPatron("20790000000010"); err != nil || !ok || p.Name != "Joost Müller" {
-		t.Errorf("patron cache after migration: %+v %v %v", p, ok, err)
+	// Schema 1 keyed the patron cache by the card number: those entries are
+	// not found by the keyed hash, and the next prune drops them.
+	if p, ok, err := s.CachedPatron("20790000000010"); err != nil || ok {
+		t.Errorf("patron cache after migration: %+v %v %v; want the old entry not found", p, ok, err)
 	}
 
 	// The migrated journal works on: the offline loan is replayed, the

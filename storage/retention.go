@@ -86,6 +86,9 @@ type fileState struct {
 	// clean is set by a compaction and cleared by anything that removes
 	// patron data: false after Open, since freed pages may hold some.
 	clean atomic.Bool
+
+	keyMu sync.Mutex
+	key   []byte // of the patron cache (patrons.go), read on first use
 }
 
 // removed notes that a commit freed pages holding something removed.

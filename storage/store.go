@@ -170,7 +170,7 @@ func (s *Store) AuditEvents() ([]AuditEvent, error) {
 // PruneAudit deletes audit events that happened before the given time and
 // reports how many went.
 func (s *Store) PruneAudit(before time.Time) (int, error) {
-	return s.deleteWhere(bucketAudit, func(v []byte) bool {
+	return s.deleteWhere(bucketAudit, func(_, v []byte) bool {
 		var e AuditEvent
 		return json.Unmarshal(v, &e) != nil || e.At.Before(before)
 	})
@@ -179,13 +179,13 @@ func (s *Store) PruneAudit(before time.Time) (int, error) {
 // deleteWhere deletes the records of a bucket that old says are old, in one
 // commit, and reports how many went. Keys are collected first: a bbolt
 // cursor skips records when the one under it is deleted.
-func (s *Store) deleteWhere(bucket []byte, old func(v []byte) bool) (int, error) {
+func (s *Store) deleteWhere(bucket []byte, old func(k, v []byte) bool) (int, error) {
 	n := 0
 	err := s.write(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		var keys [][]byte
 		err := b.ForEach(func(k, v []byte) error {
-			if old(v) {
+			if old(k, v) {
 				keys = append(keys, append([]byte(nil), k...))
 			}
 			return nil
