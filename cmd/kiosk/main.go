@@ -184,7 +184,7 @@ func run() int {
 	go func() { core.Run(ctx); close(coreDone) }()
 	go core.CheckILS()
 	go runScanners(ctx, core, cfg.Scanners, cfg.Scanning.MaxLength)
-	go keepPrivate(ctx, store, storage.Retention{
+	go keepPrivate(ctx, store, journal, storage.Retention{
 		Journal:   cfg.Kiosk.Retention.Duration,
 		Attention: storage.AttentionRetention,
 		Patrons:   cfg.Offline.PatronCache.Duration,
@@ -203,8 +203,9 @@ func run() int {
 
 // keepPrivate removes card numbers and names once their retention has
 // passed, on the kiosk's clock, and compacts the file so that the bytes are
-// gone too (storage.Retain), at start and then every hour.
-func keepPrivate(ctx context.Context, store *storage.Store, r storage.Retention) {
+// gone too (storage.Retain), at start and then every hour. It also writes
+// the attention file again if its last write failed.
+func keepPrivate(ctx context.Context, store *storage.Store, journal *localstore.Store, r storage.Retention) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -215,6 +216,7 @@ func keepPrivate(ctx context.Context, store *storage.Store, r storage.Retention)
 		if err != nil {
 			slog.Error("retention: not done, tried again in an hour", "err", err)
 		}
+		journal.RetryAttention()
 		select {
 		case <-ctx.Done():
 			return

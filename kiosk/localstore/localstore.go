@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
@@ -19,12 +20,27 @@ type Store struct {
 	// AttentionCSV, when set, is a file rewritten with every transaction
 	// that needs staff attention whenever one more does, for staff to open.
 	AttentionCSV string
+	// Log gets what the store reports; nil means slog.Default().
+	Log *slog.Logger
+
+	mu      sync.Mutex // the attention file: a replay's writer and the loop both reach it
+	stale   bool       // the attention file may lack what the journal holds for staff
+	failing bool       // its last write failed: reported once a streak
 }
 
 var _ kiosk.Store = (*Store)(nil)
 
-// New wraps an open storage.Store.
-func New(s *storage.Store) *Store { return &Store{s: s} }
+// New wraps an open storage.Store. The attention file counts as stale until
+// RetryAttention first writes it: a write that failed before a restart is
+// not lost.
+func New(s *storage.Store) *Store { return &Store{s: s, stale: true} }
+
+func (st *Store) log() *slog.Logger {
+	if st.Log != nil {
+		return st.Log
+	}
+	return slog.Default()
+}
 
 // RecordAudit appends to the audit trail.
 func (st *Store) RecordAudit(at time.Time, kind, card string) error {
@@ -65,42 +81,75 @@ func (st *Store) Finish(id string, r kiosk.Result, err error) error {
 		if err := st.s.Finish(id, storage.TxRefused, msg, r.Due, r.Title); err != nil {
 			return err
 		}
-		return st.exportAttention(id)
+		switch e, err := st.s.Entry(id); {
+		case err != nil:
+			st.refreshAttention() // the file tells whether it needs staff
+		case e.State == storage.TxAttention:
+			st.needStaff(id)
+		}
+		return nil
 	}
 }
 
-// exportAttention rewrites the attention file when entry id needs staff.
-func (st *Store) exportAttention(id string) error {
-	if st.AttentionCSV == "" {
-		return nil
-	}
-	e, err := st.s.Entry(id)
-	if err != nil || e.State != storage.TxAttention {
-		return err
-	}
-	return st.writeAttention(id)
+// needStaff reports entries ids (at least one) that now need staff, and
+// rewrites the attention file. The journal holds them already: a file that
+// cannot be written is no failure of the transaction, and is retried.
+func (st *Store) needStaff(ids ...string) {
+	st.log().Warn("a replayed transaction needs staff attention", "id", ids[0], "more", len(ids)-1, "file", st.AttentionCSV)
+	st.refreshAttention()
 }
 
-// writeAttention rewrites the attention file, now that entries ids (at
-// least one) need staff.
-func (st *Store) writeAttention(ids ...string) error {
-	if st.AttentionCSV == "" {
-		return nil
+// refreshAttention rewrites the attention file now that the journal changed.
+func (st *Store) refreshAttention() {
+	st.mu.Lock()
+	st.stale = true
+	st.mu.Unlock()
+	st.RetryAttention()
+}
+
+// RetryAttention rewrites the attention file if it may lack an entry for
+// staff: after one more needs staff, after a write that failed, and once
+// after start. A failure is logged once until a write succeeds again.
+func (st *Store) RetryAttention() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.stale || st.AttentionCSV == "" {
+		return
+	}
+	err := st.writeAttention()
+	switch {
+	case err == nil && st.failing:
+		st.log().Info("attention file written again", "file", st.AttentionCSV)
+	case err != nil && !st.failing:
+		st.log().Error("attention file not written: the journal keeps the entries, tried again later", "file", st.AttentionCSV, "err", err)
+	}
+	st.stale, st.failing = err != nil, err != nil
+}
+
+// writeAttention rewrites the attention file from the journal. With
+// nothing for staff and no file yet, there is nothing to write.
+func (st *Store) writeAttention() error {
+	if _, err := os.Stat(st.AttentionCSV); errors.Is(err, os.ErrNotExist) {
+		if list, err := st.s.NeedAttention(); err != nil || len(list) == 0 {
+			return err
+		}
 	}
 	tmp := st.AttentionCSV + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
 	}
-	if err := st.s.WriteAttentionCSV(f); err != nil {
-		f.Close()
-		return err
+	err = st.s.WriteAttentionCSV(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Close(); err != nil {
-		return err
+	if err == nil {
+		err = os.Rename(tmp, st.AttentionCSV)
 	}
-	slog.Warn("a replayed transaction needs staff attention", "id", ids[0], "more", len(ids)-1, "file", st.AttentionCSV)
-	return os.Rename(tmp, st.AttentionCSV)
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // Unfinished lists what has not reached the ILS, oldest first.
@@ -143,10 +192,13 @@ func (st *Store) FinishAndResend(outs []kiosk.Outcome, next ...string) error {
 		}
 	}
 	attention, err := st.s.FinishAllAndMark(batch, next)
-	if err != nil || len(attention) == 0 {
+	if err != nil {
 		return err
 	}
-	return st.writeAttention(attention...)
+	if len(attention) > 0 {
+		st.needStaff(attention...)
+	}
+	return nil
 }
 
 // RememberPatron keeps a card's name and whether it may borrow, or that
