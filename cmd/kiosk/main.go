@@ -73,7 +73,10 @@ func run() int {
 		return 1
 	}
 	dbPath := filepath.Join(dir, "kiosk.db")
-	store, err := storage.Open(dbPath)
+	store, damage, err := storage.OpenOrSalvage(dbPath)
+	if damage != nil {
+		damage.Log(slog.Default()) // for staff and IT: kept in the database too, never shown to the patron
+	}
 	if err == nil {
 		store.Now = clock.Now
 	}
