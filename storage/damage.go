@@ -255,11 +255,11 @@ func permission(err error) bool {
 	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
 }
 
-// notWritable explains an error that permissions or a read-only file system
-// cause, with what to do about it.
+// notWritable explains an error with the file, and what to do about it when
+// permissions or a read-only file system cause it.
 func notWritable(path, what string, err error) error {
 	if !permission(err) {
-		return fmt.Errorf("storage: open %s: %w", path, err)
+		return fmt.Errorf("storage: %s %s: %w", path, what, diskFull(errNo(err)))
 	}
 	fix := fmt.Sprintf("give the kiosk's user (uid %d) write access to %s and start the kiosk again", os.Getuid(), filepath.Dir(path))
 	if errors.Is(err, syscall.EROFS) {

@@ -31,7 +31,7 @@ type fileScan struct {
 
 	// The salvage, filled only by a salvaging read.
 	salvaging bool
-	buckets   map[string][]string // every bucket found, by its path joined with "/"
+	buckets   map[string][]string // every bucket found, by its path joined
 	records   []record            // keys and values of every bucket but the journal
 	journal   map[uuid.UUID]Entry // journal entries reached from the meta page
 	recovered map[uuid.UUID]Entry // journal entries found only on pages no bucket reaches
@@ -116,6 +116,13 @@ func guessPageSize(r io.ReaderAt, size int64) int {
 	return best
 }
 
+// flat are the kiosk's own buckets: keys and values only, never a bucket
+// inside (the journal's readers would stop at one).
+var flat = map[string]bool{
+	string(bucketMeta): true, string(bucketAudit): true, string(bucketJournal): true,
+	string(bucketPatrons): true, string(bucketDamage): true,
+}
+
 // visit takes one key and value found by the walk; a nil key means the
 // walk entered the bucket at path.
 func (s *fileScan) visit(path []string, k, v []byte) {
@@ -123,40 +130,51 @@ func (s *fileScan) visit(path []string, k, v []byte) {
 		s.schema = int(binary.BigEndian.Uint64(v))
 		return
 	}
+	if len(path) == 0 {
+		return // bbolt keeps no values in its root bucket
+	}
+	name := path[0]
 	if !s.salvaging {
-		if len(path) == 1 && path[0] == string(bucketJournal) && k != nil && !entryReadable(k, v) {
+		if name == string(bucketJournal) && (len(path) > 1 || k != nil && !entryReadable(k, v)) {
 			s.unreadable++
 		}
 		return
 	}
-	if len(path) == 0 {
-		return // bbolt keeps no values in its root bucket
-	}
-	if k == nil {
-		s.buckets[strings.Join(path, "/")] = slices.Clone(path)
+	switch {
+	case len(path) > 1 && flat[name], slices.Contains(path, ""):
+		if k != nil {
+			s.dropped[name]++
+		}
+		return
+	case k == nil:
+		s.buckets[strings.Join(path, "\x00")] = slices.Clone(path)
+		return
+	case len(k) > bolt.MaxKeySize || len(v) > bolt.MaxValueSize:
+		s.dropped[name]++
 		return
 	}
-	name := path[0]
-	if len(path) == 1 {
-		ok := true
-		switch name {
-		case string(bucketJournal):
-			var e Entry
-			if e, ok = journalEntry(k, v, false); ok {
-				s.journal[uuid.UUID(k)] = e
-				return
-			}
-		case string(bucketAudit):
-			var a AuditEvent
-			ok = len(k) == 16 && json.Unmarshal(v, &a) == nil && a.Kind != ""
-		case string(bucketPatrons):
-			var p CachedPatron
-			ok = len(k) > 0 && json.Unmarshal(v, &p) == nil
-		}
-		if !ok {
-			s.dropped[name]++
+	ok := true
+	switch {
+	case len(path) > 1:
+	case name == string(bucketJournal):
+		var e Entry
+		if e, ok = journalEntry(k, v, false); ok {
+			s.journal[uuid.UUID(k)] = e
 			return
 		}
+	case name == string(bucketAudit):
+		var a AuditEvent
+		ok = len(k) == 16 && json.Unmarshal(v, &a) == nil && a.Kind != ""
+	case name == string(bucketPatrons):
+		var p CachedPatron
+		ok = json.Unmarshal(v, &p) == nil
+	case name == string(bucketDamage):
+		var d Damage
+		ok = json.Unmarshal(v, &d) == nil
+	}
+	if !ok || len(k) == 0 {
+		s.dropped[name]++
+		return
 	}
 	s.records = append(s.records, record{path: slices.Clone(path), k: k, v: v})
 }
@@ -360,18 +378,26 @@ func (s *fileScan) write(path string, d *Damage) error {
 			}
 			return b, err
 		}
-		for _, key := range slices.Sorted(maps.Keys(s.buckets)) {
-			if _, err := bucket(s.buckets[key]); err != nil {
-				return err
+		// What bbolt refuses of what a damaged file holds (a key both a bucket
+		// and a value, a name too long) is dropped; a tx does no I/O before
+		// the commit, so an error here is always such a refusal.
+		drop := func(name string) {
+			if c, ok := d.Buckets[name]; ok {
+				c.Salvaged--
+				c.Dropped++
+				d.Buckets[name] = c
 			}
+		}
+		for _, key := range slices.Sorted(maps.Keys(s.buckets)) {
+			bucket(s.buckets[key]) // a failure drops the records below
 		}
 		for _, r := range s.records {
 			b, err := bucket(r.path)
-			if err != nil {
-				return err
+			if err == nil {
+				err = b.Put(r.k, r.v)
 			}
-			if err := b.Put(r.k, r.v); err != nil {
-				return err
+			if err != nil {
+				drop(r.path[0])
 			}
 		}
 		journal, err := tx.CreateBucketIfNotExists(bucketJournal)

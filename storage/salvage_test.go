@@ -293,6 +293,25 @@ func FuzzScanFile(f *testing.F) {
 			if sc.panics > 0 {
 				t.Fatalf("the walk panicked: %q", sc.problems)
 			}
+			if !salvage || len(sc.problems) == 0 {
+				continue
+			}
+			// What is salvaged makes a file the kiosk reads whole.
+			fresh := filepath.Join(t.TempDir(), "fresh.db")
+			if err := sc.write(fresh, &Damage{Kind: DamageCorrupt, Buckets: sc.counts()}); err != nil {
+				t.Fatalf("salvage not written: %v", err)
+			}
+			s, d, err := OpenOrSalvage(fresh)
+			if err != nil || d != nil {
+				t.Fatalf("the salvaged file: %+v, %v", d, err)
+			}
+			defer s.Close()
+			if _, err := s.Unfinished(); err != nil {
+				t.Error(err)
+			}
+			if _, err := s.Damages(); err != nil {
+				t.Error(err)
+			}
 		}
 	})
 }
