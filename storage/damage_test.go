@@ -430,3 +430,26 @@ func TestDamagedFileInUseIsLocked(t *testing.T) {
 		t.Errorf("files beside the database: %v", matches)
 	}
 }
+
+func ExampleOpenOrSalvage() {
+	dir, err := os.MkdirTemp("", "kiosk")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "kiosk.db")
+	if err := os.WriteFile(path, nil, 0o600); err != nil { // as a crash at the first start can leave it
+		panic(err)
+	}
+	s, d, err := storage.OpenOrSalvage(path)
+	if err != nil {
+		panic(err)
+	}
+	defer s.Close()
+	fmt.Println(d.Kind, strings.TrimPrefix(d.MovedTo, path)[:9], d.Unfinished)
+	records, _ := s.Damages()
+	fmt.Println(len(records), records[0].Problems)
+	// Output:
+	// empty .damaged- 0
+	// 1 [the file is empty]
+}

@@ -388,3 +388,22 @@ func BenchmarkOpenChecked(b *testing.B) {
 		}
 	})
 }
+
+// Of two copies of an entry found on unreached pages, the one written later
+// wins: states only move forward, attempts only grow, the card goes last.
+func TestNewerCopyOfAnEntry(t *testing.T) {
+	at := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	pending := Entry{State: TxPending, Patron: "1", Updated: at}
+	sent := Entry{State: TxSent, Patron: "1", Attempts: 1, Updated: at}
+	resent := Entry{State: TxSent, Patron: "1", Attempts: 2, Updated: at}
+	done := Entry{State: TxDone, Patron: "1", Attempts: 2, Updated: at.Add(time.Second)}
+	scrubbed := Entry{State: TxDone, Attempts: 2, Updated: at.Add(time.Second)}
+	order := []Entry{pending, sent, resent, done, scrubbed}
+	for i := range order {
+		for j := range order {
+			if got := newer(order[i], order[j]); got != (i > j) {
+				t.Errorf("newer(%d, %d) = %v", i, j, got)
+			}
+		}
+	}
+}
