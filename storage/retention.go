@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,10 @@ type Retained struct {
 	Scrubbed  int  // journal entries that lost their card number
 	Forgotten int  // remembered cards removed
 	Compacted bool // the file was rewritten with only what it keeps
+	// Removed counts the copies of damaged files (kiosk.db.damaged-…)
+	// deleted: they hold card numbers, and are kept only as long as an entry
+	// for staff would be.
+	Removed int
 }
 
 // Retain removes what the retention r says is old, on the store's clock,
@@ -64,6 +69,9 @@ func (s *Store) Retain(r Retention) (Retained, error) {
 		return out, err
 	}
 	if out.Forgotten, err = s.PrunePatrons(s.Now().Add(-r.Patrons)); err != nil {
+		return out, err
+	}
+	if out.Removed, err = s.removeOldAsideCopies(s.Now().Add(-r.Attention)); err != nil {
 		return out, err
 	}
 	if s.file.clean.Load() {
@@ -176,4 +184,39 @@ func syncDir(dir string) error {
 		err = cerr
 	}
 	return err
+}
+
+// removeOldAsideCopies deletes the copies of damaged or read-only files that
+// a salvage moved aside (asideName) before the given time, by the moment in
+// their name: what could be read of them is in the live file, and they hold
+// card numbers no retention would otherwise reach.
+func (s *Store) removeOldAsideCopies(before time.Time) (int, error) {
+	s.file.mu.RLock()
+	path := s.file.path
+	if path == "" {
+		path = s.db.Path()
+	}
+	s.file.mu.RUnlock()
+	removed := 0
+	for _, suffix := range []string{damagedSuffix, readOnlySuffix} {
+		matches, err := filepath.Glob(path + "." + suffix + "-*")
+		if err != nil {
+			return removed, err
+		}
+		for _, m := range matches {
+			stamp := strings.TrimPrefix(m, path+"."+suffix+"-")
+			if len(stamp) < len("20060102T150405") {
+				continue
+			}
+			at, err := time.ParseInLocation("20060102T150405", stamp[:len("20060102T150405")], time.Local)
+			if err != nil || !at.Before(before) {
+				continue
+			}
+			if err := os.RemoveAll(m); err != nil {
+				return removed, fmt.Errorf("storage: remove old copy: %w", err)
+			}
+			removed++
+		}
+	}
+	return removed, nil
 }

@@ -324,3 +324,31 @@ func TestCompactionWhileTheKioskWrites(t *testing.T) {
 		t.Errorf("after reopening: counts %v, %v; want %d done", counts, err, writers*each)
 	}
 }
+
+// A copy a salvage moved aside holds card numbers: it goes once an entry
+// for staff would have gone, by the moment in its name.
+func TestRetainRemovesOldCopiesOfDamagedFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "kiosk.db")
+	st, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2027, 3, 28, 10, 30, 0, 0, time.Local)
+	st.Now = func() time.Time { return now }
+	old := path + ".damaged-" + now.AddDate(0, 0, -91).Format("20060102T150405")
+	recent := path + ".readonly-" + now.AddDate(0, 0, -10).Format("20060102T150405")
+	for _, f := range []string{old, recent} {
+		if err := os.WriteFile(f, []byte("20790000000010"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := st.Retain(Retention{Journal: 24 * time.Hour, Attention: AttentionRetention, Patrons: 7 * 24 * time.Hour})
+	if _, gone := os.Stat(old); err != nil || got.Removed != 1 || gone == nil {
+		t.Fatalf("removed %d, %v; want the copy of 91 days ago", got.Removed, err)
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("the copy of 10 days ago is gone: %v", err)
+	}
+}

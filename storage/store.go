@@ -8,8 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -41,36 +40,14 @@ type Store struct {
 }
 
 // Open opens or creates the database at path with mode 0600. A file held by
-// another process gives ErrLocked after one second instead of hanging.
+// another process gives ErrLocked after one second instead of hanging. A
+// damaged file is salvaged as OpenOrSalvage does, and the damage logged.
 func Open(path string) (*Store, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("storage: make data directory: %w", err)
+	s, d, err := OpenOrSalvage(path)
+	if d != nil {
+		d.Log(slog.Default())
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout: time.Second,
-		// One page less to write per journal commit; bbolt rebuilds the free
-		// list by scanning the file on open and after a failed commit (etcd's
-		// defaults too).
-		NoFreelistSync: true,
-		FreelistType:   bolt.FreelistMapType,
-	})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("storage: open %s: %w", path, ErrLocked)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("storage: open %s: %w", path, err)
-	}
-	// bbolt keeps the mode of a file that already exists: tighten it.
-	if err := os.Chmod(path, 0o600); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("storage: chmod %s: %w", path, err)
-	}
-	s := &Store{db: db, Now: time.Now}
-	if err := s.migrate(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("storage: %s: %w", path, err)
-	}
-	return s, nil
+	return s, err
 }
 
 func (s *Store) migrate() error {

@@ -73,7 +73,10 @@ func run() int {
 		return 1
 	}
 	dbPath := filepath.Join(dir, "kiosk.db")
-	store, err := storage.Open(dbPath)
+	store, damage, err := storage.OpenOrSalvage(dbPath)
+	if damage != nil {
+		damage.Log(slog.Default()) // for staff and IT: kept in the database too, never shown to the patron
+	}
 	if err == nil {
 		store.Now = clock.Now
 	}
@@ -210,8 +213,9 @@ func keepPrivate(ctx context.Context, store *storage.Store, journal *localstore.
 	defer t.Stop()
 	for {
 		done, err := store.Retain(r)
-		if done.Scrubbed > 0 || done.Forgotten > 0 {
-			slog.Info("retention: card numbers and names removed", "transactions", done.Scrubbed, "cards", done.Forgotten, "compacted", done.Compacted)
+		if done.Scrubbed > 0 || done.Forgotten > 0 || done.Removed > 0 {
+			slog.Info("retention: card numbers and names removed", "transactions", done.Scrubbed, "cards", done.Forgotten,
+				"damaged_copies", done.Removed, "compacted", done.Compacted)
 		}
 		if err != nil {
 			slog.Error("retention: not done, tried again in an hour", "err", err)
