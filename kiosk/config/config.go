@@ -306,7 +306,44 @@ func Load(path string) (Config, error) {
 	if len(data) > MaxFileSize {
 		return Config{}, tooLarge(path)
 	}
-	return Parse(path, data)
+	cfg, err := Parse(path, data)
+	if err != nil {
+		return Config{}, err
+	}
+	if fi, err := fh.Stat(); err == nil {
+		if e := checkSecretMode(path, fi.Mode(), cfg, string(data)); e != nil {
+			return Config{}, e
+		}
+	}
+	return cfg, nil
+}
+
+// checkSecretMode refuses a file that holds a SIP2 password (ils.password or
+// ils.terminal_password) and that every user of the computer may read. A
+// file its group may read is accepted: root:kiosk 0640 is a usual way to let
+// the kiosk's user read a file it cannot change.
+func checkSecretMode(path string, mode os.FileMode, cfg Config, text string) *Error {
+	if mode.Perm()&0o004 == 0 {
+		return nil
+	}
+	key := "ils.password"
+	if cfg.ILS.Password == "" {
+		if cfg.ILS.TerminalPassword == "" {
+			return nil
+		}
+		key = "ils.terminal_password"
+	}
+	f := &file{name: path, text: text}
+	return f.errorAt(key, -1, "the file holds the SIP2 password and every user of this computer may read it (mode %04o); "+
+		"let only the kiosk's user read it: chmod 600 %s", mode.Perm(), shellQuote(path))
+}
+
+// shellQuote writes path so that it can be pasted into a shell.
+func shellQuote(path string) string {
+	if path != "" && strings.Trim(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+") == "" {
+		return path
+	}
+	return "'" + strings.ReplaceAll(path, "'", `'\''`) + "'"
 }
 
 // Parse decodes and validates data as the configuration file called name

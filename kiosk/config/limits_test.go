@@ -95,3 +95,44 @@ func TestLoadTooLarge(t *testing.T) {
 		t.Errorf("/dev/zero: %v", err)
 	}
 }
+
+// A file holding the SIP2 password that everyone may read is refused with
+// the command that fixes it; the group may read it.
+func TestLoadPasswordFileMode(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "etc kiosk")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "kiosk.toml")
+	for _, tc := range []struct {
+		text string
+		mode os.FileMode
+		key  string // "": accepted
+	}{
+		{"[ils]\npassword = \"geheim\"\n", 0o644, "ils.password"},
+		{"[ils]\naddress = \"sip.example.org:6001\"\n\nterminal_password = \"zuil-7\"\n", 0o604, "ils.terminal_password"},
+		{"[ils]\npassword = \"geheim\"\n", 0o640, ""},
+		{"[ils]\npassword = \"geheim\"\n", 0o600, ""},
+		{"[ils]\npassword = \"\"\n", 0o644, ""},
+		{"[kiosk]\nlanguage = \"en\"\n", 0o666, ""},
+	} {
+		if err := os.WriteFile(path, []byte(tc.text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, tc.mode); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		if tc.key == "" {
+			if err != nil {
+				t.Errorf("mode %04o, %q: %v", tc.mode, tc.text, err)
+			}
+			continue
+		}
+		e := checkError(t, "mode", tc.text, err)
+		want := "chmod 600 '" + path + "'"
+		if e.Key != tc.key || e.Line != strings.Count(tc.text, "\n") || !strings.HasSuffix(e.Msg, want) || strings.Contains(e.Error(), "geheim") || strings.Contains(e.Error(), "zuil") {
+			t.Errorf("mode %04o, %q: error %q, want key %s on its line, ending in %q", tc.mode, tc.text, e, tc.key, want)
+		}
+	}
+}
