@@ -90,6 +90,11 @@ func run() int {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 
+	if err := checkDisplay(); err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
+		return 1
+	}
+
 	ilsCfg := cfg.ILS
 	if ilsCfg.IsDemo() {
 		addr, stop, err := startDemo(ilsCfg, clock.Now)
