@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,5 +67,60 @@ func TestNoDisplayIsOneLine(t *testing.T) {
 				t.Errorf("output %q: want one line starting %q", out, "kiosk: "+tc.want)
 			}
 		})
+	}
+}
+
+// An existing data directory that is the kiosk's own is closed to other
+// users, and says so; one that is not is left as it is, and reported.
+func TestSecureDataDir(t *testing.T) {
+	mkdir := func(t *testing.T, mode os.FileMode, files ...string) string {
+		dir := filepath.Join(t.TempDir(), "state")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if err := os.WriteFile(filepath.Join(dir, f), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chmod(dir, mode); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	for _, tc := range []struct {
+		name  string
+		mode  os.FileMode
+		files []string
+		want  os.FileMode // the mode after
+		log   string      // "": no log line
+	}{
+		{"the kiosk's, open to all", 0o755, []string{"kiosk.db", "attention.csv"}, 0o700, `msg="data directory was open to other users: now 0700" dir=DIR was=0755`},
+		{"empty, open to the group", 0o750, nil, 0o700, "now 0700"},
+		{"closed already", 0o700, []string{"kiosk.db"}, 0o700, ""},
+		{"holding other things", 0o755, []string{"passwd"}, 0o755, "it is not the kiosk's own, so it is left as it is"},
+		{"shared", 0o777 | os.ModeSticky, []string{"kiosk.db"}, 0o777, "it is not the kiosk's own"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := mkdir(t, tc.mode, tc.files...)
+			var buf bytes.Buffer
+			secureDataDir(dir, slog.New(slog.NewTextHandler(&buf, nil)))
+			fi, err := os.Stat(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != tc.want {
+				t.Errorf("mode %04o, want %04o", fi.Mode().Perm(), tc.want)
+			}
+			got := buf.String()
+			if tc.log == "" && got != "" || tc.log != "" && (strings.Count(got, "\n") != 1 || !strings.Contains(got, strings.ReplaceAll(tc.log, "DIR", dir))) {
+				t.Errorf("log %q, want one line with %q", got, tc.log)
+			}
+		})
+	}
+	var buf bytes.Buffer
+	secureDataDir(filepath.Join(t.TempDir(), "missing"), slog.New(slog.NewTextHandler(&buf, nil)))
+	if buf.Len() != 0 {
+		t.Errorf("a missing directory: %q", buf.String())
 	}
 }
