@@ -3,4 +3,4 @@
 package main
 
 // openDisplay leaves it to GLFW where there is no X11 or Wayland to check.
-func openDisplay() error { return nil }
+func openDisplay() (release func(), err error) { return func() {}, nil }

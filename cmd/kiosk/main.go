@@ -91,7 +91,8 @@ func run() int {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 
-	if err := checkDisplay(); err != nil {
+	releaseDisplay, err := checkDisplay()
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
 		return 1
 	}
@@ -183,6 +184,7 @@ func run() int {
 	core.Subscribe(screens.Update)
 	screens.StartClock()
 	a.Lifecycle().SetOnStarted(func() {
+		releaseDisplay() // Fyne holds its own connection now
 		slog.Info("attract screen shown", "startup", time.Since(started).Round(time.Millisecond))
 	})
 

@@ -11,16 +11,17 @@ import (
 )
 
 // checkDisplay says in one line why the kiosk cannot open its window, or
-// returns nil. Without it, GLFW panics with a stack trace when Fyne makes
-// the window.
-func checkDisplay() error {
+// returns a func to call once the window is up. Without it, GLFW panics with
+// a stack trace when Fyne makes the window.
+func checkDisplay() (release func(), err error) {
 	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		return errors.New("no display: DISPLAY and WAYLAND_DISPLAY are not set; start the kiosk in its graphical session, or with DISPLAY=:0")
+		return nil, errors.New("no display: DISPLAY and WAYLAND_DISPLAY are not set; start the kiosk in its graphical session, or with DISPLAY=:0")
 	}
-	if err := openDisplay(); err != nil {
-		return fmt.Errorf("no display: %w", err)
+	release, err = openDisplay()
+	if err != nil {
+		return nil, fmt.Errorf("no display: %w", err)
 	}
-	return nil
+	return release, nil
 }
 
 // secureDataDir closes an existing data directory to other users, as
