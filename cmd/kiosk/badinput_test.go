@@ -51,8 +51,8 @@ func TestNoDisplayIsOneLine(t *testing.T) {
 		{"bogus", ":987", `no display: cannot open the X display ":987"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			// A new data directory: an existing one open to others would be logged as closed.
-			cmd := exec.Command(kioskBinary(t), "-data-dir", filepath.Join(t.TempDir(), "state"))
+			// t.TempDir() is 0755: that it is closed to others is not logged without a display.
+			cmd := exec.Command(kioskBinary(t), "-data-dir", t.TempDir())
 			cmd.Env = env
 			if tc.display != "" {
 				cmd.Env = append(env, "DISPLAY="+tc.display)

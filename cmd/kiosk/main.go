@@ -72,7 +72,6 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "kiosk: data directory: %v\n", err)
 		return 1
 	}
-	secureDataDir(dir, slog.Default())
 	dbPath := filepath.Join(dir, "kiosk.db")
 	store, err := storage.Open(dbPath)
 	if err == nil {
@@ -96,6 +95,7 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
 		return 1
 	}
+	secureDataDir(dir, slog.Default())
 
 	ilsCfg := cfg.ILS
 	if ilsCfg.IsDemo() {
