@@ -13,16 +13,24 @@ const DefaultDebounce = 1500 * time.Millisecond
 // Debouncer lets the same code from the same source through once per window,
 // measured from the read it let through. It is safe for concurrent use and
 // works for serial and keyboard-wedge scans alike; its memory is bounded by
-// the distinct codes seen within one window.
+// the distinct codes seen within one window, and each read costs the same
+// however many there are.
 type Debouncer struct {
 	Window time.Duration    // 0 means DefaultDebounce; < 0 lets every read through
 	Now    func() time.Time // nil means time.Now
 
-	mu   sync.Mutex
-	seen map[debounceKey]time.Time // when each code was last let through
+	mu    sync.Mutex
+	seen  map[debounceKey]time.Time // when each code was last let through
+	order []debounced               // the reads let through, oldest first, to forget them
+	head  int                       // order[:head] is forgotten
 }
 
 type debounceKey struct{ source, code string }
+
+type debounced struct {
+	key debounceKey
+	at  time.Time
+}
 
 // Accept reports whether a read of code from source now counts, and if so
 // remembers it. Call it once per read.
@@ -53,25 +61,38 @@ func (d *Debouncer) AcceptAt(source, code string, t time.Time) bool {
 		return true
 	}
 	k := debounceKey{source, code}
+	// A read a window or more ago no longer matters; one a window or more
+	// ahead neither (the clock stepped back). A read just ahead is a repeat
+	// too: a scan that waited, or a goroutine that read the clock first.
+	stale := func(last time.Time) bool { age := t.Sub(last); return age >= window || age <= -window }
 
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.seen == nil {
 		d.seen = make(map[debounceKey]time.Time)
 	}
-	if last, ok := d.seen[k]; ok {
-		if age := t.Sub(last); age >= 0 && age < window {
-			return false
-		}
+	if last, ok := d.seen[k]; ok && !stale(last) {
+		return false
 	}
-	if len(d.seen) >= 16 { // forget what no longer matters, so the map stays small
-		for key, last := range d.seen {
-			if age := t.Sub(last); age < 0 || age >= window {
-				delete(d.seen, key)
-			}
+	// Forget from the oldest read on, until one still matters: each read
+	// is forgotten once, so this costs nothing per read on the whole.
+	for d.head < len(d.order) {
+		r := d.order[d.head]
+		if !stale(r.at) {
+			break
 		}
+		if last, ok := d.seen[r.key]; ok && last.Equal(r.at) { // not let through again since
+			delete(d.seen, r.key)
+		}
+		d.order[d.head] = debounced{}
+		d.head++
+	}
+	if d.head > len(d.order)/2 { // reuse the forgotten half of the slice
+		d.order = d.order[:copy(d.order, d.order[d.head:])]
+		d.head = 0
 	}
 	d.seen[k] = t
+	d.order = append(d.order, debounced{k, t})
 	return true
 }
 
@@ -80,5 +101,7 @@ func (d *Debouncer) AcceptAt(source, code string, t time.Time) bool {
 func (d *Debouncer) Reset() {
 	d.mu.Lock()
 	clear(d.seen)
+	clear(d.order)
+	d.order, d.head = d.order[:0], 0
 	d.mu.Unlock()
 }

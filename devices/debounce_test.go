@@ -112,3 +112,52 @@ func TestDebouncerConcurrent(t *testing.T) {
 		t.Fatalf("%d goroutines got the same read through", accepted)
 	}
 }
+
+// Forgetting a code's old read keeps the read that let it through again.
+func TestDebouncerForgetsOnlyStaleReads(t *testing.T) {
+	clock := newFakeClock()
+	d := &Debouncer{Now: clock.Now, Window: time.Second}
+	steps := []struct {
+		after time.Duration
+		code  string
+		want  bool
+	}{
+		{0, "A", true},
+		{time.Second, "A", true}, // a new window from here
+		{500 * time.Millisecond, "B", true},
+		{100 * time.Millisecond, "A", false}, // 0.6 s after its second read
+		{400 * time.Millisecond, "A", true},
+	}
+	for i, s := range steps {
+		clock.Advance(s.after)
+		if got := d.Accept("desk", s.code); got != s.want {
+			t.Fatalf("step %d: Accept(%s) = %v, want %v", i, s.code, got, s.want)
+		}
+	}
+}
+
+// A burst of distinct codes within one window all count, and a repeat of
+// any of them does not; a scan that waited is judged by when it was read.
+func TestDebouncerBurst(t *testing.T) {
+	at := newFakeClock().Now()
+	d := &Debouncer{}
+	for i := range 5000 {
+		if !d.AcceptAt("desk", fmt.Sprint(i), at) {
+			t.Fatalf("code %d refused", i)
+		}
+	}
+	for _, i := range []int{0, 2500, 4999} {
+		if d.AcceptAt("desk", fmt.Sprint(i), at.Add(time.Second)) {
+			t.Fatalf("repeat of %d accepted", i)
+		}
+	}
+	if d.AcceptScan(Scan{Source: "desk", Code: "1", At: at.Add(DefaultDebounce - time.Millisecond)}) {
+		t.Fatal("a read that waited, from within the window, accepted")
+	}
+	if !d.AcceptScan(Scan{Source: "desk", Code: "0", At: at.Add(DefaultDebounce)}) {
+		t.Fatal("a read a window later refused")
+	}
+	if n := len(d.seen); n > 5000 {
+		t.Fatalf("debouncer holds %d codes", n)
+	}
+}

@@ -81,10 +81,16 @@ type SerialScanner struct {
 	Prefix     string
 	Suffix     string
 
-	// Now is the clock for Scan.At and ScannerStatus.At; nil means time.Now.
+	// Now is the clock for Scan.At and ScannerStatus.At, and for WarnEvery;
+	// nil means time.Now.
 	Now func() time.Time
-	// OnDrop is told about rejected lines; nil logs them with slog.
-	OnDrop func(Dropped)
+	// OnDrop is told about rejected lines; nil logs them as warnings: the
+	// first of each reason at once, then at most one per WarnEvery (0 means
+	// DefaultWarnEvery) with the count of those not logged.
+	OnDrop    func(Dropped)
+	WarnEvery time.Duration
+	// Logger gets the scanner's log lines; nil means slog.Default().
+	Logger *slog.Logger
 }
 
 var errPortGone = errors.New("port gone")
@@ -102,7 +108,11 @@ func (s *SerialScanner) Run(ctx context.Context, out func(Scan), status func(Sca
 	if now == nil {
 		now = time.Now
 	}
-	log := slog.With("scanner", s.Name, "path", s.Path)
+	log := s.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("scanner", s.Name, "path", s.Path)
 	var last ScannerState
 	report := func(st ScannerState, err error) {
 		if st == last {
@@ -125,8 +135,13 @@ func (s *SerialScanner) Run(ctx context.Context, out func(Scan), status func(Sca
 		}
 	}
 	drop := s.OnDrop
+	quiet := func() {}
 	if drop == nil {
-		drop = func(d Dropped) { log.Warn(d.Reason.String(), "bytes", d.Bytes) }
+		// 1 MiB of noise is some 8,000 dropped lines: not 8,000 log lines.
+		warns := newWarnLimiter(log, s.WarnEvery, now)
+		drop = func(d Dropped) { warns.warn(d.Reason.String(), "bytes", d.Bytes) }
+		quiet = func() { warns.flush(false) }
+		defer warns.flush(true)
 	}
 	split, err := NewSplitterWith(framing, func(code string) {
 		out(Scan{Code: code, Source: s.Name, At: now()})
@@ -138,7 +153,7 @@ func (s *SerialScanner) Run(ctx context.Context, out func(Scan), status func(Sca
 	backoff := minBackoff
 	for {
 		start := time.Now()
-		err := s.session(ctx, cfg, split, func() { report(Connected, nil) })
+		err := s.session(ctx, cfg, split, func() { report(Connected, nil) }, quiet)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -261,8 +276,9 @@ func RunScanners(ctx context.Context, scanners []*SerialScanner, out func(Scan),
 	return errors.Join(runErrs...)
 }
 
-// session opens the port once and reads it until it fails or goes away.
-func (s *SerialScanner) session(ctx context.Context, cfg *serial.Config, split *Splitter, connected func()) error {
+// session opens the port once and reads it until it fails or goes away;
+// quiet runs after every read that brought nothing.
+func (s *SerialScanner) session(ctx context.Context, cfg *serial.Config, split *Splitter, connected, quiet func()) error {
 	// Stat first: tarm/serial hides the cause, and Missing needs ErrNotExist.
 	opened, err := os.Stat(cfg.Name)
 	if err != nil {
@@ -280,6 +296,7 @@ func (s *SerialScanner) session(ctx context.Context, cfg *serial.Config, split *
 	return FrameReader(ctx, port, split, FrameOptions{
 		EOFIsIdle: true,
 		OnIdle: func(int) error {
+			quiet()
 			// On Linux an unplugged port reads as EOF without error, like a
 			// timeout; so check that the path still names the port we opened.
 			now := time.Now()

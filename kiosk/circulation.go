@@ -95,6 +95,7 @@ func (k *Kiosk) renewAll(loans []Loan) {
 			continue
 		}
 		rows, txIDs, items = append(rows, id), append(txIDs, txID), append(items, l.Item)
+		k.sent(txID)
 	}
 	k.publish()
 	if len(items) == 0 {
@@ -115,12 +116,15 @@ func (k *Kiosk) renewAll(loans []Loan) {
 			return results[i]
 		}
 		for i, txID := range txIDs {
-			if ferr := k.store.Finish(txID, res(i), err); ferr != nil {
+			ferr := k.store.Finish(txID, res(i), err)
+			if ferr != nil {
 				slog.Error("journal outcome not written", "id", txID, "err", ferr)
 			}
+			k.recorded(txID, err, ferr)
 		}
 		k.post(func() {
 			for i, id := range rows {
+				k.answered(txIDs[i], id, card, err)
 				k.transacted(id, card, res(i), err)
 			}
 		})
@@ -173,6 +177,7 @@ func (k *Kiosk) transact(kind TxKind, item string) {
 		k.publish()
 		return
 	}
+	k.sent(txID)
 	k.publish()
 	go func() {
 		ctx, cancel := k.ctx()
@@ -187,9 +192,11 @@ func (k *Kiosk) transact(kind TxKind, item string) {
 		}
 		cancel()
 		finish := func() {
-			if ferr := k.store.Finish(txID, res, err); ferr != nil {
+			ferr := k.store.Finish(txID, res, err)
+			if ferr != nil {
 				slog.Error("journal outcome not written", "id", txID, "err", ferr)
 			}
+			k.recorded(txID, err, ferr)
 		}
 		if errors.Is(err, ErrUnavailable) {
 			finish() // not sent: closed before it is made again offline
@@ -198,7 +205,7 @@ func (k *Kiosk) transact(kind TxKind, item string) {
 		}
 		// The patron sees the ILS's answer first: from here on the ILS,
 		// not the journal, knows what happened.
-		k.post(func() { k.transacted(id, card, res, err) })
+		k.post(func() { k.answered(txID, id, card, err); k.transacted(id, card, res, err) })
 		finish()
 	}()
 }

@@ -330,6 +330,9 @@ type Kiosk struct {
 	// offlineOff: the ILS said offline ok N, so a replay goes without no
 	// block and the ILS judges it as new (read by the sync worker).
 	offlineOff atomic.Bool
+	// seen: journal id → what the patron saw (a doubtSeen) of an online
+	// transaction sent in this run whose outcome the journal lacks yet.
+	seen sync.Map
 }
 
 // New makes a core; call Run to start it. printer may be nil.

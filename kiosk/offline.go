@@ -338,18 +338,78 @@ func (k *Kiosk) replayInDoubt(p Pending, charged map[string]map[string]bool) err
 		}
 		done = lent[p.Item]
 	}
+	var err error
 	switch {
 	case done:
 		slog.Info("in-doubt transaction had reached the library system", "id", p.ID, "kind", p.Kind)
-		return k.store.FinishAll([]Outcome{{ID: p.ID, Result: Result{OK: true, Item: p.Item, Due: p.Due, Message: "in doubt: found done"}}})
+		err = k.store.FinishAll([]Outcome{{ID: p.ID, Result: Result{OK: true, Item: p.Item, Due: p.Due, Message: "in doubt: found done"}}})
 	case !p.Offline && p.Kind != TxCheckin:
-		// The patron was told it did not work: sending it now would lend an
-		// item they may have left behind, or renew what they did not ask twice.
-		return k.store.FinishAll([]Outcome{{ID: p.ID, Result: Result{Item: p.Item, Reason: ReasonOther, Message: "in doubt: not done, patron told it failed"}}})
+		// The patron saw no success: sending it now would lend an item they
+		// may have left behind, or renew what they did not ask twice.
+		err = k.store.FinishAll([]Outcome{{ID: p.ID, Result: Result{Item: p.Item, Reason: ReasonOther, Message: k.doubtMessage(p)}}})
+	default:
+		_, err = k.replayPipelined([][]Pending{{p}}) // a return is safe to send again
+		if err == nil && p.Kind == TxCheckout {
+			charged[p.Card][p.Item] = true
+		}
 	}
-	_, err := k.replayPipelined([][]Pending{{p}}) // a return is safe to send again
-	if err == nil && p.Kind == TxCheckout {
-		charged[p.Card][p.Item] = true
+	if err == nil {
+		k.seen.Delete(p.ID)
 	}
 	return err
+}
+
+// doubtSeen is what the patron saw of an online transaction sent in this
+// run, kept in memory from Begin until the journal has its outcome: after
+// a restart the kiosk cannot know.
+type doubtSeen int
+
+const (
+	seenNothing doubtSeen = iota // no answer yet, or the patron left before it came
+	seenFailure                  // the row said it did not work
+	seenAnswer                   // the row showed the library's answer
+)
+
+// sent notes that txID is on its way to the ILS, the patron waiting.
+func (k *Kiosk) sent(txID string) { k.seen.Store(txID, seenNothing) }
+
+// answered notes, on the event loop, what the patron is shown of txID's
+// outcome (err, else the ILS's result), unless they left before it came.
+func (k *Kiosk) answered(txID string, row int, card string, err error) {
+	if k.view.Patron.Card != card || k.row(row) == nil {
+		return
+	}
+	seen := seenAnswer
+	if err != nil {
+		seen = seenFailure
+	}
+	k.seen.CompareAndSwap(txID, seenNothing, seen) // not if the journal has it already
+}
+
+// recorded forgets txID once the journal holds its outcome: a Finish that
+// worked, for anything but no reply, which leaves the transaction in doubt.
+func (k *Kiosk) recorded(txID string, err, ferr error) {
+	if ferr == nil && !errors.Is(err, ErrNoReply) {
+		k.seen.Delete(txID)
+	}
+}
+
+// doubtMessage is the journal's message for an online loan or renewal in
+// doubt that is closed without being sent again: what the library was
+// found to have done, and what the patron saw, as far as the kiosk knows.
+func (k *Kiosk) doubtMessage(p Pending) string {
+	library := "not done at the library" // the loan is not on the patron's list
+	if p.Kind != TxCheckout {
+		library = "not looked up at the library, not sent again"
+	}
+	v, ok := k.seen.Load(p.ID)
+	switch {
+	case !ok:
+		return "in doubt after a restart: " + library + "; the patron saw no answer, or was told it failed"
+	case v == seenFailure:
+		return "in doubt: " + library + "; the patron was told it failed"
+	case v == seenAnswer:
+		return "in doubt: " + library + "; the patron saw the library's answer, which the journal could not keep"
+	}
+	return "in doubt: " + library + "; the patron had left before the answer"
 }

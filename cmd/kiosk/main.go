@@ -93,6 +93,13 @@ func run() int {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 
+	releaseDisplay, err := checkDisplay()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
+		return 1
+	}
+	secureDataDir(dir, slog.Default())
+
 	ilsCfg := cfg.ILS
 	if ilsCfg.IsDemo() {
 		addr, stop, err := startDemo(ilsCfg, clock.Now)
@@ -180,6 +187,7 @@ func run() int {
 	core.Subscribe(screens.Update)
 	screens.StartClock()
 	a.Lifecycle().SetOnStarted(func() {
+		releaseDisplay() // Fyne holds its own connection now
 		slog.Info("attract screen shown", "startup", time.Since(started).Round(time.Millisecond))
 	})
 

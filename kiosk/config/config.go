@@ -8,6 +8,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -247,7 +248,7 @@ type Duration struct {
 func (d *Duration) UnmarshalText(text []byte) error {
 	v, err := time.ParseDuration(string(text))
 	if err != nil {
-		return fmt.Errorf("%q is not a duration; write a number followed by a unit (ms, s, m or h), like \"5s\", \"90s\" or \"3m\"", text)
+		return fmt.Errorf("%q is not a duration; write a number followed by a unit (ms, s, m or h), like \"5s\", \"90s\" or \"3m\"", short(string(text)))
 	}
 	d.Duration = v
 	return nil
@@ -289,40 +290,112 @@ func Default() Config {
 }
 
 // Load reads and validates the configuration file at path. Errors about the
-// contents are *Error; a file that cannot be read gives the os error, wrapped.
+// contents, and a file over MaxFileSize, are *Error; a file that cannot be
+// read gives the os error, wrapped.
 func Load(path string) (Config, error) {
-	data, err := os.ReadFile(path)
+	fh, err := os.Open(path)
 	if err != nil {
 		return Config{}, fmt.Errorf("read configuration: %w", err)
 	}
-	return Parse(path, data)
+	defer fh.Close()
+	// Read one byte more than allowed: a device or a huge file stops there.
+	data, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
+	if err != nil {
+		return Config{}, fmt.Errorf("read configuration: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return Config{}, tooLarge(path)
+	}
+	cfg, err := Parse(path, data)
+	if err != nil {
+		return Config{}, err
+	}
+	if fi, err := fh.Stat(); err == nil {
+		if e := checkSecretMode(path, fi.Mode(), cfg, string(data)); e != nil {
+			return Config{}, e
+		}
+	}
+	return cfg, nil
+}
+
+// checkSecretMode refuses a file that holds a SIP2 password (ils.password or
+// ils.terminal_password) and that every user of the computer may read. A
+// file its group may read is accepted: root:kiosk 0640 is a usual way to let
+// the kiosk's user read a file it cannot change.
+func checkSecretMode(path string, mode os.FileMode, cfg Config, text string) *Error {
+	if mode.Perm()&0o004 == 0 {
+		return nil
+	}
+	key := "ils.password"
+	if cfg.ILS.Password == "" {
+		if cfg.ILS.TerminalPassword == "" {
+			return nil
+		}
+		key = "ils.terminal_password"
+	}
+	f := &file{name: path, text: text}
+	return f.errorAt(key, -1, "the file holds the SIP2 password and every user of this computer may read it (mode %04o); "+
+		"let only the kiosk's user read it: chmod 600 %s", mode.Perm(), shellQuote(path))
+}
+
+// shellQuote writes path so that it can be pasted into a shell.
+func shellQuote(path string) string {
+	if path != "" && strings.Trim(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+") == "" {
+		return path
+	}
+	return "'" + strings.ReplaceAll(path, "'", `'\''`) + "'"
 }
 
 // Parse decodes and validates data as the configuration file called name
-// (name only appears in errors). Every error it returns is an *Error.
+// (name only appears in errors). Every error it returns is an *Error, with
+// a line but for a file over MaxFileSize.
 func Parse(name string, data []byte) (Config, error) {
+	if len(data) > MaxFileSize {
+		return Config{}, tooLarge(name)
+	}
 	text := string(data)
 	f := &file{name: name, text: text}
+	if e := f.checkLimits(); e != nil {
+		return Config{}, e
+	}
 
-	// Pass 1: syntax, into a generic tree, so types can be checked per key
-	// with a plain message before the struct decoder sees them.
-	var tree map[string]any
-	if _, err := toml.Decode(text, &tree); err != nil {
+	// One decode, each section kept undecoded: first into a generic tree, so
+	// types can be checked per key with a plain message, then into the struct.
+	var raw map[string]toml.Primitive
+	md, err := toml.Decode(text, &raw)
+	if err != nil {
 		return Config{}, f.syntaxError(err)
+	}
+	tree := make(map[string]any, len(raw))
+	for k, p := range raw {
+		var v any
+		if err := md.PrimitiveDecode(p, &v); err != nil {
+			return Config{}, f.decodeError(err)
+		}
+		tree[k] = v
+	}
+	if e := f.checkCounts(tree); e != nil {
+		return Config{}, e
 	}
 	if e := f.checkTypes(tree); e != nil {
 		return Config{}, e
 	}
 
-	// Pass 2: into the struct, starting from the defaults.
+	// Into the struct, starting from the defaults.
 	cfg := Default()
-	md, err := toml.Decode(text, &cfg)
-	if err != nil {
-		// checkTypes should have caught it; still report it with a place.
-		return Config{}, f.decodeError(err)
+	fields := reflect.ValueOf(&cfg).Elem()
+	known := map[string]bool{}
+	for i, s := range schema() {
+		known[s.name] = true
+		if p, ok := raw[s.name]; ok {
+			if err := md.PrimitiveDecode(p, fields.Field(i).Addr().Interface()); err != nil {
+				// checkTypes should have caught it; still report it with a place.
+				return Config{}, f.decodeError(err)
+			}
+		}
 	}
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		return Config{}, f.unknownKey(undecoded[0])
+	if k, ok := firstUnknown(md, known); ok {
+		return Config{}, f.unknownKey(k)
 	}
 	applyScannerDefaults(&cfg, tree)
 
@@ -330,6 +403,48 @@ func Parse(name string, data []byte) (Config, error) {
 		return Config{}, e
 	}
 	return cfg, nil
+}
+
+// firstUnknown returns the first key of the file, in its order, that the
+// Config has no field for. A section (a top-level key) counts as decoded once
+// it is in raw, so it is checked against known instead.
+func firstUnknown(md toml.MetaData, known map[string]bool) (toml.Key, bool) {
+	undecoded := md.Undecoded()
+	if len(undecoded) == 0 {
+		for _, k := range md.Keys() {
+			if !known[k[0]] {
+				return toml.Key{k[0]}, true
+			}
+		}
+		return nil, false
+	}
+	left := make(map[string]bool, len(undecoded))
+	for _, k := range undecoded {
+		left[k.String()] = true
+	}
+	for _, k := range md.Keys() {
+		if !known[k[0]] {
+			return toml.Key{k[0]}, true
+		}
+		if left[k.String()] {
+			return k, true
+		}
+	}
+	return undecoded[0], true
+}
+
+// checkCounts bounds the number of [[scanner]] and [[barcode]] sections,
+// before any check that looks at every pair of them.
+func (f *file) checkCounts(tree map[string]any) *Error {
+	for _, c := range []struct {
+		name, what string
+		max        int
+	}{{"scanner", "scanners", maxScanners}, {"barcode", "barcode rules", maxBarcodeRules}} {
+		if n := len(tablesOf(tree[c.name])); n > c.max {
+			return f.errorAt(c.name, c.max, "the file has %d [[%s]] sections; a kiosk takes at most %d %s", n, c.name, c.max, c.what)
+		}
+	}
+	return nil
 }
 
 // applyScannerDefaults fills in the keys a [[scanner]] table left out from
@@ -409,7 +524,7 @@ func describeKind(v any) string {
 func describe(v any) string {
 	switch v := v.(type) {
 	case string:
-		return fmt.Sprintf("the text %q", v)
+		return fmt.Sprintf("the text %q", short(v))
 	case int64:
 		return fmt.Sprintf("the number %d", v)
 	case float64:

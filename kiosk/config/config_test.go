@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -309,7 +310,44 @@ var parseTests = []struct {
 	{name: "barcode as table", in: "[barcode]\nkind = \"item\"\n", line: 1, key: "barcode", msg: "[[barcode]]"},
 	{name: "misspelt barcode", in: "[[barcodes]]\nkind = \"item\"\n", line: 1, key: "barcodes", msg: `did you mean "barcode"`},
 
+	// Bad files: what the decoder's work grows with is bounded before it starts.
+	{name: "header of 9 parts", in: "[ils]\n[a.b.c.d.e.f.g.h.i]\n", line: 2, key: "a.b.c.d.e.f.g.h.i", msg: "a key of 9 dotted parts; a key here has at most 8"},
+	{name: "header of 50000 parts", in: "\n[" + dotted(50000) + "]\n", line: 2, key: dotted(30) + ".…", msg: "a key of 50000 dotted parts"},
+	{name: "key of 50000 parts", in: dotted(50000) + " = 1\n", line: 1, msg: "a key of 50000 dotted parts"},
+	{name: "dotted key under a deep header", in: "[a.b.c.d.e]\nf.g.h.i = 1\n", line: 2, key: "f.g.h.i", msg: "a key of 9 dotted parts"},
+	{name: "dotted key in nested inline tables", in: "x = {a.b = {c.d = [{e.f = 1, e.g.h.i = 2}]}}\n", line: 1, key: "e.g.h.i", msg: "a key of 9 dotted parts"},
+	{name: "quoted dots are one part", in: "[kiosk]\n\"a.b.c.d.e.f.g.h.i\" = 1\n", line: 2, key: `kiosk."a.b.c.d.e.f.g.h.i"`, msg: "unknown key"},
+	{name: "dots in values are not keys", in: "[kiosk]\nx = [1.5, 2.5, \"a.b.c.d.e.f.g.h.i.j\", 1979-05-27T07:32:00.999]\n", line: 2, key: "kiosk.x", msg: "unknown key"},
+	{name: "key of 129 characters", in: "[kiosk]\n" + strings.Repeat("k", 129) + " = 1\n", line: 2, key: strings.Repeat("k", 60) + "…", msg: "a key of 129 characters; a key here has at most 128"},
+	{name: "quoted key of 100000 characters", in: "\"" + strings.Repeat("k", 100000) + "\" = 1\n", line: 1, msg: "a key of 100002 characters"},
+	{name: "lists nested 9 deep", in: "[kiosk]\n\nx = [[[[[[[[[1]]]]]]]]]\n", line: 3, msg: "nested more than 8 deep"},
+	{name: "lists nested 100000 deep", in: "x = " + strings.Repeat("[", 100000), line: 1, msg: "nested more than 8 deep"},
+	{name: "lists nested across lines", in: "x = [\n[\n[\n[\n[\n[\n[\n[\n[\n", line: 9, msg: "nested more than 8 deep"},
+	{name: "tables nested 100000 deep", in: "x = " + strings.Repeat("{a=", 100000), line: 1, msg: "a key of 9 dotted parts"},
+	{name: "4097 keys", in: "[kiosk]\n" + numbered(maxKeys, "k%d = 1\n"), line: maxKeys + 1, msg: "more than 4096 keys, sections and list items"},
+	{name: "list of 4097 items", in: "x = [" + strings.Repeat("1,", maxKeys) + "1]\n", line: 1, msg: "more than 4096 keys, sections and list items"},
+	{name: "17 scanners", in: numbered(17, "[[scanner]]\npath = \"/dev/ttyACM%d\"\n"), line: 33, key: "scanner", msg: "the file has 17 [[scanner]] sections; a kiosk takes at most 16 scanners"},
+	{name: "65 barcode rules", in: numbered(65, "[[barcode]]\nkind = \"item\"\nprefix = \"%d\"\n"), line: 193, key: "barcode", msg: "the file has 65 [[barcode]] sections; a kiosk takes at most 64 barcode rules"},
+	{name: "barcode pattern too long", in: "[[barcode]]\nkind = \"item\"\npattern = '" + strings.Repeat("a", 257) + "'\n", line: 3, key: "barcode.pattern", msg: "is 257 characters long; a pattern has at most 256"},
+	{name: "barcode pattern too complex", in: "[[barcode]]\nkind = \"item\"\npattern = '[0-9]{1000}[a-z]{1000}'\n", line: 3, key: "barcode.pattern", msg: "too complex"},
+	{name: "long value quoted short", in: "[kiosk]\nlanguage = \"" + strings.Repeat("x", 100000) + "\"\n", line: 2, key: "kiosk.language", msg: "\"" + strings.Repeat("x", 60) + "…\" is not a supported language"},
+	{name: "long bare value quoted short", in: "[ils]\nuser = " + strings.Repeat("x", 100000) + "\n", line: 2, key: "ils.user", msg: "found \"" + strings.Repeat("x", 60) + "…\" instead"},
+	{name: "long unknown key quoted short", in: "[kiosk]\n" + strings.Repeat("k", 128) + " = 1\n", line: 2, key: "kiosk." + strings.Repeat("k", 54) + "…", msg: "unknown key \"" + strings.Repeat("k", 60) + "…\" in [kiosk]"},
+	{name: "long duplicate key quoted short", in: strings.Repeat("k", 100) + " = 1\n" + strings.Repeat("k", 100) + " = 2\n", line: 2, msg: "'" + strings.Repeat("k", 60) + "…'"},
+
 	// Cases found by fuzzing: (none yet)
+}
+
+// dotted is n parts of "a" joined by dots.
+func dotted(n int) string { return strings.TrimSuffix(strings.Repeat("a.", n), ".") }
+
+// numbered is n copies of line, the %d in it numbered from 0.
+func numbered(n int, line string) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, line, i)
+	}
+	return b.String()
 }
 
 // scanner is a [[scanner]] with the given keys and the defaults.

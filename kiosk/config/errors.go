@@ -13,7 +13,7 @@ import (
 type Error struct {
 	File string // the name given to Parse, or the path given to Load
 	Line int    // 1-based; Parse always sets it, Error() leaves out a 0
-	Key  string // dotted, e.g. "scanner.baud"; "" for errors between keys
+	Key  string // dotted, e.g. "scanner.baud", cut like any quote; "" for errors between keys
 	Msg  string // plain English, saying what is allowed
 }
 
@@ -26,7 +26,7 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(": ")
 	if e.Key != "" {
-		fmt.Fprintf(&b, "key %q: ", e.Key)
+		fmt.Fprintf(&b, "key %q: ", short(e.Key))
 	}
 	b.WriteString(e.Msg)
 	return b.String()
@@ -36,6 +36,7 @@ func (e *Error) Error() string {
 type file struct {
 	name string
 	text string
+	defs map[string][]def // see find
 }
 
 // lines is the number of lines in the file, the last line counted even if empty.
@@ -45,13 +46,13 @@ func (f *file) lines() int { return strings.Count(f.text, "\n") + 1 }
 // array of tables, or any table if index < 0) is defined, or at line 1 for
 // a key the file does not write.
 func (f *file) errorAt(key string, index int, format string, args ...any) *Error {
-	return &Error{File: f.name, Line: max(1, f.lineOf(key, index)), Key: key, Msg: fmt.Sprintf(format, args...)}
+	return &Error{File: f.name, Line: max(1, f.lineOf(key, index)), Key: short(key), Msg: fmt.Sprintf(format, args...)}
 }
 
 func (f *file) syntaxError(err error) *Error {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
-		return &Error{File: f.name, Line: 1, Msg: "cannot read the file as TOML: " + err.Error()}
+		return &Error{File: f.name, Line: 1, Msg: "cannot read the file as TOML: " + shortQuotes(err.Error())}
 	}
 	line := pe.Position.Line
 	// An error found at a line break is counted on the next line; it belongs to the one the break ends.
@@ -59,7 +60,7 @@ func (f *file) syntaxError(err error) *Error {
 	if s := pe.Position.Start; s >= 0 && s < len(text) && text[s] == '\n' {
 		line = strings.Count(text[:s], "\n") + 1
 	}
-	msg := pe.Message
+	msg := shortQuotes(pe.Message)
 	if secretKeys[pe.LastKey] {
 		msg = "the value cannot be read" // the parser's message may quote the password
 	}
@@ -71,7 +72,7 @@ func (f *file) syntaxError(err error) *Error {
 	return &Error{
 		File: f.name,
 		Line: f.clamp(line),
-		Key:  pe.LastKey,
+		Key:  short(pe.LastKey),
 		Msg:  "this is not valid TOML: " + msg + hint,
 	}
 }
@@ -85,9 +86,9 @@ func (f *file) decodeError(err error) *Error {
 		if line == 0 {
 			line = f.clamp(pe.Position.Line)
 		}
-		return &Error{File: f.name, Line: line, Key: pe.LastKey, Msg: pe.Message}
+		return &Error{File: f.name, Line: line, Key: short(pe.LastKey), Msg: shortQuotes(pe.Message)}
 	}
-	return &Error{File: f.name, Line: 1, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+	return &Error{File: f.name, Line: 1, Msg: shortQuotes(strings.TrimPrefix(err.Error(), "toml: "))}
 }
 
 func (f *file) clamp(line int) int {
@@ -104,7 +105,7 @@ func (f *file) unknownKey(k toml.Key) *Error {
 			headers = append(headers, s.header())
 		}
 		list := strings.Join(headers[:len(headers)-1], ", ") + " and " + headers[len(headers)-1]
-		e := f.errorAt(key, -1, "unknown section or key %q; the file has only the sections %s", k[0], list)
+		e := f.errorAt(key, -1, "unknown section or key %q; the file has only the sections %s", short(k[0]), list)
 		if s := closest(k[0], names); s != "" {
 			e.Msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
@@ -118,7 +119,7 @@ func (f *file) unknownKey(k toml.Key) *Error {
 			header = s.header()
 		}
 	}
-	e := f.errorAt(key, -1, "unknown key %q in %s; allowed keys are %s", strings.Join(k[1:], "."), header, strings.Join(allowed, ", "))
+	e := f.errorAt(key, -1, "unknown key %q in %s; allowed keys are %s", short(strings.Join(k[1:], ".")), header, strings.Join(allowed, ", "))
 	if len(k) == 2 {
 		if s := closest(k[1], allowed); s != "" {
 			e.Msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -185,29 +186,47 @@ func (f *file) lineOf(key string, index int) int {
 	return 0
 }
 
-// find scans the text for the line defining want (a normalized dotted key).
+// def is a line that defines a key or a [table]: where, and under which table.
+type def struct {
+	line     int
+	table    string // the current [table] or [[table]], normalized
+	arrayIdx int    // index of the current [[table]] among its kind, or -1
+}
+
+// find returns the line defining want (a normalized dotted key) under the
+// index-th [[table]] of its kind (any, if index < 0), or 0. The first call
+// reads the whole text into an index, so that an error per table of a long
+// file does not read the file again each time.
 func (f *file) find(want string, index int) int {
-	var (
-		table     string         // current [table] or [[table]], normalized
-		arrayIdx  = -1           // index of the current [[table]] among its kind
-		seen      map[string]int // how many [[table]] headers of each name so far
-		multiline string         // the closing quote of an open multi-line string
-		depth     int            // open [ or { of a value spanning lines
-	)
-	seen = map[string]int{}
-	// matches reports whether want is defined by full under the current array index.
-	matches := func(full string) bool {
-		if full != want {
-			return false
-		}
-		if index < 0 {
-			return true
-		}
-		// The index applies to the array table that is a prefix of want.
-		return arrayIdx == index && (want == table || strings.HasPrefix(want, table+"."))
+	if f.defs == nil {
+		f.defs = f.index()
 	}
-	for n, line := range strings.Split(f.text, "\n") {
-		lineNo := n + 1
+	for _, d := range f.defs[want] {
+		// The index applies to the array table that is a prefix of want.
+		if index < 0 || d.arrayIdx == index && (want == d.table || strings.HasPrefix(want, d.table+".")) {
+			return d.line
+		}
+	}
+	return 0
+}
+
+// index lists, per normalized key, the lines that define it, in file order.
+func (f *file) index() map[string][]def {
+	var (
+		defs      = map[string][]def{}
+		table     string             // current [table] or [[table]], normalized
+		arrayIdx  = -1               // index of the current [[table]] among its kind
+		seen      = map[string]int{} // how many [[table]] headers of each name so far
+		multiline string             // the closing quote of an open multi-line string
+		depth     int                // open [ or { of a value spanning lines
+	)
+	add := func(key string, line int) {
+		defs[key] = append(defs[key], def{line: line, table: table, arrayIdx: arrayIdx})
+	}
+	rest := f.text
+	for lineNo := 1; rest != "" || lineNo == 1; lineNo++ {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
 		if multiline != "" {
 			i := strings.Index(line, multiline)
 			if i < 0 {
@@ -234,9 +253,7 @@ func (f *file) find(want string, index int) int {
 			table = normalizeKey(t[2:end])
 			arrayIdx = seen[table]
 			seen[table]++
-			if matches(table) {
-				return lineNo
-			}
+			add(table, lineNo)
 		case t[0] == '[':
 			end := strings.IndexByte(t, ']')
 			if end < 0 {
@@ -248,9 +265,7 @@ func (f *file) find(want string, index int) int {
 			if parent, _, ok := strings.Cut(table, "."); ok && seen[parent] > 0 {
 				arrayIdx = seen[parent] - 1
 			}
-			if matches(table) {
-				return lineNo
-			}
+			add(table, lineNo)
 		default:
 			eq := keyEnd(t)
 			if eq < 0 {
@@ -260,13 +275,11 @@ func (f *file) find(want string, index int) int {
 			if table != "" {
 				full = table + "." + full
 			}
-			if matches(full) {
-				return lineNo
-			}
+			add(full, lineNo)
 			depth, multiline = scanValue(t[eq+1:], 0)
 		}
 	}
-	return 0
+	return defs
 }
 
 // keyEnd returns the index of the '=' that ends the key on line t, or -1.

@@ -27,6 +27,9 @@ func FuzzParse(f *testing.F) {
 			if e.Msg == "" || e.File != "fuzz.toml" {
 				t.Fatalf("error %q has no message or the wrong file", e)
 			}
+			if len(e.Error()) > maxErrorLen {
+				t.Fatalf("error of %d bytes: %.200q…", len(e.Error()), e)
+			}
 			return
 		}
 		// A valid configuration, written back out, reads the same.

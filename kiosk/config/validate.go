@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // section is one top-level table of Config, as the file spells it.
@@ -199,11 +200,11 @@ func (f *file) validate(c *Config) *Error {
 	switch c.ILS.Charset {
 	case CharsetUTF8, CharsetASCII, CharsetIBM850:
 	default:
-		add("ils.charset", -1, "%q is not a supported character set; use \"utf-8\", \"ascii\" or \"ibm850\"", c.ILS.Charset)
+		add("ils.charset", -1, "%q is not a supported character set; use \"utf-8\", \"ascii\" or \"ibm850\"", short(c.ILS.Charset))
 	}
 	delimOK := len(c.ILS.Delimiter) == 1 && isDelimiter(c.ILS.Delimiter[0])
 	if !delimOK {
-		add("ils.delimiter", -1, "%q cannot be the field delimiter; use exactly one punctuation character, usually \"|\"", c.ILS.Delimiter)
+		add("ils.delimiter", -1, "%q cannot be the field delimiter; use exactly one punctuation character, usually \"|\"", short(c.ILS.Delimiter))
 	}
 	for _, fld := range []struct{ key, value string }{
 		{"ils.user", c.ILS.User},
@@ -229,16 +230,16 @@ func (f *file) validate(c *Config) *Error {
 		case s.Path == "":
 			add("scanner", i, "every [[scanner]] needs a path, like path = \"/dev/ttyACM0\"")
 		case !filepath.IsAbs(s.Path) || strings.ContainsFunc(s.Path, unicode.IsControl):
-			add("scanner.path", i, "%q is not a device path; use an absolute path like \"/dev/ttyACM0\" or \"/dev/serial/by-id/...\"", s.Path)
+			add("scanner.path", i, "%q is not a device path; use an absolute path like \"/dev/ttyACM0\" or \"/dev/serial/by-id/...\"", short(s.Path))
 		default:
 			if j, dup := paths[s.Path]; dup {
-				add("scanner.path", i, "%q is already used by scanner %d; every scanner needs its own device", s.Path, j+1)
+				add("scanner.path", i, "%q is already used by scanner %d; every scanner needs its own device", short(s.Path), j+1)
 			}
 			paths[s.Path] = i
 		}
 		if s.Name != "" {
 			if j, dup := names[s.Name]; dup {
-				add("scanner.name", i, "%q is already the name of scanner %d; give every scanner its own name", s.Name, j+1)
+				add("scanner.name", i, "%q is already the name of scanner %d; give every scanner its own name", short(s.Name), j+1)
 			}
 			names[s.Name] = i
 		}
@@ -250,7 +251,7 @@ func (f *file) validate(c *Config) *Error {
 		case TerminatorAny, TerminatorCR, TerminatorLF, TerminatorCRLF, TerminatorTab, TerminatorSTXETX:
 		default:
 			termOK = false
-			add("scanner.terminator", i, "%q is not a terminator; use \"any\" (CR, LF or CRLF), \"cr\", \"lf\", \"crlf\", \"tab\" or \"stxetx\" (STX code ETX)", s.Terminator)
+			add("scanner.terminator", i, "%q is not a terminator; use \"any\" (CR, LF or CRLF), \"cr\", \"lf\", \"crlf\", \"tab\" or \"stxetx\" (STX code ETX)", short(s.Terminator))
 		}
 		for _, a := range []struct{ key, value string }{{"scanner.prefix", s.Prefix}, {"scanner.suffix", s.Suffix}} {
 			if msg := checkAffix(a.value, s.Terminator, termOK); msg != "" {
@@ -263,7 +264,7 @@ func (f *file) validate(c *Config) *Error {
 		switch s.Parity {
 		case ParityNone, ParityEven, ParityOdd:
 		default:
-			add("scanner.parity", i, "%q is not a parity; use \"none\", \"even\" or \"odd\" (most scanners use \"none\")", s.Parity)
+			add("scanner.parity", i, "%q is not a parity; use \"none\", \"even\" or \"odd\" (most scanners use \"none\")", short(s.Parity))
 		}
 		if s.StopBits != 1 && s.StopBits != 2 {
 			add("scanner.stop_bits", i, "%d is not a number of stop bits; use 1 or 2 (most scanners use 1)", s.StopBits)
@@ -286,37 +287,39 @@ func (f *file) validate(c *Config) *Error {
 		case "":
 			errs = append(errs, f.missingIn("barcode.kind", i, "every [[barcode]] needs a kind: \"patron\", \"item\" or \"staff\""))
 		default:
-			add("barcode.kind", i, "%q is not a kind of code; use \"patron\", \"item\" or \"staff\"", r.Kind)
+			add("barcode.kind", i, "%q is not a kind of code; use \"patron\", \"item\" or \"staff\"", short(r.Kind))
 		}
 		if r.Prefix == "" && r.Length == 0 && r.Pattern == "" {
 			add("barcode", i, "every [[barcode]] needs at least one of prefix, length or pattern; a rule without them would match every code")
 		}
 		if strings.ContainsFunc(r.Prefix, func(c rune) bool { return c < ' ' || c > '~' }) {
-			add("barcode.prefix", i, "%q holds a character that is not printable ASCII; scanned codes are only letters, digits, punctuation and spaces, so the rule could never match", r.Prefix)
+			add("barcode.prefix", i, "%q holds a character that is not printable ASCII; scanned codes are only letters, digits, punctuation and spaces, so the rule could never match", short(r.Prefix))
 		}
 		lengthOK := r.Length >= 0 && r.Length <= maxBarcodeLength
 		if !lengthOK {
 			add("barcode.length", i, "%d is out of range; use 0 (any length) or a length from 1 to %d", r.Length, maxBarcodeLength)
 		}
 		if r.Pattern != "" {
-			// The raw pattern first: wrapped in ^(?:…)$, an unbalanced one like "a)|(b" could compile.
-			if _, err := regexp.Compile(r.Pattern); err != nil {
+			if msg := patternSize(r.Pattern); msg != "" {
+				add("barcode.pattern", i, "%s", msg)
+			} else if _, err := regexp.Compile(r.Pattern); err != nil {
+				// The raw pattern first: wrapped in ^(?:…)$, an unbalanced one like "a)|(b" could compile.
 				add("barcode.pattern", i, "%s", patternError(r.Pattern, err))
 			}
 		}
 		need, checkOK := checkLengths[r.Check]
 		if !checkOK && r.Check != CheckNone {
-			add("barcode.check", i, "%q is not a check digit scheme; use \"luhn14\" (14-digit library barcodes), \"ean13\" (EAN-13 and ISBN-13), \"isbn10\", or \"\" for none", r.Check)
+			add("barcode.check", i, "%q is not a check digit scheme; use \"luhn14\" (14-digit library barcodes), \"ean13\" (EAN-13 and ISBN-13), \"isbn10\", or \"\" for none", short(r.Check))
 		}
 		switch {
 		case need > 0 && r.Length != 0 && r.Length != need:
 			add("barcode.check", i, "%q codes are %d characters long, so length must be %d or 0, not %d", r.Check, need, need, r.Length)
 		case lengthOK && r.Length > 0 && len(r.Prefix) > r.Length:
-			add("barcode.prefix", i, "%q is %d characters, longer than the code (length = %d), so the rule could never match", r.Prefix, len(r.Prefix), r.Length)
+			add("barcode.prefix", i, "%q is %d characters, longer than the code (length = %d), so the rule could never match", short(r.Prefix), len(r.Prefix), r.Length)
 		case need > 0 && len(r.Prefix) > need:
-			add("barcode.prefix", i, "%q is %d characters, longer than a %q code (%d), so the rule could never match", r.Prefix, len(r.Prefix), r.Check, need)
+			add("barcode.prefix", i, "%q is %d characters, longer than a %q code (%d), so the rule could never match", short(r.Prefix), len(r.Prefix), r.Check, need)
 		case need > 0 && !digitsPrefix(r.Prefix, r.Check):
-			add("barcode.prefix", i, "%q cannot start a %q code, which holds only digits, so the rule could never match", r.Prefix, r.Check)
+			add("barcode.prefix", i, "%q cannot start a %q code, which holds only digits, so the rule could never match", short(r.Prefix), r.Check)
 		}
 		if maxLenOK {
 			switch {
@@ -325,13 +328,13 @@ func (f *file) validate(c *Config) *Error {
 			case r.Length == 0 && need > maxLen:
 				add("barcode.check", i, "%q codes are %d characters long, longer than scanning.max_length (%d); they are dropped before any rule sees them", r.Check, need, maxLen)
 			case len(r.Prefix) > maxLen:
-				add("barcode.prefix", i, "%q is longer than scanning.max_length (%d); such codes are dropped before any rule sees them", r.Prefix, maxLen)
+				add("barcode.prefix", i, "%q is longer than scanning.max_length (%d); such codes are dropped before any rule sees them", short(r.Prefix), maxLen)
 			}
 		}
 		for j, p := range c.Barcodes[:i] {
 			if (p.Prefix != "" || p.Length != 0 || p.Pattern != "") && strings.HasPrefix(r.Prefix, p.Prefix) &&
 				(p.Length == 0 || p.Length == r.Length) && (p.Pattern == "" || p.Pattern == r.Pattern) {
-				add("barcode", i, "this rule never decides anything: [[barcode]] %d above it (kind %q) matches every code this one matches, and the first rule that matches decides; put the more specific rule first", j+1, p.Kind)
+				add("barcode", i, "this rule never decides anything: [[barcode]] %d above it (kind %q) matches every code this one matches, and the first rule that matches decides; put the more specific rule first", j+1, short(p.Kind))
 				break
 			}
 		}
@@ -339,12 +342,12 @@ func (f *file) validate(c *Config) *Error {
 
 	// [kiosk]
 	if d := c.Kiosk.DataDir; d != "" && (!filepath.IsAbs(d) || strings.ContainsFunc(d, unicode.IsControl)) {
-		add("kiosk.data_dir", -1, "%q is not an absolute path; use a path starting with \"/\", or leave it empty for the default", d)
+		add("kiosk.data_dir", -1, "%q is not an absolute path; use a path starting with \"/\", or leave it empty for the default", short(d))
 	}
 	switch c.Kiosk.Language {
 	case LanguageDutch, LanguageEnglish:
 	default:
-		add("kiosk.language", -1, "%q is not a supported language; use \"nl\" (Dutch) or \"en\" (English)", c.Kiosk.Language)
+		add("kiosk.language", -1, "%q is not a supported language; use \"nl\" (Dutch) or \"en\" (English)", short(c.Kiosk.Language))
 	}
 	timeoutOK := checkRange(add, "kiosk.session_timeout", c.Kiosk.SessionTimeout.Duration, minSessionTimeout, maxSessionTimeout)
 	w := c.Kiosk.Warning.Duration
@@ -369,12 +372,12 @@ func (f *file) validate(c *Config) *Error {
 	switch c.Kiosk.PIN {
 	case PINNever, PINAlways, PINILS:
 	default:
-		add("kiosk.pin", -1, "%q is not a PIN setting; use \"never\", \"always\" or \"ils\" (when the library system says the patron has a PIN)", c.Kiosk.PIN)
+		add("kiosk.pin", -1, "%q is not a PIN setting; use \"never\", \"always\" or \"ils\" (when the library system says the patron has a PIN)", short(c.Kiosk.PIN))
 	}
 	switch c.Kiosk.Receipt {
 	case ReceiptAsk, ReceiptPrint, ReceiptScreen, ReceiptNone:
 	default:
-		add("kiosk.receipt", -1, "%q is not a receipt setting; use \"ask\", \"print\", \"screen\" or \"none\"", c.Kiosk.Receipt)
+		add("kiosk.receipt", -1, "%q is not a receipt setting; use \"ask\", \"print\", \"screen\" or \"none\"", short(c.Kiosk.Receipt))
 	}
 
 	checkRange(add, "kiosk.retention", c.Kiosk.Retention.Duration, time.Hour, 31*24*time.Hour)
@@ -383,7 +386,7 @@ func (f *file) validate(c *Config) *Error {
 		if r.LoanDays < 0 || r.LoanDays > 365 {
 			add("barcode.loan_days", i, "%d is out of range; use a number of days from 1 to 365, or 0 for [offline] loan_days", r.LoanDays)
 		} else if r.LoanDays != 0 && r.Kind != KindItem {
-			add("barcode.loan_days", i, "only an item rule has a loan period; this rule is for kind %q", r.Kind)
+			add("barcode.loan_days", i, "only an item rule has a loan period; this rule is for kind %q", short(r.Kind))
 		}
 	}
 
@@ -401,7 +404,7 @@ func (f *file) validate(c *Config) *Error {
 
 	// [printer]
 	if p := c.Printer.Path; p != "" && (!filepath.IsAbs(p) || strings.ContainsFunc(p, unicode.IsControl)) {
-		add("printer.path", -1, "%q is not a device path; use an absolute path like \"/dev/ttyUSB0\", or leave it empty for no printer", p)
+		add("printer.path", -1, "%q is not a device path; use an absolute path like \"/dev/ttyUSB0\", or leave it empty for no printer", short(p))
 	}
 	if !slices.Contains(standardBauds, c.Printer.Baud) {
 		add("printer.baud", -1, "%d is not a standard baud rate; use one of %s (most receipt printers use 19200 or 38400)", c.Printer.Baud, joinInts(standardBauds))
@@ -429,10 +432,10 @@ func (f *file) missingIn(key string, index int, format string, args ...any) *Err
 // termOK says whether term is a known terminator.
 func checkAffix(v, term string, termOK bool) string {
 	if strings.ContainsFunc(v, func(c rune) bool { return c > 0x7f }) {
-		return fmt.Sprintf("%q holds a character that is not ASCII; use printable ASCII, or escapes like \"\\u0002\" for control characters", v)
+		return fmt.Sprintf("%q holds a character that is not ASCII; use printable ASCII, or escapes like \"\\u0002\" for control characters", short(v))
 	}
 	if len(v) > maxAffixLen {
-		return fmt.Sprintf("%q is %d characters long; use at most %d", v, len(v), maxAffixLen)
+		return fmt.Sprintf("%q is %d characters long; use at most %d", short(v), len(v), maxAffixLen)
 	}
 	if !termOK {
 		return ""
@@ -465,7 +468,7 @@ func checkAffix(v, term string, termOK bool) string {
 		}
 	}
 	if holds != "" {
-		return fmt.Sprintf("%q holds %s; leave the terminator out of the prefix and suffix", v, holds)
+		return fmt.Sprintf("%q holds %s; leave the terminator out of the prefix and suffix", short(v), holds)
 	}
 	return ""
 }
@@ -482,6 +485,23 @@ func digitsPrefix(prefix, check string) bool {
 	return true
 }
 
+// patternSize returns what makes a pattern too large to compile, or "":
+// a compiled pattern takes about 200 bytes a step, and {n} multiplies steps.
+func patternSize(pattern string) string {
+	if n := utf8.RuneCountInString(pattern); n > maxPatternLen {
+		return fmt.Sprintf("%q is %d characters long; a pattern has at most %d", short(pattern), n, maxPatternLen)
+	}
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "" // regexp.Compile says what is wrong
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err == nil && len(prog.Inst) <= maxPatternInsts {
+		return ""
+	}
+	return fmt.Sprintf("%q is too complex: it repeats too much; a pattern that matches codes of at most %d characters needs no larger {n}", short(pattern), maxBarcodeLength)
+}
+
 // patternError says in plain words why a pattern does not compile.
 func patternError(pattern string, err error) string {
 	msg := err.Error()
@@ -489,7 +509,7 @@ func patternError(pattern string, err error) string {
 	if errors.As(err, &se) {
 		where := ""
 		if se.Expr != "" && se.Expr != pattern {
-			where = fmt.Sprintf(" (at %q)", se.Expr)
+			where = fmt.Sprintf(" (at %q)", short(se.Expr))
 		}
 		switch se.Code {
 		case syntax.ErrMissingBracket:
@@ -525,7 +545,7 @@ func patternError(pattern string, err error) string {
 		}
 		msg += where
 	}
-	return fmt.Sprintf("%q is not a valid regular expression: %s", pattern, msg)
+	return fmt.Sprintf("%q is not a valid regular expression: %s", short(pattern), msg)
 }
 
 // checkRange adds an error unless lo <= d <= hi, and reports whether d is in range.
@@ -554,10 +574,10 @@ func fmtDur(d time.Duration) string {
 func checkAddress(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || host == "" || strings.ContainsFunc(host, unicode.IsSpace) {
-		return fmt.Sprintf("%q is not a host:port address; write it like \"ils.example.org:6001\", or \"demo\" for the built-in demo library", addr)
+		return fmt.Sprintf("%q is not a host:port address; write it like \"ils.example.org:6001\", or \"demo\" for the built-in demo library", short(addr))
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return fmt.Sprintf("%q has no valid port; the port is a number from 1 to 65535, like \"ils.example.org:6001\"", addr)
+		return fmt.Sprintf("%q has no valid port; the port is a number from 1 to 65535, like \"ils.example.org:6001\"", short(addr))
 	}
 	return ""
 }
