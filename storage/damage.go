@@ -95,6 +95,12 @@ func OpenOrSalvage(path string) (*Store, *Damage, error) {
 	return openOrSalvage(path, time.Now)
 }
 
+// OpenOrSalvageAt is OpenOrSalvage on the kiosk's clock: the damage's time,
+// and the name of the copy moved aside, which retention reads its age from.
+func OpenOrSalvageAt(path string, now func() time.Time) (*Store, *Damage, error) {
+	return openOrSalvage(path, now)
+}
+
 func openOrSalvage(path string, now func() time.Time) (*Store, *Damage, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, nil, fmt.Errorf("storage: make data directory: %w", err)

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"os"
-	"time"
 )
 
 // PageInfo says what one page of a healthy file holds, for tests that damage
@@ -59,7 +58,4 @@ func PageMap(path string) (pageSize int, newest uint64, pages []PageInfo, err er
 	return sc.pageSize, sc.used.page, pages, nil
 }
 
-// OpenOrSalvageAt is OpenOrSalvage on a clock.
-func OpenOrSalvageAt(path string, now func() time.Time) (*Store, *Damage, error) {
-	return openOrSalvage(path, now)
-}
+

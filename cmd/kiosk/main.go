@@ -73,7 +73,7 @@ func run() int {
 		return 1
 	}
 	dbPath := filepath.Join(dir, "kiosk.db")
-	store, damage, err := storage.OpenOrSalvage(dbPath)
+	store, damage, err := storage.OpenOrSalvageAt(dbPath, clock.Now)
 	if damage != nil {
 		damage.Log(slog.Default()) // for staff and IT: kept in the database too, never shown to the patron
 	}
