@@ -20,15 +20,7 @@ import (
 func TestReplayWhoseAttentionFileFailsBringsTheKioskOnline(t *testing.T) {
 	const item = "30790000000075" // Boven is het stil, available
 	at := kiosktest.Start(t)
-	clock := kiosk.NewFakeClock(at)
-	d := kiosktest.StartILS(t, clock.Now)
-	dir := t.TempDir()
-	st, err := storage.Open(filepath.Join(dir, "kiosk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Now = clock.Now
-	defer st.Close()
+	clock, d, st, dir := replayRig(t, at)
 	journal := localstore.New(st)
 	staff := filepath.Join(dir, "staff") // missing: the file cannot be written
 	journal.AttentionCSV = filepath.Join(staff, "attention.csv")

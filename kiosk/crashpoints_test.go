@@ -42,15 +42,9 @@ func TestEveryCrashPointReplaysExactlyOnce(t *testing.T) {
 			"in doubt after a restart: not looked up at the library, not sent again; the patron saw no answer, or was told it failed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := kiosk.NewFakeClock(at)
-			d := kiosktest.StartILS(t, clock.Now)
-			st, err := storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			st.Now = clock.Now
-			defer st.Close()
+			clock, d, st, _ := replayRig(t, at)
 			e := storage.Entry{Kind: storage.TxKind(tc.kind), Patron: kiosktest.CardAdult, Item: item, At: at, Offline: tc.offline}
+			var err error
 			if tc.offline {
 				e.Due = due
 			}
@@ -98,14 +92,7 @@ func TestEveryCrashPointReplaysExactlyOnce(t *testing.T) {
 func TestReturnInDoubtIsSentAgain(t *testing.T) {
 	const item = "30790000000042" // Tirza, lent to Fatima
 	at := kiosktest.Start(t)
-	clock := kiosk.NewFakeClock(at)
-	d := kiosktest.StartILS(t, clock.Now)
-	st, err := storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Now = clock.Now
-	defer st.Close()
+	clock, d, st, _ := replayRig(t, at)
 	e, err := st.BeginSent(storage.Entry{Kind: storage.TxCheckin, Item: item, At: at})
 	if err != nil {
 		t.Fatal(err)
@@ -153,14 +140,7 @@ func TestInDoubtInThisRunSaysWhatThePatronSaw(t *testing.T) {
 		{"left before the answer", true, "in doubt: not done at the library; the patron had left before the answer"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := kiosk.NewFakeClock(kiosktest.Start(t))
-			d := kiosktest.StartILS(t, clock.Now)
-			st, err := storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			st.Now = clock.Now
-			defer st.Close()
+			clock, d, st, _ := replayRig(t, kiosktest.Start(t))
 			ils := noReplyILS{ILS: d.ILS}
 			if tc.leave {
 				ils.release = make(chan struct{})
@@ -240,4 +220,20 @@ func TestInDoubtInThisRunSaysWhatThePatronSaw(t *testing.T) {
 			}
 		})
 	}
+}
+
+// replayRig is the demo library and a journal in a bbolt file in dir, both
+// on one test clock that starts at at, as the replay tests need them.
+func replayRig(t *testing.T, at time.Time) (*kiosk.FakeClock, *kiosktest.ILS, *storage.Store, string) {
+	t.Helper()
+	clock := kiosk.NewFakeClock(at)
+	d := kiosktest.StartILS(t, clock.Now)
+	dir := t.TempDir()
+	st, err := storage.Open(filepath.Join(dir, "kiosk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Now = clock.Now
+	t.Cleanup(func() { st.Close() })
+	return clock, d, st, dir
 }

@@ -24,15 +24,7 @@ func TestReplayedLoanDueOnAnotherDayGoesToStaff(t *testing.T) {
 		sameDay = "30790000000083"
 	)
 	at := kiosktest.Start(t)
-	clock := kiosk.NewFakeClock(at)
-	d := kiosktest.StartILS(t, clock.Now)
-	dir := t.TempDir()
-	st, err := storage.Open(filepath.Join(dir, "kiosk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Now = clock.Now
-	defer st.Close()
+	clock, d, st, dir := replayRig(t, at)
 	journal := localstore.New(st)
 	journal.AttentionCSV = filepath.Join(dir, "attention.csv")
 
