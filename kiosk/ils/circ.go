@@ -3,6 +3,7 @@ package ils
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -191,7 +192,7 @@ func (s *SIP2) RenewAll(ctx context.Context, card, pin string, items []string, a
 				out[i].Reason = r
 			}
 		}
-		(&tx{s: s, op: opRenew, card: card, item: items[i]}).logResult(out[i])
+		s.tx(ctx, opRenew, card, pin, items[i]).logResult(out[i])
 	}
 	return out, nil
 }
@@ -544,11 +545,15 @@ func (x *tx) fromPatron() kiosk.Reason {
 
 // logResult logs the outcome; the card by its last four characters.
 func (x *tx) logResult(r kiosk.Result) {
+	plain := r.OK && r.Reason == kiosk.ReasonNone
+	if plain && !x.s.log.Enabled(x.ctx, slog.LevelDebug) {
+		return // a replay of thousands: no attributes made for a line nobody reads
+	}
 	attrs := []any{"item", x.item, "ok", r.OK}
 	if x.card != "" {
 		attrs = append(attrs, "card", sip2.MaskID(x.card))
 	}
-	if r.OK && r.Reason == kiosk.ReasonNone {
+	if plain {
 		x.s.log.Debug("ils: "+x.op.String(), attrs...)
 		return
 	}

@@ -86,8 +86,11 @@ func (s *SIP2) read(ctx context.Context, f func() error) error {
 // or malformed variable field (some servers leave out AJ or AH on a
 // refusal): its fixed part, where OK and the flags stand, was read.
 func tolerate[T any](s *SIP2, r *T, err error) (*T, error) {
+	if err == nil || r == nil {
+		return r, err // before de: its address escapes, one allocation a reply
+	}
 	var de *sip2.DecodeError
-	if err == nil || r == nil || !errors.As(err, &de) || errors.Is(err, sip2.ErrUnexpectedResponse) || !fieldID(de.Field) {
+	if !errors.As(err, &de) || errors.Is(err, sip2.ErrUnexpectedResponse) || !fieldID(de.Field) {
 		return r, err
 	}
 	s.log.Debug("ils: reply lacks a field; using the rest", "err", err)
