@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"log/slog"
 	"time"
 )
 
@@ -31,6 +32,11 @@ type WedgeDetector struct {
 	MinLen int           // shortest scan; 0 means DefaultWedgeMinLen
 	MaxLen int           // longest scan; 0 means DefaultMaxScanLen
 	OnDrop func(Dropped) // told about dropped bursts (Bytes counts keys); nil logs them
+	// Logger gets those logs (nil: slog.Default()): the first of each reason
+	// at once, then at most one per DefaultWarnEvery of the keys' clock with
+	// the count of those not logged, as a serial scanner's.
+	Logger *slog.Logger
+	warns  *warnLimiter
 
 	keys []rune    // the burst so far, at most MaxLen
 	n    int       // keys in the burst, including those not kept
@@ -107,6 +113,9 @@ func (w *WedgeDetector) Enter(at time.Time) WedgeEvent {
 		if source == "" {
 			source = "keyboard"
 		}
+		if w.warns != nil {
+			w.warns.flush(true) // a good scan: the noise is over, what was held back is counted now
+		}
 		return WedgeEvent{Scan: Scan{Code: code, Source: source, At: at}}
 	}
 	return WedgeEvent{}
@@ -170,5 +179,12 @@ func (w *WedgeDetector) dropped(d Dropped) {
 		w.OnDrop(d)
 		return
 	}
-	LogDropped(d)
+	if w.warns == nil {
+		log := w.Logger
+		if log == nil {
+			log = slog.Default()
+		}
+		w.warns = newWarnLimiter(log, DefaultWarnEvery, func() time.Time { return w.last })
+	}
+	w.warns.warn(d.Reason.String(), "bytes", d.Bytes)
 }

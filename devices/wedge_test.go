@@ -1,7 +1,9 @@
 package devices
 
 import (
+	"log/slog"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -215,5 +217,44 @@ func BenchmarkWedgeDetector(b *testing.B) {
 		if ev := w.Enter(at.Add(ms)); ev.Scan.Code == "" {
 			b.Fatal("no scan")
 		}
+	}
+}
+
+// A keyboard flooded with junk (a scanner in the wrong mode, a cat on the
+// keys) logs a few warnings that count the rest, not one per burst; a good
+// scan afterwards logs what was held back.
+func TestWedgeNoiseIsLoggedBriefly(t *testing.T) {
+	var logs logBuffer
+	w := &WedgeDetector{MaxLen: 16, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	at := time.Date(2027, 3, 28, 10, 30, 0, 0, time.UTC)
+	const bursts = 1000
+	for range bursts { // twenty keys in a row, each burst too long
+		for range 20 {
+			w.Rune('x', at)
+			at = at.Add(time.Millisecond)
+		}
+		w.Enter(at)
+		at = at.Add(100 * time.Millisecond) // 100 s of noise in all
+	}
+	for _, r := range "20790000000010" {
+		w.Rune(r, at)
+		at = at.Add(time.Millisecond)
+	}
+	if ev := w.Enter(at); ev.Scan.Code != "20790000000010" {
+		t.Fatalf("the good scan after the noise: %+v", ev)
+	}
+	lines := logs.lines()
+	logged := 0
+	for _, l := range lines {
+		if strings.Contains(l, "bytes=") { // a burst of its own; a flush only counts
+			logged++
+		}
+		if i := strings.Index(l, "suppressed="); i >= 0 {
+			n, _ := strconv.Atoi(strings.Fields(l[i+len("suppressed="):])[0])
+			logged += n
+		}
+	}
+	if len(lines) > 6 || logged != bursts {
+		t.Errorf("%d lines counting %d bursts, want a few lines counting all %d:\n%s", len(lines), logged, bursts, strings.Join(lines, "\n"))
 	}
 }
