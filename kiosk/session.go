@@ -239,43 +239,52 @@ func (k *Kiosk) PINSubmit() {
 	})
 }
 
-// loadLoans fetches the patron's loans with titles in the background.
-func (k *Kiosk) loadLoans() {
-	p := k.view.Patron
-	if p.Card == "" || k.view.LoansState == Loading {
-		return
-	}
-	k.view.LoansState = Loading
-	pin := k.pin
+// fetchForPatron asks the ILS get for the patron at the kiosk in the
+// background and hands the answer to done on the event loop, unless the
+// patron has left meanwhile.
+func fetchForPatron[T any](k *Kiosk, get func(ctx context.Context, card, pin string) (T, error), done func(T, error)) {
+	card, pin := k.view.Patron.Card, k.pin
 	go func() {
 		ctx, cancel := k.ctx()
 		defer cancel()
-		loans, err := k.ils.Loans(ctx, p.Card, pin)
+		v, err := get(ctx, card, pin)
 		k.post(func() {
-			if k.view.Patron.Card != p.Card {
+			if k.view.Patron.Card != card {
 				return // the patron left meanwhile
 			}
-			if err != nil {
-				slog.Warn("loans not loaded", "card", Last4(p.Card), "err", err)
-				k.view.LoansState = LoadFailed
-				if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrNoReply) {
-					k.ilsDown(err)
-				}
-			} else {
-				// The fetch may have left before a checkout of this visit
-				// reached the ILS: keep what the visit borrowed.
-				for _, r := range k.view.Rows {
-					if r.Kind == TxCheckout && r.State == RowOK &&
-						!slices.ContainsFunc(loans, func(l Loan) bool { return l.Item == r.Item }) {
-						loans = append(loans, Loan{Item: r.Item, Title: r.Title, Due: r.Due})
-					}
-				}
-				sortLoans(loans)
-				k.view.Loans, k.view.LoansState = loans, Loaded
-			}
+			done(v, err)
 			k.publish()
 		})
 	}()
+}
+
+// loadLoans fetches the patron's loans with titles in the background.
+func (k *Kiosk) loadLoans() {
+	card := k.view.Patron.Card
+	if card == "" || k.view.LoansState == Loading {
+		return
+	}
+	k.view.LoansState = Loading
+	fetchForPatron(k, k.ils.Loans, func(loans []Loan, err error) {
+		if err != nil {
+			slog.Warn("loans not loaded", "card", Last4(card), "err", err)
+			k.view.LoansState = LoadFailed
+			if errors.Is(err, ErrUnavailable) || errors.Is(err, ErrNoReply) {
+				k.ilsDown(err)
+			}
+			return
+		}
+		// The fetch may have left before a checkout of this visit reached
+		// the ILS: keep what the visit borrowed.
+		for _, r := range k.view.Rows {
+			if r.Kind == TxCheckout && r.State == RowOK &&
+				!slices.ContainsFunc(loans, func(l Loan) bool { return l.Item == r.Item }) {
+				loans = append(loans, Loan{Item: r.Item, Title: r.Title, Due: r.Due})
+			}
+		}
+		sortLoans(loans)
+		k.view.Loans, k.view.LoansState = loans, Loaded
+	})
 }
 
 // loadHolds fetches the patron's reservations in the background, when the
@@ -286,24 +295,14 @@ func (k *Kiosk) loadHolds() {
 		return
 	}
 	k.view.HoldsState = Loading
-	pin := k.pin
-	go func() {
-		ctx, cancel := k.ctx()
-		defer cancel()
-		holds, err := k.ils.Holds(ctx, p.Card, pin)
-		k.post(func() {
-			if k.view.Patron.Card != p.Card {
-				return // the patron left meanwhile
-			}
-			if err != nil {
-				slog.Warn("holds not loaded", "card", Last4(p.Card), "err", err)
-				k.view.HoldsState = LoadFailed
-			} else {
-				k.view.Holds, k.view.HoldsState = holds, Loaded
-			}
-			k.publish()
-		})
-	}()
+	fetchForPatron(k, k.ils.Holds, func(holds []Hold, err error) {
+		if err != nil {
+			slog.Warn("holds not loaded", "card", Last4(p.Card), "err", err)
+			k.view.HoldsState = LoadFailed
+			return
+		}
+		k.view.Holds, k.view.HoldsState = holds, Loaded
+	})
 }
 
 // ShowLoans opens "Mijn leningen".

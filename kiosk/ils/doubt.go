@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -61,11 +62,7 @@ func (x *tx) wasDone() (kiosk.Result, bool, error) {
 		if err != nil {
 			return res, false, err
 		}
-		found := false
-		for _, it := range lent {
-			found = found || it == x.item
-		}
-		if !found {
+		if !slices.Contains(lent, x.item) {
 			return res, false, nil
 		}
 		res.OK = true
