@@ -374,7 +374,7 @@ func (u *UI) renderRows(list *fyne.Container, rows []kiosk.Row, l string, canRen
 			title = r.Item
 		}
 		detail, kind := u.rowText(r, l)
-		if list == u.welcomeRows && !canRenew && r.State == kiosk.RowRefused && r.Reason == kiosk.ReasonAlreadyYours {
+		if !canRenew && r.State == kiosk.RowRefused && r.Reason == kiosk.ReasonAlreadyYours {
 			detail = lang.L("reason.already_yours_kept") // no renewal to offer now
 		}
 		var action fyne.CanvasObject
