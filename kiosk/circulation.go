@@ -300,15 +300,18 @@ func sortLoans(loans []Loan) {
 	})
 }
 
-// dueOf is the due date of the patron's loan of item, as last known.
-func (k *Kiosk) dueOf(item string) time.Time {
+// loanOf is the patron's loan of item, as last known (zero if none).
+func (k *Kiosk) loanOf(item string) Loan {
 	for _, l := range k.view.Loans {
 		if l.Item == item {
-			return l.Due
+			return l
 		}
 	}
-	return time.Time{}
+	return Loan{}
 }
+
+// dueOf is the due date of the patron's loan of item, as last known.
+func (k *Kiosk) dueOf(item string) time.Time { return k.loanOf(item).Due }
 
 func sameDay(a, b time.Time) bool {
 	ya, ma, da := a.Date()
@@ -316,14 +319,7 @@ func sameDay(a, b time.Time) bool {
 	return ya == yb && ma == mb && da == db
 }
 
-func (k *Kiosk) titleOf(item string) string {
-	for _, l := range k.view.Loans {
-		if l.Item == item {
-			return l.Title
-		}
-	}
-	return ""
-}
+func (k *Kiosk) titleOf(item string) string { return k.loanOf(item).Title }
 
 // receiptRows are the rows a receipt lists: what was borrowed or renewed.
 func (k *Kiosk) receiptRows() []Row {
