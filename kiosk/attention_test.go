@@ -62,11 +62,11 @@ func TestReplayWhoseAttentionFileFailsBringsTheKioskOnline(t *testing.T) {
 		}
 	}
 	core.CheckILS()
-	wait("offline", func(v kiosk.View) bool { return v.ILSDown })
+	wait("offline", func(v kiosk.View) bool { return v.Chrome.ILS.Down })
 
 	d.Restart(t)
 	clock.Advance(5 * time.Second) // the probe finds the library back and replays
-	wait("back online", func(v kiosk.View) bool { return !v.ILSDown })
+	wait("back online", func(v kiosk.View) bool { return !v.Chrome.ILS.Down })
 	if e, err := st.Entry(id); err != nil || e.State != storage.TxAttention {
 		t.Errorf("replayed loan = %+v, %v; want attention", e, err)
 	}

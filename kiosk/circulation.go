@@ -4,22 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"time"
 )
 
-// addRow appends a pending row and returns its id.
-func (k *Kiosk) addRow(kind TxKind, item string) int {
-	k.nextRow++
-	k.view.Rows = append(k.view.Rows, Row{ID: k.nextRow, Kind: kind, Item: item})
-	return k.nextRow
+// addRow puts a pending row for item at the top of the visit's list and
+// returns its id. A renewal takes over the item's own row where it has one
+// (the checkout that found it already lent to the patron, or a renewal
+// that failed), so an item never stands on the list twice.
+func (v *visit) addRow(kind TxKind, item string) int {
+	if kind == TxRenew {
+		if i := slices.IndexFunc(v.rows, func(r Row) bool {
+			return r.Item == item && (r.Kind == TxCheckout && r.Reason == ReasonAlreadyYours || r.Kind == TxRenew && r.State == RowFailed)
+		}); i >= 0 {
+			old := v.rows[i]
+			v.rows = append(slices.Delete(v.rows, i, i+1), Row{ID: old.ID, Kind: kind, Item: item, Title: old.Title, Media: old.Media})
+			return old.ID
+		}
+	}
+	v.nextID++
+	v.rows = append(v.rows, Row{ID: v.nextID, Kind: kind, Item: item})
+	return v.nextID
 }
 
-func (k *Kiosk) row(id int) *Row {
-	for i := range k.view.Rows {
-		if k.view.Rows[i].ID == id {
-			return &k.view.Rows[i]
+func (v *visit) row(id int) *Row {
+	for i := range v.rows {
+		if v.rows[i].ID == id {
+			return &v.rows[i]
 		}
 	}
 	return nil
@@ -27,48 +38,43 @@ func (k *Kiosk) row(id int) *Row {
 
 // listed reports whether item already has a row of this kind that is not a
 // failure, so a second scan does not make a second transaction.
-func (k *Kiosk) listed(kind TxKind, item string) bool {
-	for _, r := range k.view.Rows {
-		if r.Kind == kind && r.Item == item && (r.State == RowPending || r.State == RowOK) {
-			return true
-		}
-	}
-	return false
+func (v *visit) listed(kind TxKind, item string) bool {
+	return slices.ContainsFunc(v.rows, func(r Row) bool {
+		return r.Kind == kind && r.Item == item && (r.State == RowPending || r.State == RowOK)
+	})
 }
 
-func (k *Kiosk) checkout(item string) {
-	if k.listed(TxCheckout, item) {
+// transactOnce borrows or returns a scanned item, unless it is on the list
+// already or the visit is full.
+func (k *Kiosk) transactOnce(kind TxKind, item string) {
+	switch v := k.visit; {
+	case v.listed(kind, item):
 		k.flash(NoticeAlreadyListed)
-		return
+	case v.full():
+		k.flash(NoticeVisitFull)
+	default:
+		k.transact(kind, item)
 	}
-	k.transact(TxCheckout, item)
-}
-
-func (k *Kiosk) checkin(item string) {
-	if k.listed(TxCheckin, item) {
-		k.flash(NoticeAlreadyListed)
-		return
-	}
-	k.transact(TxCheckin, item)
 }
 
 // Renew renews one loan ("" renews them all).
 func (k *Kiosk) Renew(item string) {
 	k.post(func() {
-		if k.view.Patron.Card == "" {
+		v := k.visit
+		if v.patron.Card == "" {
 			return
 		}
 		k.activity()
 		if item != "" {
-			if !k.listed(TxRenew, item) {
+			if !v.listed(TxRenew, item) {
 				k.transact(TxRenew, item)
 			}
 			return
 		}
-		loans := k.view.RenewableLoans()
+		loans := k.View().RenewableLoans()
 		// One 65 where the ILS has it, when it would renew just these: not
 		// once more a loan renewed on its own a moment ago.
-		if k.view.Service.RenewAll && !k.view.ILSDown && len(loans) > 1 && len(loans) == len(k.view.Loans) {
+		if k.chrome.ILS.Service.RenewAll && !k.chrome.ILS.Down && len(loans) > 1 && len(loans) == len(v.loans) {
 			k.renewAll(loans)
 			return
 		}
@@ -81,21 +87,22 @@ func (k *Kiosk) Renew(item string) {
 // renewAll journals a renewal of each loan, then renews them all with one
 // request; each row shows its own outcome.
 func (k *Kiosk) renewAll(loans []Loan) {
-	card, pin := k.view.Patron.Card, k.pin
+	v := k.visit
+	card, pin := v.patron.Card, v.pin
 	at := k.clock.Now()
 	var rows []int
 	var txIDs, items []string
 	for _, l := range loans {
-		id := k.addRow(TxRenew, l.Item)
-		txID, err := k.store.Begin(Tx{Kind: TxRenew, Card: card, Item: l.Item, At: at})
+		id := v.addRow(TxRenew, l.Item)
+		txID, err := k.journal.Begin(Tx{Kind: TxRenew, Card: card, Item: l.Item, At: at})
 		if err != nil {
-			slog.Error("journal not written: renewal not sent", "item", l.Item, "err", err)
-			r := k.row(id)
+			k.log.Error("journal not written: renewal not sent", "item", l.Item, "err", err)
+			r := v.row(id)
 			r.State, r.Failure = RowFailed, NoticeStoreFull
 			continue
 		}
 		rows, txIDs, items = append(rows, id), append(txIDs, txID), append(items, l.Item)
-		k.sent(txID)
+		k.replay.sent(txID)
 	}
 	k.publish()
 	if len(items) == 0 {
@@ -103,7 +110,7 @@ func (k *Kiosk) renewAll(loans []Loan) {
 	}
 	go func() {
 		// A 65 and a 17 per loan: one request's time for each.
-		ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout*time.Duration(1+len(items)))
+		ctx, cancel := context.WithTimeout(k.life, k.opts.RequestTimeout*time.Duration(1+len(items)))
 		results, err := k.ils.RenewAll(ctx, card, pin, items, at)
 		cancel()
 		if len(results) != len(items) && err == nil {
@@ -116,68 +123,47 @@ func (k *Kiosk) renewAll(loans []Loan) {
 			return results[i]
 		}
 		for i, txID := range txIDs {
-			ferr := k.store.Finish(txID, res(i), err)
-			if ferr != nil {
-				slog.Error("journal outcome not written", "id", txID, "err", ferr)
-			}
-			k.recorded(txID, err, ferr)
+			k.finish(txID, res(i), err)
 		}
 		k.post(func() {
 			for i, id := range rows {
-				k.answered(txIDs[i], id, card, err)
-				k.transacted(id, card, res(i), err)
+				k.answered(v, txIDs[i], id, err)
+				k.transacted(v, id, res(i), err)
 			}
 		})
 	}()
 }
 
-// RenewableLoans are the loans "Alles verlengen" would renew: those not
-// renewed or refused yet in this visit (a refusal would only come again),
-// none when the library system allows no renewals now.
-func (v View) RenewableLoans() []Loan {
-	if v.Service.NoRenew || v.LoansState != Loaded {
-		return nil
-	}
-	var out []Loan
-	for _, l := range v.Loans {
-		tried := slices.ContainsFunc(v.Rows, func(r Row) bool {
-			return r.Kind == TxRenew && r.Item == l.Item && r.State != RowFailed
-		})
-		if !tried {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // transact journals one transaction, then sends it to the ILS in the
 // background; its row shows the outcome.
 func (k *Kiosk) transact(kind TxKind, item string) {
-	id := k.addRow(kind, item)
-	if k.view.Service.forbids(kind) {
+	v := k.visit
+	id := v.addRow(kind, item)
+	if svc := k.chrome.ILS.Service; svc.forbids(kind) {
 		// The ILS said it would refuse: nothing is journalled or sent.
-		r := k.row(id)
+		r := v.row(id)
+		l := v.loanOf(item)
 		r.State, r.Reason = RowRefused, ReasonServiceOff
-		r.Title, r.Due = k.titleOf(item), k.dueOf(item) // a loan not renewed stays due when it was
-		slog.Info("transaction not sent: the library system does not allow it now", "kind", kind, "service", k.view.Service.String())
+		r.Title, r.Media, r.Due = l.Title, l.Media, l.Due // a loan not renewed stays due when it was
+		k.log.Info("transaction not sent: the library system does not allow it now", "kind", kind, "service", svc.String())
 		k.publish()
 		return
 	}
-	if k.view.ILSDown {
+	if k.chrome.ILS.Down {
 		k.transactOffline(id, kind, item)
 		return
 	}
-	card, pin := k.view.Patron.Card, k.pin
+	card, pin := v.patron.Card, v.pin
 	tx := Tx{Kind: kind, Card: card, Item: item, At: k.clock.Now()}
-	txID, err := k.store.Begin(tx)
+	txID, err := k.journal.Begin(tx)
 	if err != nil {
-		slog.Error("journal not written: transaction not sent", "kind", kind, "item", item, "err", err)
-		r := k.row(id)
+		k.log.Error("journal not written: transaction not sent", "kind", kind, "item", item, "err", err)
+		r := v.row(id)
 		r.State, r.Failure = RowFailed, NoticeStoreFull
 		k.publish()
 		return
 	}
-	k.sent(txID)
+	k.replay.sent(txID)
 	k.publish()
 	go func() {
 		ctx, cancel := k.ctx()
@@ -191,94 +177,121 @@ func (k *Kiosk) transact(kind TxKind, item string) {
 			res, err = k.ils.Checkin(ctx, item, tx.At)
 		}
 		cancel()
-		finish := func() {
-			ferr := k.store.Finish(txID, res, err)
-			if ferr != nil {
-				slog.Error("journal outcome not written", "id", txID, "err", ferr)
-			}
-			k.recorded(txID, err, ferr)
-		}
 		if errors.Is(err, ErrUnavailable) {
-			finish() // not sent: closed before it is made again offline
-			k.post(func() { k.transacted(id, card, res, err) })
+			k.finish(txID, res, err) // not sent: closed before it is made again offline
+			k.post(func() { k.transacted(v, id, res, err) })
 			return
 		}
 		// The patron sees the ILS's answer first: from here on the ILS,
 		// not the journal, knows what happened.
-		k.post(func() { k.answered(txID, id, card, err); k.transacted(id, card, res, err) })
-		finish()
+		k.post(func() { k.answered(v, txID, id, err); k.transacted(v, id, res, err) })
+		k.finish(txID, res, err)
 	}()
 }
 
-func (k *Kiosk) transacted(id int, card string, res Result, err error) {
-	if k.view.Patron.Card != card {
-		return // the session ended meanwhile; the journal has the outcome
+// finish records the outcome of an online transaction in the journal.
+func (k *Kiosk) finish(txID string, res Result, err error) {
+	ferr := k.journal.Finish(txID, res, err)
+	if ferr != nil {
+		k.log.Error("journal outcome not written", "id", txID, "err", ferr)
 	}
-	r := k.row(id)
+	k.replay.recorded(txID, err, ferr)
+}
+
+// answered notes, on the event loop, what the patron is shown of txID's
+// outcome, unless they left before it came.
+func (k *Kiosk) answered(v *visit, txID string, row int, err error) {
+	if k.visit == v && v.row(row) != nil {
+		k.replay.answered(txID, err)
+	}
+}
+
+// transacted shows the outcome of a transaction on its row, if the visit it
+// belongs to is still at the kiosk.
+func (k *Kiosk) transacted(v *visit, id int, res Result, err error) {
+	if k.visit != v {
+		return // the visit ended meanwhile; the journal has the outcome
+	}
+	r := v.row(id)
 	if r == nil {
 		return
 	}
 	switch {
 	case errors.Is(err, ErrUnavailable):
 		// Not sent: do it offline instead, as if the ILS had been down all along.
-		slog.Warn("transaction not sent: working offline", "kind", r.Kind, "item", r.Item, "err", err)
+		k.log.Warn("transaction not sent: working offline", "kind", r.Kind, "item", r.Item, "err", err)
 		k.ilsDown(err)
 		k.countWaiting()
 		k.transactOffline(id, r.Kind, r.Item)
 		return
 	case err != nil:
-		slog.Warn("transaction failed", "kind", r.Kind, "item", r.Item, "err", err)
+		k.log.Warn("transaction failed", "kind", r.Kind, "item", r.Item, "err", err)
 		r.State, r.Failure = RowFailed, NoticeUnavailable
 		if unreachable(err) {
 			k.ilsDown(err)
 		}
 	case res.OK:
 		r.State = RowOK
-		r.Title, r.Due = res.Title, res.Due
+		r.Due = res.Due
 		r.HoldShelf, r.ToDesk = res.HoldShelf, res.ToDesk
 		if r.Kind == TxRenew {
 			// Said plainly when the renewal moved nothing (a loan already
 			// running as long as a new one would).
-			old := k.dueOf(r.Item)
+			old := v.loanOf(r.Item).Due
 			r.Unchanged = !old.IsZero() && !res.Due.IsZero() && sameDay(old, res.Due)
 		}
-		k.view.ILSDown = false
-		k.updateLoans(r.Kind, res)
+		k.chrome.ILS.Down = false
+		v.updateLoans(r.Kind, res, k.clock.Now())
 	default:
 		r.State = RowRefused
-		r.Title, r.Reason, r.Message = res.Title, res.Reason, res.Message
+		r.Reason, r.Message = res.Reason, res.Message
 		r.HoldShelf, r.ToDesk = res.HoldShelf, res.ToDesk
 		if r.Kind == TxRenew {
 			r.Due = res.Due // a refused renewal leaves the loan as it was
 			if r.Due.IsZero() {
-				r.Due = k.dueOf(r.Item)
+				r.Due = v.loanOf(r.Item).Due
 			}
 		}
 	}
-	if r.Title == "" {
-		r.Title = k.titleOf(r.Item)
-	}
+	r.describe(res, v.loanOf(r.Item))
 	k.publish()
 }
 
+// describe names the row's item: what the ILS said of it, else what the
+// patron's loans say.
+func (r *Row) describe(res Result, l Loan) {
+	if res.Title != "" {
+		r.Title = res.Title
+	}
+	if res.Media != MediaUnknown {
+		r.Media = res.Media
+	}
+	if r.Title == "" {
+		r.Title = l.Title
+	}
+	if r.Media == MediaUnknown {
+		r.Media = l.Media
+	}
+}
+
 // updateLoans keeps the loans list and the counts right after a success.
-func (k *Kiosk) updateLoans(kind TxKind, res Result) {
+func (v *visit) updateLoans(kind TxKind, res Result, now time.Time) {
 	switch kind {
 	case TxCheckout:
-		k.view.Patron.Loans++
-		if !slices.ContainsFunc(k.view.Loans, func(l Loan) bool { return l.Item == res.Item }) {
-			k.view.Loans = append(k.view.Loans, Loan{Item: res.Item, Title: res.Title, Due: res.Due})
+		v.patron.Loans++
+		if !slices.ContainsFunc(v.loans, func(l Loan) bool { return l.Item == res.Item }) {
+			v.loans = append(v.loans, Loan{Item: res.Item, Title: res.Title, Media: res.Media, Due: res.Due})
 		}
-		sortLoans(k.view.Loans)
+		sortLoans(v.loans)
 	case TxRenew:
-		for i := range k.view.Loans {
-			if k.view.Loans[i].Item == res.Item {
+		for i := range v.loans {
+			if v.loans[i].Item == res.Item {
 				if !res.Due.IsZero() {
-					k.view.Loans[i].Due = res.Due
+					v.loans[i].Due = res.Due
 				}
-				if k.view.Loans[i].Overdue && res.Due.After(k.clock.Now()) {
-					k.view.Loans[i].Overdue = false
-					k.view.Patron.Overdue = max(0, k.view.Patron.Overdue-1)
+				if v.loans[i].Overdue && res.Due.After(now) {
+					v.loans[i].Overdue = false
+					v.patron.Overdue = max(0, v.patron.Overdue-1)
 				}
 			}
 		}
@@ -301,8 +314,8 @@ func sortLoans(loans []Loan) {
 }
 
 // loanOf is the patron's loan of item, as last known (zero if none).
-func (k *Kiosk) loanOf(item string) Loan {
-	for _, l := range k.view.Loans {
+func (v *visit) loanOf(item string) Loan {
+	for _, l := range v.loans {
 		if l.Item == item {
 			return l
 		}
@@ -310,22 +323,18 @@ func (k *Kiosk) loanOf(item string) Loan {
 	return Loan{}
 }
 
-// dueOf is the due date of the patron's loan of item, as last known.
-func (k *Kiosk) dueOf(item string) time.Time { return k.loanOf(item).Due }
-
 func sameDay(a, b time.Time) bool {
 	ya, ma, da := a.Date()
 	yb, mb, db := b.Date()
 	return ya == yb && ma == mb && da == db
 }
 
-func (k *Kiosk) titleOf(item string) string { return k.loanOf(item).Title }
-
-// receiptRows are the rows a receipt lists: what was borrowed or renewed.
+// receiptRows are the rows a receipt lists: what was borrowed, renewed or
+// returned.
 func (k *Kiosk) receiptRows() []Row {
 	var rows []Row
-	for _, r := range k.view.Rows {
-		if r.State == RowOK && (r.Kind == TxCheckout || r.Kind == TxRenew) {
+	for _, r := range k.visit.rows {
+		if r.State == RowOK {
 			rows = append(rows, r)
 		}
 	}
@@ -335,9 +344,10 @@ func (k *Kiosk) receiptRows() []Row {
 // ChooseReceipt is the patron's answer on ScreenReceipt.
 func (k *Kiosk) ChooseReceipt(choice ReceiptKind) {
 	k.post(func() {
-		if k.view.Screen != ScreenReceipt {
+		if k.screen != ScreenReceipt {
 			return
 		}
+		v := k.visit
 		rec := k.receipt()
 		switch choice {
 		case ReceiptPrint:
@@ -345,6 +355,7 @@ func (k *Kiosk) ChooseReceipt(choice ReceiptKind) {
 				k.showReceipt(rec, NoticePrinterFailed)
 				return
 			}
+			k.busy = BusyPrinting
 			k.show(ScreenBusy, NoticeNone)
 			gen := k.gen
 			go func() {
@@ -356,42 +367,41 @@ func (k *Kiosk) ChooseReceipt(choice ReceiptKind) {
 						return
 					}
 					if err != nil {
-						slog.Warn("receipt not printed", "err", err)
+						k.log.Warn("receipt not printed", "err", err)
 						k.showReceipt(rec, NoticePrinterFailed)
 						return
 					}
-					k.endSession("session_end")
-					k.show(ScreenNotice, NoticeTakeReceipt)
+					k.visits.goodbye(v, NoticeTakeReceipt)
 				})
 			}()
 		case ReceiptScreen:
 			k.showReceipt(rec, NoticeNone)
 		default:
-			k.endSession("session_end")
-			k.show(ScreenNotice, NoticeGoodbye)
+			k.visits.goodbye(v, NoticeGoodbye)
 		}
 	})
 }
 
 func (k *Kiosk) showReceipt(rec Receipt, flash Notice) {
-	k.view.Receipt = rec
+	k.visit.receipt = rec
 	k.show(ScreenReceiptShown, NoticeNone)
 	if flash != NoticeNone {
 		k.flash(flash)
 	}
 }
 
-// receipt lists what this visit borrowed and renewed, in the patron's language.
+// receipt lists what this visit borrowed, renewed or returned, in the
+// patron's language; what was done offline says it is sent later.
 func (k *Kiosk) receipt() Receipt {
-	t := func(key string, data map[string]any) string { return k.opts.Translate(k.view.Lang, key, data) }
+	t := func(key string, data map[string]any) string { return k.opts.Translate(k.chrome.Lang, key, data) }
 	now := k.clock.Now()
-	rec := Receipt{
-		Title: k.opts.LibraryName,
-		Lines: []ReceiptLine{
-			{Left: now.Format("02-01-2006 15:04"), Right: t("receipt.card", map[string]any{"Last4": Last4(k.view.Patron.Card)})},
-		},
+	first := ReceiptLine{Left: now.Format("02-01-2006 15:04")}
+	if card := k.visit.patron.Card; card != "" {
+		first.Right = t("receipt.card", map[string]any{"Last4": Last4(card)})
 	}
-	for _, kind := range []TxKind{TxCheckout, TxRenew} {
+	rec := Receipt{Title: k.opts.LibraryName, Lines: []ReceiptLine{first}}
+	offline := false
+	for _, kind := range []TxKind{TxCheckout, TxRenew, TxCheckin} {
 		var rows []Row
 		for _, r := range k.receiptRows() {
 			if r.Kind == kind {
@@ -405,12 +415,20 @@ func (k *Kiosk) receipt() Receipt {
 		for _, r := range rows {
 			title := r.Title
 			if title == "" {
-				title = r.Item
+				title = t("receipt.untitled", map[string]any{"Item": r.Item})
 			}
-			rec.Lines = append(rec.Lines, ReceiptLine{Left: title, Right: dueText(r.Due)})
+			right := dueText(r.Due)
+			if r.Kind == TxCheckin {
+				right = ""
+			}
+			rec.Lines = append(rec.Lines, ReceiptLine{Left: title, Right: right})
+			offline = offline || r.Offline
 		}
 	}
-	rec.Footer = []string{t("receipt.footer", nil)}
+	if offline {
+		rec.Footer = append(rec.Footer, t("receipt.offline", nil))
+	}
+	rec.Footer = append(rec.Footer, t("receipt.footer", nil))
 	return rec
 }
 

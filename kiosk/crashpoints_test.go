@@ -174,13 +174,13 @@ func TestInDoubtInThisRunSaysWhatThePatronSaw(t *testing.T) {
 			core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
 			until("welcome", func(v kiosk.View) bool { return v.Screen == kiosk.ScreenWelcome })
 			core.Scan(kiosk.Scan{Code: item})
-			until("the loan's row", func(v kiosk.View) bool { return len(v.Rows) == 1 })
+			until("the loan's row", func(v kiosk.View) bool { return len(v.Visit.Rows) == 1 })
 			if tc.leave {
 				core.Done()
-				until("the visit's end", func(v kiosk.View) bool { return v.Patron.Card == "" })
+				until("the visit's end", func(v kiosk.View) bool { return v.Visit.Patron.Card == "" })
 				close(ils.release)
 			} else {
-				until("the row failed", func(v kiosk.View) bool { return len(v.Rows) == 1 && v.Rows[0].State == kiosk.RowFailed })
+				until("the row failed", func(v kiosk.View) bool { return len(v.Visit.Rows) == 1 && v.Visit.Rows[0].State == kiosk.RowFailed })
 			}
 			core.Sync()
 

@@ -89,14 +89,15 @@ func (s Service) Limits() bool {
 	return s != Service{}
 }
 
-// Store keeps what must survive the kiosk: the audit trail and the journal of
-// transactions. A transaction is written before it goes to the ILS.
-type Store interface {
-	RecordAudit(at time.Time, kind, card string) error
+// Journal keeps the transactions: each is written before it goes to the
+// ILS, and its outcome after.
+type Journal interface {
 	// Begin writes tx durably, as on the wire, and returns its id; only then
 	// may it be sent. After a crash before Finish its outcome is in doubt.
 	// A tx with Offline set is written as waiting to be sent instead.
 	Begin(tx Tx) (string, error)
+	// Finish records the outcome: the ILS's result, or the error of the exchange.
+	Finish(id string, r Result, err error) error
 	// Unfinished lists the transactions that have not reached the ILS yet,
 	// or whose outcome is in doubt, oldest first.
 	Unfinished() ([]Pending, error)
@@ -108,12 +109,26 @@ type Store interface {
 	// FinishAndResend records outcomes and marks next as on the wire again,
 	// in one durable write.
 	FinishAndResend(outs []Outcome, next ...string) error
-	// RememberPatron keeps what the ILS said of a card, for offline visits;
-	// CachedPatron finds it again if it was seen after since.
+}
+
+// Audit is the trail of sessions, with cards cut to their last 4.
+type Audit interface {
+	RecordAudit(at time.Time, kind, card string) error
+}
+
+// PatronCache keeps what the ILS said of a card, for offline visits;
+// CachedPatron finds it again if it was seen after since.
+type PatronCache interface {
 	RememberPatron(p Patron, at time.Time) error
 	CachedPatron(card string, since time.Time) (Patron, bool, error)
-	// Finish records the outcome: the ILS's result, or the error of the exchange.
-	Finish(id string, r Result, err error) error
+}
+
+// Store is everything the kiosk keeps on its disk; each part of the core
+// takes only the narrow interface it uses.
+type Store interface {
+	Journal
+	Audit
+	PatronCache
 }
 
 // TxKind is what a journalled transaction does.
@@ -227,6 +242,10 @@ const (
 	BlockOther
 )
 
+var blockNames = [...]string{"none", "card-lost", "fines", "too-many-overdue", "too-many-items", "other"}
+
+func (b Block) String() string { return enumName(blockNames[:], int(b), "block") }
+
 // Patron is what the kiosk shows of a patron.
 type Patron struct {
 	Card    string
@@ -267,14 +286,47 @@ func (p Patron) Has(b Block) bool {
 type Hold struct {
 	Item  string
 	Title string
+	Media Media
 	Ready bool   // it waits for the patron on the hold shelf
 	Shelf string // where it waits, when the ILS says
+}
+
+// Media is what kind of thing an item is, from the library system's media
+// type (SIP2 CK) or the barcode rules, so the screens can name it: "boek",
+// "dvd", "tijdschrift".
+type Media int
+
+const (
+	MediaUnknown Media = iota // not said: the screens say "item" words that fit anything
+	MediaBook
+	MediaMagazine
+	MediaAudiobook
+	MediaDVD
+	MediaCD
+	MediaGame
+	MediaOther
+)
+
+var mediaNames = [...]string{"unknown", "book", "magazine", "audiobook", "dvd", "cd", "game", "other"}
+
+func (m Media) String() string { return enumName(mediaNames[:], int(m), "media") }
+
+// ParseMedia reads a media name as the config and the demo library write it
+// ("book", "dvd"); an unknown name is MediaUnknown.
+func ParseMedia(name string) Media {
+	for i, n := range mediaNames {
+		if n == name {
+			return Media(i)
+		}
+	}
+	return MediaUnknown
 }
 
 // Loan is one item a patron has borrowed.
 type Loan struct {
 	Item    string
 	Title   string
+	Media   Media
 	Due     time.Time
 	Overdue bool
 }
@@ -303,11 +355,18 @@ const (
 	ReasonUnknownPatron        // the ILS does not know the card (a 12 with BL N)
 )
 
+var reasonNames = [...]string{"none", "unknown-item", "on-hold-other", "on-loan-other", "not-for-loan",
+	"limit", "patron-blocked", "already-yours", "renew-limit", "renew-held", "not-on-loan", "other",
+	"offline-renew", "offline-limit", "service-off", "offline-off", "unknown-patron"}
+
+func (r Reason) String() string { return enumName(reasonNames[:], int(r), "reason") }
+
 // Result is the ILS's answer to one checkout, renewal or return.
 type Result struct {
 	OK     bool
 	Item   string
 	Title  string
+	Media  Media
 	Due    time.Time
 	Reason Reason
 	// Message is the ILS's own screen message (AF), if any.

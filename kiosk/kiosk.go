@@ -7,209 +7,10 @@ package kiosk
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 )
-
-// Screen is what the body of the kiosk shows.
-type Screen int
-
-const (
-	ScreenAttract      Screen = iota // "Scan uw bibliotheekpas"
-	ScreenBusy                       // a spinner while the ILS answers
-	ScreenWelcome                    // the patron's home: summary, borrowed items
-	ScreenNotice                     // a message, then back to attract
-	ScreenPIN                        // the keypad
-	ScreenLoans                      // the patron's loans, to renew
-	ScreenReturn                     // returning items, no card needed
-	ScreenReceipt                    // print, show or no receipt?
-	ScreenReceiptShown               // the receipt on the screen
-)
-
-// Notice names a message: a whole screen (ScreenNotice) or a short flash.
-type Notice int
-
-const (
-	NoticeNone Notice = iota
-	NoticeUnknownCard
-	NoticeCardLost
-	NoticeUnavailable
-	NoticeGoodbye
-	NoticeTimedOut
-	NoticeNotACard
-	NoticeStaffCard
-	NoticeMisread
-	NoticePINWrong      // flash: try again
-	NoticePINLocked     // three wrong PINs: session over
-	NoticeAlreadyListed // flash: this item is already on the list
-	NoticeStaffIgnored  // flash: a staff card in a patron session
-	NoticeCardInReturn  // flash: only items while returning
-	NoticeItemFirst     // flash: scan your card to borrow
-	NoticeTakeReceipt   // goodbye with a printed receipt
-	NoticePrinterFailed // flash on the shown receipt: the printer did not work
-	NoticeThanksReturn  // goodbye after returning
-	NoticeStoreFull     // the journal could not be written: nothing was sent
-	NoticeAnswerFirst   // flash in the open question: an item scanned now is not lent
-	NoticeReturnsOff    // the library system takes no returns at the kiosk now
-)
-
-// Kind is what a scanned code is.
-type Kind int
-
-const (
-	KindUnknown Kind = iota
-	KindPatron
-	KindItem
-	KindStaff
-)
-
-// Scan is one barcode read by a scanner or typed on a keyboard wedge.
-type Scan struct {
-	Code   string
-	Source string
-	Kind   Kind
-}
-
-// ScannerState is how a scanner is doing, for the header icon.
-type ScannerState struct {
-	Name      string
-	Connected bool
-	Detail    string
-}
-
-// Confirm is a question the kiosk waits on.
-type Confirm int
-
-const (
-	ConfirmNone Confirm = iota
-	// ConfirmSwitchPatron: another card was scanned; end this session?
-	ConfirmSwitchPatron
-)
-
-// RowState is where one transaction of this visit stands.
-type RowState int
-
-const (
-	RowPending RowState = iota // the ILS has not answered yet
-	RowOK
-	RowRefused // the ILS said no: Reason says why
-	RowFailed  // it did not happen: Failure says why
-)
-
-// Row is one borrowing, renewal or return of this visit, as the patron sees it.
-type Row struct {
-	ID    int
-	Kind  TxKind
-	Item  string
-	Title string
-	Due   time.Time
-	State RowState
-	// Reason and Message explain a refusal; HoldShelf and ToDesk say where a
-	// returned item goes.
-	Reason            Reason
-	Message           string
-	HoldShelf, ToDesk bool
-	// Offline: done while the ILS was unreachable; it is sent later.
-	Offline bool
-	// Failure explains a failed row: NoticeUnavailable or NoticeStoreFull.
-	Failure Notice
-	// Unchanged: a renewal the ILS accepted that left the due date as it was.
-	Unchanged bool
-}
-
-// LoadState is how far a list fetched in the background has come.
-type LoadState int
-
-const (
-	NotLoaded LoadState = iota
-	Loading
-	Loaded
-	LoadFailed
-)
-
-// ReceiptKind is the patron's choice of receipt.
-type ReceiptKind string
-
-const (
-	ReceiptAsk    ReceiptKind = "ask"
-	ReceiptPrint  ReceiptKind = "print"
-	ReceiptScreen ReceiptKind = "screen"
-	ReceiptNone   ReceiptKind = "none"
-)
-
-// PINMode says when the kiosk asks for a PIN.
-type PINMode string
-
-const (
-	PINNever  PINMode = "never"
-	PINAlways PINMode = "always"
-	PINILS    PINMode = "ils" // when the ILS says the patron has one
-)
-
-// View is everything the UI needs to draw. It is a value: the UI gets a copy.
-type View struct {
-	Screen Screen
-	Notice Notice
-	// Lang is the language the patron chose ("nl", "en").
-	Lang   string
-	Patron Patron
-	// Warning is set while the session-end countdown runs.
-	Warning     bool
-	SecondsLeft int
-	// ILSDown: the library system is unreachable and the kiosk works
-	// offline since OfflineSince; Waiting transactions are still to be sent.
-	ILSDown      bool
-	OfflineSince time.Time
-	Waiting      int
-	// ILSFault: the ILS refuses the kiosk's settings, for staff.
-	ILSFault ILSFault
-	// Service is what the library system last said the kiosk may do.
-	Service  Service
-	Scanners []ScannerState
-	// Help is set while the help text is open.
-	Help bool
-	// Flash is a short message on a session screen ("scan again"), gone
-	// after a few seconds or at the next action.
-	Flash Notice
-	// PINLength is how many digits were typed (they show as dots).
-	PINLength int
-	// Rows are this visit's borrowings and renewals, or its returns.
-	Rows       []Row
-	Loans      []Loan
-	LoansState LoadState
-	// Holds are the patron's reservations, fetched in the background when
-	// the ILS counted any.
-	Holds      []Hold
-	HoldsState LoadState
-	Confirm    Confirm
-	// ReceiptDefault is the choice preselected on ScreenReceipt;
-	// CanPrint says whether a printer is there to offer.
-	ReceiptDefault ReceiptKind
-	CanPrint       bool
-	// Receipt is shown on ScreenReceiptShown.
-	Receipt Receipt
-}
-
-// ScannerMissing reports whether any configured scanner is not connected.
-func (v View) ScannerMissing() bool {
-	for _, s := range v.Scanners {
-		if !s.Connected {
-			return true
-		}
-	}
-	return false
-}
-
-// InSession reports whether a patron (or a return) is at the kiosk: the
-// screens with an inactivity countdown.
-func (v View) InSession() bool {
-	switch v.Screen {
-	case ScreenWelcome, ScreenPIN, ScreenLoans, ScreenReturn, ScreenReceipt, ScreenReceiptShown:
-		return true
-	}
-	return false
-}
 
 // Options tune the core.
 type Options struct {
@@ -244,11 +45,17 @@ type Options struct {
 	// Translate renders a receipt text in language lang; nil leaves the
 	// keys as they are.
 	Translate func(lang, key string, data map[string]any) string
+	// MaxRows is the most items one visit takes (60, and never fewer than
+	// OfflineMaxItems): a scan burst cannot grow a visit without end, and
+	// the patron is told when it is reached.
+	MaxRows int
+	// Logger gets the core's log lines; nil is slog.Default().
+	Logger *slog.Logger
 }
 
 func (o *Options) defaults() {
 	if o.Lang == "" {
-		o.Lang = "nl"
+		o.Lang = DefaultLanguage
 	}
 	if o.SessionTimeout <= 0 {
 		o.SessionTimeout = 60 * time.Second
@@ -297,42 +104,51 @@ func (o *Options) defaults() {
 	if o.Accept == nil {
 		o.Accept = func(string, string) bool { return true }
 	}
+	if o.MaxRows <= 0 {
+		o.MaxRows = max(60, o.OfflineMaxItems)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
 	if o.Translate == nil {
 		o.Translate = func(_, key string, _ map[string]any) string { return key }
 	}
 }
 
-// Kiosk is the core of one terminal.
+// Kiosk is the core of one terminal. Everything it keeps is owned by its
+// event loop; the public methods post to it.
 type Kiosk struct {
 	opts    Options
+	log     *slog.Logger
 	ils     ILS
-	store   Store
+	journal Journal
+	audits  Audit
+	patrons PatronCache
 	printer Printer
 	clock   Clock
 
 	events chan func()
+	// life is the context of all background work: Run's, once it runs; it
+	// ends when Run returns, and nothing is posted to the loop after.
+	life context.Context
+	stop context.CancelFunc
 
 	mu        sync.Mutex // guards listeners only
 	listeners []func(View)
 
 	// Owned by the event loop.
-	view      View
-	gen       int // bumped whenever the screen changes; stale timers check it
-	timer     Timer
-	probing   bool
-	pin       string // the PIN being typed or accepted; never in View
-	tries     int    // wrong PINs this session
-	nextRow   int
-	switchTo  string // the card waiting on ConfirmSwitchPatron
-	replaying bool   // the sync worker is sending journalled transactions
-	again     bool   // more to send once it is done
-
-	// offlineOff: the ILS said offline ok N, so a replay goes without no
-	// block and the ILS judges it as new (read by the sync worker).
-	offlineOff atomic.Bool
-	// seen: journal id → what the patron saw (a doubtSeen) of an online
-	// transaction sent in this run whose outcome the journal lacks yet.
-	seen sync.Map
+	screen  Screen
+	notice  Notice
+	busy    Busy
+	chrome  Chrome
+	visit   *visit
+	gen     int // bumped whenever the screen changes; stale timers check it
+	armed   int // bumped whenever the inactivity timer starts over
+	timer   Timer
+	probing bool
+	idle    idleFlow
+	visits  visitFlow
+	replay  *replayer
 }
 
 // New makes a core; call Run to start it. printer may be nil.
@@ -341,20 +157,32 @@ func New(opts Options, ils ILS, store Store, clock Clock) *Kiosk {
 	if clock == nil {
 		clock = SystemClock{}
 	}
-	return &Kiosk{
-		opts:   opts,
-		ils:    ils,
-		store:  store,
-		clock:  clock,
-		events: make(chan func(), 256),
-		view:   View{Screen: ScreenAttract, Lang: opts.Lang, ReceiptDefault: opts.Receipt},
+	life, stop := context.WithCancel(context.Background())
+	k := &Kiosk{
+		opts:    opts,
+		log:     opts.Logger,
+		ils:     ils,
+		journal: store,
+		audits:  store,
+		patrons: store,
+		clock:   clock,
+		events:  make(chan func(), 256),
+		life:    life,
+		stop:    stop,
+		screen:  ScreenAttract,
+		chrome:  Chrome{Lang: opts.Lang},
 	}
+	k.visit = k.newVisit()
+	k.idle = idleFlow{k}
+	k.visits = visitFlow{k}
+	k.replay = newReplayer(k, ils, store, opts.Logger)
+	return k
 }
 
 // SetPrinter gives the kiosk a receipt printer; call before Run.
 func (k *Kiosk) SetPrinter(p Printer) {
 	k.printer = p
-	k.view.CanPrint = p != nil
+	k.chrome.CanPrint = p != nil
 }
 
 // Subscribe registers f to receive every new View, from the event loop's
@@ -364,18 +192,19 @@ func (k *Kiosk) Subscribe(f func(View)) {
 		k.mu.Lock()
 		k.listeners = append(k.listeners, f)
 		k.mu.Unlock()
-		f(k.copyView())
+		f(k.View())
 	})
 }
 
-// Run processes events until ctx ends, then ends any open session.
+// Run processes events until ctx ends, then ends any open session and stops
+// the background work.
 func (k *Kiosk) Run(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, k.stop)
+	defer stop()
 	for {
 		select {
-		case <-ctx.Done():
-			if k.view.Patron.Card != "" {
-				k.endSession("session_end")
-			}
+		case <-k.life.Done():
+			k.flow().end("session_end")
 			return ctx.Err()
 		case f := <-k.events:
 			f()
@@ -383,24 +212,30 @@ func (k *Kiosk) Run(ctx context.Context) error {
 	}
 }
 
-func (k *Kiosk) post(f func()) { k.events <- f }
+// post hands f to the event loop; once the kiosk has stopped, f is dropped.
+func (k *Kiosk) post(f func()) {
+	select {
+	case k.events <- f:
+	case <-k.life.Done():
+	}
+}
 
 // Sync returns once every event posted before it has been handled.
 func (k *Kiosk) Sync() {
 	done := make(chan struct{})
 	k.post(func() { close(done) })
-	<-done
+	select {
+	case <-done:
+	case <-k.life.Done():
+	}
 }
 
-func (k *Kiosk) copyView() View {
-	v := k.view
-	v.Scanners = append([]ScannerState(nil), v.Scanners...)
-	v.Patron.Blocks = append([]Block(nil), v.Patron.Blocks...)
-	v.Patron.Messages = append([]string(nil), v.Patron.Messages...)
-	v.Rows = append([]Row(nil), v.Rows...)
-	v.Loans = append([]Loan(nil), v.Loans...)
-	v.Holds = append([]Hold(nil), v.Holds...)
-	v.Receipt.Lines = append([]ReceiptLine(nil), v.Receipt.Lines...)
+// View builds the View of now; call it on the event loop.
+func (k *Kiosk) View() View {
+	v := View{Screen: k.screen, Notice: k.notice, Busy: k.busy, Chrome: k.chrome}
+	if k.screen != ScreenAttract {
+		v.Visit = k.visit.snapshot()
+	}
 	return v
 }
 
@@ -408,7 +243,10 @@ func (k *Kiosk) publish() {
 	k.mu.Lock()
 	ls := k.listeners
 	k.mu.Unlock()
-	v := k.copyView()
+	if len(ls) == 0 {
+		return
+	}
+	v := k.View()
 	for _, f := range ls {
 		f(v)
 	}
@@ -422,67 +260,57 @@ func (k *Kiosk) show(s Screen, n Notice) {
 		k.timer.Stop()
 		k.timer = nil
 	}
-	k.view.Screen, k.view.Notice = s, n
-	k.view.Warning, k.view.SecondsLeft = false, 0
-	k.view.Help = false
-	k.view.Flash = NoticeNone
-	k.view.Confirm = ConfirmNone
+	k.screen, k.notice = s, n
+	k.chrome.Warning, k.chrome.SecondsLeft = false, 0
+	k.chrome.Help = false
+	k.chrome.Flash = NoticeNone
+	k.visit.confirm, k.visit.switchTo, k.visit.switchName = ConfirmNone, "", ""
 	switch {
 	case s == ScreenNotice:
 		k.after(k.opts.NoticeTime, k.toAttract)
-	case k.view.InSession():
+	case screens[s].session:
 		k.after(k.opts.SessionTimeout-k.opts.Warning, k.startCountdown)
 	}
 	k.publish()
 }
 
-// after runs f on the loop after d, unless the screen has changed by then.
+// after runs f on the loop after d, unless the screen has changed or the
+// inactivity timer started over by then.
 func (k *Kiosk) after(d time.Duration, f func()) {
-	gen := k.gen
+	gen, armed := k.gen, k.armed
 	k.timer = k.clock.AfterFunc(d, func() {
 		k.post(func() {
-			if k.gen == gen {
+			if k.gen == gen && k.armed == armed {
 				f()
 			}
 		})
 	})
 }
 
-// forget clears every trace of the patron from the View and the core.
-func (k *Kiosk) forget() {
-	k.view.Patron = Patron{}
-	k.view.Rows = nil
-	k.view.Loans = nil
-	k.view.LoansState = NotLoaded
-	k.view.Holds = nil
-	k.view.HoldsState = NotLoaded
-	k.view.PINLength = 0
-	k.view.Receipt = Receipt{}
-	k.pin = ""
-	k.tries = 0
-	k.switchTo = ""
-}
+// forget clears every trace of the patron from the core: the visit starts
+// over empty.
+func (k *Kiosk) forget() { k.visit = k.newVisit() }
 
 func (k *Kiosk) toAttract() {
 	k.forget()
-	k.view.Lang = k.opts.Lang
+	k.chrome.Lang = k.opts.Lang
 	k.show(ScreenAttract, NoticeNone)
 }
 
 func (k *Kiosk) startCountdown() {
-	k.view.Warning = true
-	k.view.Help = false
-	k.view.Confirm = ConfirmNone
-	k.view.SecondsLeft = int(k.opts.Warning / time.Second)
+	k.chrome.Warning = true
+	k.chrome.Help = false
+	k.visit.confirm = ConfirmNone
+	k.chrome.SecondsLeft = int(k.opts.Warning / time.Second)
 	k.publish()
 	k.tick()
 }
 
 func (k *Kiosk) tick() {
 	k.after(time.Second, func() {
-		k.view.SecondsLeft--
-		if k.view.SecondsLeft <= 0 {
-			k.endSession("session_timeout")
+		k.chrome.SecondsLeft--
+		if k.chrome.SecondsLeft <= 0 {
+			k.flow().end("session_timeout")
 			k.show(ScreenNotice, NoticeTimedOut)
 			return
 		}
@@ -491,35 +319,50 @@ func (k *Kiosk) tick() {
 	})
 }
 
-// flash shows a short message on the current screen for FlashTime.
+// flash shows a short message on the current screen for FlashTime. The same
+// message again only starts its time over: a burst of scans redraws nothing.
 func (k *Kiosk) flash(n Notice) {
-	k.view.Flash = n
-	k.publish()
+	again := k.chrome.Flash == n
+	k.chrome.Flash = n
+	if !again {
+		k.publish()
+	}
 	gen := k.gen
 	k.clock.AfterFunc(k.opts.FlashTime, func() {
 		k.post(func() {
-			if k.gen == gen && k.view.Flash == n {
-				k.view.Flash = NoticeNone
+			if k.gen == gen && k.chrome.Flash == n {
+				k.chrome.Flash = NoticeNone
 				k.publish()
 			}
 		})
 	})
 }
 
-// activity is a tap or a scan in a session: the inactivity timer starts over.
+// activity is a tap or a scan in a session: the inactivity timer starts
+// over, and a countdown on the screen closes at once.
 func (k *Kiosk) activity() {
-	if !k.view.InSession() {
+	if !screens[k.screen].session {
 		return
 	}
+	warned := k.chrome.Warning
 	k.rearm()
+	if warned {
+		k.publish()
+	}
 }
 
-// rearm restarts the inactivity timer of the current screen, keeping its state.
+// rearm starts the inactivity timer of the current screen over, keeping
+// everything else on it; a countdown running closes. The caller publishes.
 func (k *Kiosk) rearm() {
-	help, flash, confirm := k.view.Help, k.view.Flash, k.view.Confirm
-	k.show(k.view.Screen, k.view.Notice)
-	k.view.Help, k.view.Flash, k.view.Confirm = help, flash, confirm
-	k.publish()
+	if k.timer != nil {
+		k.timer.Stop()
+		k.timer = nil
+	}
+	k.armed++
+	k.chrome.Warning, k.chrome.SecondsLeft = false, 0
+	if screens[k.screen].session {
+		k.after(k.opts.SessionTimeout-k.opts.Warning, k.startCountdown)
+	}
 }
 
 // MoreTime is the "more time" button of the countdown; any tap counts too.
@@ -530,13 +373,13 @@ func (k *Kiosk) MoreTime() { k.post(k.activity) }
 func (k *Kiosk) Help() {
 	k.post(func() {
 		k.activity()
-		k.view.Help = true
+		k.chrome.Help = true
 		k.publish()
 		gen := k.gen
 		k.clock.AfterFunc(k.opts.SessionTimeout, func() {
 			k.post(func() {
-				if k.gen == gen && k.view.Help {
-					k.view.Help = false
+				if k.gen == gen && k.chrome.Help {
+					k.chrome.Help = false
 					k.publish()
 				}
 			})
@@ -547,21 +390,9 @@ func (k *Kiosk) Help() {
 // CloseHelp closes the help text.
 func (k *Kiosk) CloseHelp() {
 	k.post(func() {
-		if k.view.Help {
-			k.view.Help = false
+		if k.chrome.Help {
+			k.chrome.Help = false
 			k.publish()
-		}
-	})
-}
-
-// Back leaves a notice early, or goes from the loans back to the patron's home.
-func (k *Kiosk) Back() {
-	k.post(func() {
-		switch k.view.Screen {
-		case ScreenNotice:
-			k.toAttract()
-		case ScreenLoans, ScreenReceipt:
-			k.show(ScreenWelcome, NoticeNone)
 		}
 	})
 }
@@ -570,11 +401,12 @@ func (k *Kiosk) Back() {
 // default when the session ends.
 func (k *Kiosk) SetLanguage(lang string) {
 	k.post(func() {
-		k.view.Lang = lang
-		if k.view.InSession() {
-			k.rearm()
+		if !KnownLanguage(lang) {
+			k.log.Warn("language not known: not switched", "lang", lang)
 			return
 		}
+		k.chrome.Lang = lang
+		k.activity()
 		k.publish()
 	})
 }
@@ -582,144 +414,30 @@ func (k *Kiosk) SetLanguage(lang string) {
 // SetScanner records a scanner's state for the header icon.
 func (k *Kiosk) SetScanner(st ScannerState) {
 	k.post(func() {
-		for i, s := range k.view.Scanners {
-			if s.Name == st.Name {
-				if s == st {
-					return
-				}
-				k.view.Scanners[i] = st
-				k.publish()
-				return
-			}
+		i := slices.IndexFunc(k.chrome.Scanners, func(s ScannerState) bool { return s.Name == st.Name })
+		if i >= 0 && k.chrome.Scanners[i] == st {
+			return
 		}
-		k.view.Scanners = append(k.view.Scanners, st)
+		// A new slice: Views published before keep the one they had.
+		scanners := slices.Clone(k.chrome.Scanners)
+		if i >= 0 {
+			scanners[i] = st
+		} else {
+			scanners = append(scanners, st)
+		}
+		k.chrome.Scanners = scanners
 		k.publish()
 	})
 }
 
 // audit records a session event; card is already cut to its last 4.
 func (k *Kiosk) audit(kind, card string) {
-	if k.store == nil {
+	if k.audits == nil {
 		return
 	}
-	if err := k.store.RecordAudit(k.clock.Now(), kind, card); err != nil {
-		slog.Error("audit not written", "kind", kind, "card", card, "err", err)
+	if err := k.audits.RecordAudit(k.clock.Now(), kind, card); err != nil {
+		k.log.Error("audit not written", "kind", kind, "card", card, "err", err)
 	}
-}
-
-// ilsDown switches the kiosk offline and probes the ILS in the background
-// until it answers again; then the journal is replayed. err is why.
-func (k *Kiosk) ilsDown(err error) {
-	if !k.view.ILSDown {
-		k.view.ILSDown = true
-		k.view.OfflineSince = k.clock.Now()
-		slog.Warn("library system unreachable: working offline", "err", err)
-	}
-	k.noteFault(err)
-	if k.probing {
-		return
-	}
-	k.probing = true
-	var probe func()
-	probe = func() {
-		k.clock.AfterFunc(k.opts.RetryInterval, func() {
-			svc, err := k.ping()
-			k.post(func() {
-				if err != nil {
-					k.noteFault(err)
-					probe()
-					return
-				}
-				k.probing = false
-				k.noteFault(nil)
-				k.setService(svc)
-				k.replay()
-			})
-		})
-	}
-	probe()
-}
-
-func (k *Kiosk) ping() (Service, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), k.opts.RequestTimeout)
-	defer cancel()
-	return k.ils.Ping(ctx)
-}
-
-// noteFault records whether the ILS refuses the kiosk's own settings (a
-// login or character set it will not take): staff must fix the
-// configuration, waiting will not help. Logged once per change.
-func (k *Kiosk) noteFault(err error) {
-	f := faultOf(err)
-	if f == k.view.ILSFault {
-		return
-	}
-	k.view.ILSFault = f
-	if f != FaultNone {
-		slog.Error("the library system refuses the kiosk's settings: fix the configuration",
-			"fault", f.String(), "config", f.ConfigKeys(), "err", err)
-	} else {
-		slog.Info("the library system accepts the kiosk's settings again")
-	}
-	k.publish()
-}
-
-// setService keeps what the ILS allows; a change is logged for staff.
-func (k *Kiosk) setService(s Service) {
-	if s == k.view.Service {
-		return
-	}
-	if !s.Limits() {
-		slog.Info("library system allows the kiosk everything", "renew_all", s.RenewAll)
-	} else {
-		slog.Warn("the library system's status (98) limits the kiosk", "service", s.String())
-	}
-	k.view.Service = s
-	k.offlineOff.Store(s.NoOffline)
-	k.publish()
-}
-
-// CheckILS asks the ILS whether it answers, and if not shows it in the header
-// and keeps probing; while it answers it asks again every StatusInterval
-// what it allows. main calls it once at start.
-func (k *Kiosk) CheckILS() {
-	svc, err := k.ping()
-	k.post(func() {
-		k.countWaiting()
-		slog.Info("journal checked", "waiting", k.view.Waiting)
-		k.watchService()
-		if err != nil {
-			slog.Warn("library system not reachable", "err", err)
-			k.ilsDown(err)
-			k.publish()
-			return
-		}
-		k.setService(svc)
-		k.replay() // what an earlier run left unsent
-	})
-}
-
-// watchService asks the ILS what it allows every StatusInterval while it is
-// up (the probe asks while it is down).
-func (k *Kiosk) watchService() {
-	k.clock.AfterFunc(k.opts.StatusInterval, func() {
-		k.post(func() {
-			defer k.watchService()
-			if k.view.ILSDown || k.probing {
-				return
-			}
-			go func() {
-				svc, err := k.ping()
-				k.post(func() {
-					if err != nil {
-						slog.Warn("library system status not read", "err", err)
-						return
-					}
-					k.setService(svc)
-				})
-			}()
-		})
-	})
 }
 
 // Last4 is how a card number appears in a log: its last four characters.

@@ -99,15 +99,15 @@ func TestMisreadCodeNeverReachesTheLibrary(t *testing.T) {
 	r.until(t, kiosk.ScreenWelcome)
 	r.core.Scan(kiosk.Scan{Code: "20790000000011"})
 	v := r.next(t)
-	for v.Flash == kiosk.NoticeNone && v.Screen == kiosk.ScreenWelcome {
+	for v.Chrome.Flash == kiosk.NoticeNone && v.Screen == kiosk.ScreenWelcome {
 		v = r.next(t) // the scan counted as activity first
 	}
-	if v.Screen != kiosk.ScreenWelcome || v.Flash != kiosk.NoticeMisread {
-		t.Errorf("misread in a session: screen %d flash %d", v.Screen, v.Flash)
+	if v.Screen != kiosk.ScreenWelcome || v.Chrome.Flash != kiosk.NoticeMisread {
+		t.Errorf("misread in a session: screen %d flash %d", v.Screen, v.Chrome.Flash)
 	}
 	r.core.Sync() // the flash's timer is set
 	r.clock.Advance(5 * time.Second)
-	for v := r.next(t); v.Flash != kiosk.NoticeNone; v = r.next(t) {
+	for v := r.next(t); v.Chrome.Flash != kiosk.NoticeNone; v = r.next(t) {
 		// other news (the loans arriving) may come first; the flash must go
 	}
 }
@@ -154,14 +154,14 @@ func TestScansDuringTheLookupAreIgnored(t *testing.T) {
 	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
 	r.core.Scan(kiosk.Scan{Code: kiosktest.CardLost}) // while busy
 	v := r.until(t, kiosk.ScreenWelcome)
-	if v.Patron.Name != "Joost Müller" {
-		t.Errorf("patron = %q", v.Patron.Name)
+	if v.Visit.Patron.Name != "Joost Müller" {
+		t.Errorf("patron = %q", v.Visit.Patron.Name)
 	}
 	r.core.Sync()
 	for {
 		select {
 		case v := <-r.views:
-			if v.Patron.Card != kiosktest.CardAdult {
+			if v.Visit.Patron.Card != kiosktest.CardAdult {
 				t.Errorf("the scan made while busy was handled: %+v", v)
 			}
 		case <-time.After(100 * time.Millisecond):
@@ -188,8 +188,8 @@ func TestWelcomeViewCarriesNoPatronAfterTheSession(t *testing.T) {
 	r.until(t, kiosk.ScreenWelcome)
 	r.core.Done()
 	v := r.until(t, kiosk.ScreenNotice)
-	if v.Patron.Card != "" || v.Patron.Name != "" {
-		t.Errorf("goodbye view still holds the patron: %+v", v.Patron)
+	if v.Visit.Patron.Card != "" || v.Visit.Patron.Name != "" {
+		t.Errorf("goodbye view still holds the patron: %+v", v.Visit.Patron)
 	}
 }
 

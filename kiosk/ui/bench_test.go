@@ -94,7 +94,7 @@ func (r *benchRig) waitView(what string, ok func(kiosk.View) bool) {
 // waitLent waits for item's row to show it lent; any other outcome fails.
 func (r *benchRig) waitLent(item string) {
 	r.waitView("the row of "+item, func(v kiosk.View) bool {
-		for _, row := range v.Rows {
+		for _, row := range v.Visit.Rows {
 			if row.Item == item && row.State != kiosk.RowPending {
 				if row.State != kiosk.RowOK {
 					r.b.Fatalf("checkout of %s: %+v", item, row)
@@ -248,7 +248,7 @@ func BenchmarkTwentyItemSession(b *testing.B) {
 		}
 		r.waitView("20 rows", func(v kiosk.View) bool {
 			done := 0
-			for _, row := range v.Rows {
+			for _, row := range v.Visit.Rows {
 				if row.State == kiosk.RowOK {
 					done++
 				}
@@ -306,7 +306,7 @@ func BenchmarkSlowLibraryVisit(b *testing.B) {
 	visit := func() {
 		r.scan(kiosktest.CardAdult)
 		r.waitView("welcome", screenIs(kiosk.ScreenWelcome))
-		r.waitView("the loans", func(v kiosk.View) bool { return v.LoansState == kiosk.Loaded })
+		r.waitView("the loans", func(v kiosk.View) bool { return v.Visit.LoansState == kiosk.Loaded })
 		before := r.faults.Total()
 		for range 20 {
 			item := items[next]

@@ -58,7 +58,7 @@ func TestFullDiskRefusesTheLoanAndLosesNothing(t *testing.T) {
 	next := 0
 	for ; next < len(items) && refused == ""; next++ {
 		h.scanItem(items[next])
-		for _, r := range h.ui.view.Rows {
+		for _, r := range h.ui.view.Visit.Rows {
 			if r.Item == items[next] && r.State == kiosk.RowFailed && r.Failure == kiosk.NoticeStoreFull {
 				refused = r.Item
 			}
@@ -77,7 +77,7 @@ func TestFullDiskRefusesTheLoanAndLosesNothing(t *testing.T) {
 	os.Remove(filler) // someone makes room: the kiosk goes on
 	h.scanItem(items[next])
 	shown := 0
-	for _, r := range h.ui.view.Rows {
+	for _, r := range h.ui.view.Visit.Rows {
 		if r.State != kiosk.RowOK {
 			continue
 		}
@@ -86,7 +86,7 @@ func TestFullDiskRefusesTheLoanAndLosesNothing(t *testing.T) {
 			t.Errorf("%s shown as borrowed but not lent", r.Item)
 		}
 	}
-	if last := h.ui.view.Rows[len(h.ui.view.Rows)-1]; last.State != kiosk.RowOK {
+	if last := h.ui.view.Visit.Rows[len(h.ui.view.Visit.Rows)-1]; last.State != kiosk.RowOK {
 		t.Errorf("after room was made the loan is %+v", last)
 	}
 	// Every loan shown is in the journal: done, or (when the disk was full

@@ -121,7 +121,7 @@ func renewsAll(t *testing.T, h *harness) {
 	test.Tap(h.ui.loansButton)
 	h.pumpUntil("the loans", func() bool {
 		h.core.Sync()
-		return h.ui.loans.Visible() && h.ui.view.LoansState == kiosk.Loaded
+		return h.ui.loans.Visible() && h.ui.view.Visit.LoansState == kiosk.Loaded
 	})
 	got := rowTexts(h.ui.loansList)
 	for _, want := range []string{"De avonden", "Het diner", "The Midnight Library", "Te laat!"} {
@@ -133,7 +133,7 @@ func renewsAll(t *testing.T, h *harness) {
 	h.pumpUntil("three results", func() bool {
 		h.core.Sync()
 		n := 0
-		for _, r := range h.ui.view.Rows {
+		for _, r := range h.ui.view.Visit.Rows {
 			if r.Kind == kiosk.TxRenew && r.State != kiosk.RowPending {
 				n++
 			}
@@ -165,11 +165,11 @@ func TestARenewalThatMovesNoDateSaysSo(t *testing.T) {
 	h.scanCard(kiosktest.CardAdult)
 	h.scanItem(itemAvailable) // lent today for 21 days: renewing today gives the same day
 	test.Tap(h.ui.loansButton)
-	h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.LoansState == kiosk.Loaded })
+	h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.Visit.LoansState == kiosk.Loaded })
 	h.core.Renew(itemAvailable)
 	h.pumpUntil("the renewal", func() bool {
 		h.core.Sync()
-		r, ok := lastRow(h.ui.view.Rows, kiosk.TxRenew, itemAvailable)
+		r, ok := lastRow(h.ui.view.Visit.Rows, kiosk.TxRenew, itemAvailable)
 		return ok && r.State != kiosk.RowPending
 	})
 	due := h.start.AddDate(0, 0, 21).Format("02-01-2006")
@@ -193,12 +193,46 @@ func TestReturningNeedsNoCard(t *testing.T) {
 			t.Errorf("returns %q lack %q", got, want)
 		}
 	}
+	// A card while returning offers to borrow next; "no" goes on returning.
 	h.typeScan(kiosktest.CardAdult)
-	h.pumpUntil("the flash", func() bool { return h.ui.flash.Visible() })
+	h.pumpUntil("the question", func() bool { return h.ui.confirm.Visible() })
+	if !strings.Contains(h.ui.confirmText.Text, "Wilt u nu iets lenen?") || h.ui.confirmNo.Text != "Nee, verder inleveren" {
+		t.Errorf("question %q, buttons %q / %q", h.ui.confirmText.Text, h.ui.confirmYes.Text, h.ui.confirmNo.Text)
+	}
+	test.Tap(h.ui.confirmNo)
+	h.settle()
+	if h.ui.confirm.Visible() || !h.ui.returns.Visible() {
+		t.Fatal("after \"no\" the returns are not on the screen")
+	}
+	// Klaar offers a receipt of the returns.
+	test.Tap(h.ui.done)
+	h.settle()
+	if !h.ui.receiptChoice.Visible() {
+		t.Fatal("no receipt offered after returning")
+	}
+	test.Tap(h.ui.receiptScreen)
+	h.settle()
+	if got := h.ui.receiptText.Text; !strings.Contains(got, "Ingeleverd") || !strings.Contains(got, "Tirza") || strings.Contains(got, "Pas") {
+		t.Errorf("return receipt:\n%s", got)
+	}
 	test.Tap(h.ui.done)
 	h.settle()
 	if h.ui.noticeText.Text != "Dank u wel! Tot ziens." {
 		t.Errorf("after returning: %q", h.ui.noticeText.Text)
+	}
+}
+
+func TestACardWhileReturningBorrowsNext(t *testing.T) {
+	h := newHarness(t)
+	test.Tap(h.ui.returnButton)
+	h.settle()
+	h.scanItem(itemFatimas)
+	h.typeScan(kiosktest.CardAdult)
+	h.pumpUntil("the question", func() bool { return h.ui.confirm.Visible() })
+	test.Tap(h.ui.confirmYes)
+	h.pumpUntil("the patron's page", func() bool { return h.ui.welcome.Visible() })
+	if !strings.Contains(h.ui.welcomeTitle.Text, "Joost") || rowTexts(h.ui.welcomeRows) != "" {
+		t.Errorf("welcome %q with rows %q", h.ui.welcomeTitle.Text, rowTexts(h.ui.welcomeRows))
 	}
 }
 
@@ -329,15 +363,15 @@ func TestAnItemScannedBehindTheQuestionIsLentToNobody(t *testing.T) {
 				t.Errorf("the question says %q", got)
 			}
 			h.core.Sync()
-			if len(h.ui.view.Rows) != 0 {
-				t.Errorf("rows behind the question: %+v", h.ui.view.Rows)
+			if len(h.ui.view.Visit.Rows) != 0 {
+				t.Errorf("rows behind the question: %+v", h.ui.view.Visit.Rows)
 			}
 			test.Tap(h.ui.confirmYes)
 			h.pumpUntil("Henk's visit", func() bool {
 				h.core.Sync()
-				return h.ui.welcome.Visible() && h.ui.view.Patron.Card == kiosktest.CardSenior
+				return h.ui.welcome.Visible() && h.ui.view.Visit.Patron.Card == kiosktest.CardSenior
 			})
-			if got := rowTexts(h.ui.welcomeRows); got != "" || len(h.ui.view.Rows) != 0 {
+			if got := rowTexts(h.ui.welcomeRows); got != "" || len(h.ui.view.Visit.Rows) != 0 {
 				t.Errorf("Henk's visit starts with %q", got)
 			}
 			if it, _ := h.ils.Library.Item(itemAvailable); it.Loan != nil {
@@ -454,7 +488,7 @@ func TestLibraryDownMidSessionLosesNothing(t *testing.T) {
 // reaches the library exactly once, and none reaches it twice.
 func TestFlappingLibraryGetsEveryLoanOnce(t *testing.T) {
 	var items []string
-	h := newHarnessSetup(t, setup{opts: kiosk.Options{OfflineBorrow: true, OfflineMaxItems: 1000}, lib: bigLibrary(t, 200, &items)})
+	h := newHarnessSetup(t, setup{opts: kiosk.Options{OfflineBorrow: true, OfflineMaxItems: 1000, MaxRows: 1000}, lib: bigLibrary(t, 200, &items)})
 	h.scanCard(kiosktest.CardAdult)
 	down := false
 	for i, item := range items {
@@ -494,7 +528,7 @@ func TestFlappingLibraryGetsEveryLoanOnce(t *testing.T) {
 	h.core.Sync()
 	h.pump()
 	confirmed := 0
-	for _, r := range h.ui.view.Rows {
+	for _, r := range h.ui.view.Visit.Rows {
 		if r.Kind != kiosk.TxCheckout {
 			continue
 		}

@@ -63,7 +63,7 @@ func TestScreensLookRight(t *testing.T) {
 			// background fetch and the checkout interleaved.
 			h.pumpUntil("the loans", func() bool {
 				h.core.Sync()
-				return h.ui.view.LoansState == kiosk.Loaded && len(h.ui.view.Loans) == 4
+				return h.ui.view.Visit.LoansState == kiosk.Loaded && len(h.ui.view.Visit.Loans) == 4
 			})
 			golden("loans")
 
@@ -87,6 +87,8 @@ func TestScreensLookRight(t *testing.T) {
 			h.scanItem("30790000000026")
 			golden("return")
 			test.Tap(h.ui.done)
+			h.settle()
+			test.Tap(h.ui.receiptNone)
 			h.settle()
 			h.advance(8 * time.Second)
 

@@ -216,12 +216,12 @@ func (h *harness) scanItem(item string) {
 	h.typeScan(item)
 	h.pumpUntil("the outcome of "+item, func() bool {
 		h.core.Sync()
-		for _, r := range h.ui.view.Rows {
+		for _, r := range h.ui.view.Visit.Rows {
 			if r.Item == item && r.State != kiosk.RowPending {
 				return true
 			}
 		}
-		return h.ui.view.Flash != kiosk.NoticeNone
+		return h.ui.view.Chrome.Flash != kiosk.NoticeNone
 	})
 }
 

@@ -26,7 +26,7 @@ func TestServersThatCloseConnectionsGoUnnoticed(t *testing.T) {
 			h := newHarnessSetup(t, setup{server: server})
 			var wentDown atomic.Bool
 			h.core.Subscribe(func(v kiosk.View) {
-				if v.ILSDown {
+				if v.Chrome.ILS.Down {
 					wentDown.Store(true)
 				}
 			})
@@ -38,12 +38,12 @@ func TestServersThatCloseConnectionsGoUnnoticed(t *testing.T) {
 			h.scanItem(itemAvailable2)
 			silence()
 			test.Tap(h.ui.loansButton)
-			h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.LoansState == kiosk.Loaded })
+			h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.Visit.LoansState == kiosk.Loaded })
 			silence()
 			h.core.Renew(itemJoosts)
 			h.pumpUntil("the renewal", func() bool {
 				h.core.Sync()
-				r, ok := lastRow(h.ui.view.Rows, kiosk.TxRenew, itemJoosts)
+				r, ok := lastRow(h.ui.view.Visit.Rows, kiosk.TxRenew, itemJoosts)
 				return ok && r.State != kiosk.RowPending
 			})
 			h.settle()
@@ -51,7 +51,7 @@ func TestServersThatCloseConnectionsGoUnnoticed(t *testing.T) {
 				t.Errorf("loans after the renewal: %q", got)
 			}
 			failed := func() {
-				for _, r := range h.ui.view.Rows {
+				for _, r := range h.ui.view.Visit.Rows {
 					if r.State != kiosk.RowOK {
 						t.Errorf("a row that did not work: %+v", r)
 					}

@@ -12,10 +12,19 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/bibliotheekzoetermeer/kiosk/assets"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 )
 
 // Languages the kiosk speaks, in the order the language button cycles them.
-var Languages = []string{"nl", "en"}
+var Languages = languageCodes()
+
+func languageCodes() []string {
+	codes := make([]string, len(kiosk.Languages))
+	for i, l := range kiosk.Languages {
+		codes[i] = l.Code
+	}
+	return codes
+}
 
 var current string
 

@@ -114,8 +114,8 @@ func dueDate(t time.Time) string { return t.Format("02-01-2006") }
 
 func (u *UI) renderPIN(v kiosk.View) {
 	u.setLabel(u.pinTitle, lang.L("pin.title"))
-	dots := strings.Repeat("● ", v.PINLength)
-	if v.PINLength == 0 {
+	dots := strings.Repeat("● ", v.Visit.PINLength)
+	if v.Visit.PINLength == 0 {
 		dots = "–"
 	}
 	u.setLabel(u.pinDots, strings.TrimSpace(dots))
@@ -123,7 +123,7 @@ func (u *UI) renderPIN(v kiosk.View) {
 }
 
 func (u *UI) renderWelcome(v kiosk.View) {
-	p := v.Patron
+	p := v.Visit.Patron
 	if p.Name != "" {
 		u.setLabel(u.welcomeTitle, lang.L("welcome.title", map[string]any{"Name": p.Name}))
 	} else {
@@ -131,7 +131,7 @@ func (u *UI) renderWelcome(v kiosk.View) {
 	}
 	var lines []string
 	switch {
-	case v.ILSDown:
+	case v.Chrome.ILS.Down:
 		// Offline the kiosk does not know what the patron has on loan.
 		lines = append(lines, lang.L("welcome.offline"))
 	case p.Loans == 0:
@@ -142,15 +142,15 @@ func (u *UI) renderWelcome(v kiosk.View) {
 	if p.Overdue > 0 {
 		lines = append(lines, lang.N("welcome.overdue", p.Overdue, map[string]any{"Count": p.Overdue}))
 	}
-	lines = append(lines, holdLines(v.Holds)...)
+	lines = append(lines, holdLines(v.Visit.Holds)...)
 	if owes(p.Fines) && !p.Has(kiosk.BlockFines) {
-		lines = append(lines, lang.L("welcome.fines", map[string]any{"Amount": formatMoney(p.Fines, p.Currency, v.Lang)}))
+		lines = append(lines, lang.L("welcome.fines", map[string]any{"Amount": formatMoney(p.Fines, p.Currency, v.Chrome.Lang)}))
 	}
 	u.setLabel(u.welcomeLines, strings.Join(lines, "\n"))
 	block := ""
 	switch {
 	case p.Has(kiosk.BlockFines):
-		block = lang.L("notice.fines", map[string]any{"Amount": formatMoney(p.Fines, p.Currency, v.Lang)})
+		block = lang.L("notice.fines", map[string]any{"Amount": formatMoney(p.Fines, p.Currency, v.Chrome.Lang)})
 	case p.Has(kiosk.BlockTooManyOverdue):
 		block = lang.L("block.overdue")
 	case p.Has(kiosk.BlockTooManyItems):
@@ -166,7 +166,7 @@ func (u *UI) renderWelcome(v kiosk.View) {
 		u.setLabel(u.welcomeNext, lang.L("home.scan_item"))
 	}
 	u.setButton(u.loansButton, lang.L("home.loans"))
-	u.renderRows(u.welcomeRows, v.Rows, v.Lang, !v.Service.NoRenew, &u.welcomeRowsKey)
+	u.renderRows(u.welcomeRows, v.Visit.Rows, v.Chrome.Lang, !v.Chrome.ILS.Service.NoRenew, &u.welcomeRowsKey)
 }
 
 // holdLines say what waits for the patron and what is reserved but not
@@ -196,16 +196,16 @@ func (u *UI) renderLoans(v kiosk.View) {
 	u.setButton(u.renewAll, lang.L("loans.renew_all"))
 	u.setButton(u.loansBack, lang.L("button.back"))
 	status := ""
-	switch v.LoansState {
+	switch v.Visit.LoansState {
 	case kiosk.Loading, kiosk.NotLoaded:
 		status = lang.L("loans.loading")
 	case kiosk.LoadFailed:
 		status = lang.L("loans.failed")
 	default:
 		switch {
-		case len(v.Loans) == 0:
+		case len(v.Visit.Loans) == 0:
 			status = lang.L("loans.none")
-		case v.Service.NoRenew:
+		case v.Chrome.ILS.Service.NoRenew:
 			status = lang.L("reason.renew_off") // once, instead of a button that cannot work
 		}
 	}
@@ -213,13 +213,13 @@ func (u *UI) renderLoans(v kiosk.View) {
 	showIf(u.loansStatus, status != "")
 	showIf(u.renewAll, len(v.RenewableLoans()) > 0)
 
-	key := fmt.Sprint(v.Lang, v.Loans, v.Rows, v.Service.NoRenew)
+	key := fmt.Sprint(v.Chrome.Lang, v.Visit.Loans, v.Visit.Rows, v.Chrome.ILS.Service.NoRenew)
 	if key == u.loansKey {
 		return
 	}
 	u.loansKey = key
-	objs := make([]fyne.CanvasObject, 0, len(v.Loans))
-	for _, l := range v.Loans {
+	objs := make([]fyne.CanvasObject, 0, len(v.Visit.Loans))
+	for _, l := range v.Visit.Loans {
 		title := l.Title
 		if title == "" {
 			title = l.Item
@@ -231,9 +231,9 @@ func (u *UI) renderLoans(v kiosk.View) {
 			kind = rowWarn
 		}
 		var action fyne.CanvasObject
-		if r, ok := lastRow(v.Rows, kiosk.TxRenew, l.Item); ok {
-			detail, kind = u.rowText(r, v.Lang)
-		} else if !v.Service.NoRenew {
+		if r, ok := lastRow(v.Visit.Rows, kiosk.TxRenew, l.Item); ok {
+			detail, kind = u.rowText(r, v.Chrome.Lang)
+		} else if !v.Chrome.ILS.Service.NoRenew {
 			item := l.Item
 			b := widget.NewButtonWithIcon(lang.L("loans.renew"), theme.ViewRefreshIcon(), func() { u.core.Renew(item) })
 			action = b
@@ -257,7 +257,7 @@ func lastRow(rows []kiosk.Row, kind kiosk.TxKind, item string) (kiosk.Row, bool)
 func (u *UI) renderReturn(v kiosk.View) {
 	u.setLabel(u.returnTitle, lang.L("return.title"))
 	u.setLabel(u.returnHint, lang.L("return.hint"))
-	u.renderRows(u.returnRows, v.Rows, v.Lang, false, &u.returnRowsKey)
+	u.renderRows(u.returnRows, v.Visit.Rows, v.Chrome.Lang, false, &u.returnRowsKey)
 }
 
 func (u *UI) renderReceiptChoice(v kiosk.View) {
@@ -265,12 +265,12 @@ func (u *UI) renderReceiptChoice(v kiosk.View) {
 	u.setButton(u.receiptPrint, lang.L("receipt.print"))
 	u.setButton(u.receiptScreen, lang.L("receipt.screen"))
 	u.setButton(u.receiptNone, lang.L("receipt.none"))
-	showIf(u.receiptPrint, v.CanPrint)
+	showIf(u.receiptPrint, v.Chrome.CanPrint)
 	for kind, b := range map[kiosk.ReceiptKind]*widget.Button{
 		kiosk.ReceiptPrint: u.receiptPrint, kiosk.ReceiptScreen: u.receiptScreen, kiosk.ReceiptNone: u.receiptNone,
 	} {
 		want := widget.MediumImportance
-		if kind == v.ReceiptDefault {
+		if kind == v.Visit.ReceiptDefault {
 			want = widget.HighImportance
 		}
 		if b.Importance != want {
@@ -281,7 +281,7 @@ func (u *UI) renderReceiptChoice(v kiosk.View) {
 }
 
 func (u *UI) renderReceiptShown(v kiosk.View) {
-	u.setLabel(u.receiptText, u.receiptTextOf(v.Receipt))
+	u.setLabel(u.receiptText, u.receiptTextOf(v.Visit.Receipt))
 }
 
 // plainReceipt is the built-in receipt layout; main sets the printer's
@@ -355,9 +355,6 @@ func (u *UI) renderRows(list *fyne.Container, rows []kiosk.Row, l string, canRen
 	seen := map[int]bool{}
 	for i := len(rows) - 1; i >= 0; i-- { // newest first: it is what the patron just scanned
 		r := rows[i]
-		if r.Kind == kiosk.TxRenew && list == u.welcomeRows && !fromWelcome(rows, r) {
-			continue
-		}
 		var offerRenew bool
 		if canRenew && r.State == kiosk.RowRefused && r.Reason == kiosk.ReasonAlreadyYours {
 			_, renewed := lastRow(rows, kiosk.TxRenew, r.Item)
@@ -400,16 +397,6 @@ func (u *UI) renderRows(list *fyne.Container, rows []kiosk.Row, l string, canRen
 type cachedRow struct {
 	key string
 	obj fyne.CanvasObject
-}
-
-// fromWelcome: renewals show on the home screen when they were offered there.
-func fromWelcome(rows []kiosk.Row, renew kiosk.Row) bool {
-	for _, r := range rows {
-		if r.Kind == kiosk.TxCheckout && r.Item == renew.Item && r.Reason == kiosk.ReasonAlreadyYours {
-			return true
-		}
-	}
-	return false
 }
 
 var reasonKeys = map[kiosk.Reason]string{

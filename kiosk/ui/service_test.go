@@ -20,7 +20,7 @@ func (h *harness) allows(checkout, checkin, renew, offline bool) {
 	h.core.CheckILS()
 	h.pumpUntil("the status read", func() bool {
 		h.core.Sync()
-		s := h.ui.view.Service
+		s := h.ui.view.Chrome.ILS.Service
 		return s.NoCheckout == !checkout && s.NoCheckin == !checkin && s.NoRenew == !renew && s.NoOffline == !offline
 	})
 }
@@ -57,7 +57,7 @@ func TestWhatTheLibrarySaysItWillNotDoIsNotSent(t *testing.T) {
 		h.allows(true, true, false, true)
 		h.scanCard(kiosktest.CardAdult)
 		test.Tap(h.ui.loansButton)
-		h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.LoansState == kiosk.Loaded })
+		h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.Visit.LoansState == kiosk.Loaded })
 		h.settle()
 		if h.ui.renewAll.Visible() || button(h.ui.loansList, "Verlengen") != nil {
 			t.Error("renewing offered while the library allows no renewal")
@@ -71,7 +71,7 @@ func TestWhatTheLibrarySaysItWillNotDoIsNotSent(t *testing.T) {
 		h.core.Renew(itemJoosts)
 		h.pumpUntil("the renewal's row", func() bool {
 			h.core.Sync()
-			r, ok := lastRow(h.ui.view.Rows, kiosk.TxRenew, itemJoosts)
+			r, ok := lastRow(h.ui.view.Visit.Rows, kiosk.TxRenew, itemJoosts)
 			return ok && r.State == kiosk.RowRefused
 		})
 		h.settle()

@@ -167,7 +167,7 @@ func New(a fyne.App, win fyne.Window, core Core, libraryName string) *UI {
 	u.build(libraryName)
 	win.Canvas().SetOnTypedRune(u.typedRune)
 	win.Canvas().SetOnTypedKey(u.typedKey)
-	u.Render(kiosk.View{Screen: kiosk.ScreenAttract, Lang: "nl"})
+	u.Render(kiosk.View{Screen: kiosk.ScreenAttract, Chrome: kiosk.Chrome{Lang: kiosk.DefaultLanguage}})
 	return u
 }
 
@@ -279,7 +279,7 @@ func (u *UI) Update(v kiosk.View) {
 // Render shows v; call it on the UI thread.
 func (u *UI) Render(v kiosk.View) {
 	u.view = v
-	setLanguage(v.Lang)
+	setLanguage(v.Chrome.Lang)
 
 	u.setLabel(u.attractTitle, lang.L("attract.title"))
 	u.setLabel(u.attractHint, lang.L("attract.hint"))
@@ -316,11 +316,11 @@ func (u *UI) Render(v kiosk.View) {
 		u.done.SetIcon(theme.ConfirmIcon())
 	}
 	flash := ""
-	if key, ok := noticeKeys[v.Flash]; ok {
+	if key, ok := noticeKeys[v.Chrome.Flash]; ok {
 		flash = "⚠ " + lang.L(key)
 	}
 	u.setLabel(u.flash, flash)
-	showIf(u.flash, flash != "" && v.Confirm == kiosk.ConfirmNone) // else it shows in the question
+	showIf(u.flash, flash != "" && v.Visit.Confirm == kiosk.ConfirmNone) // else it shows in the question
 
 	u.clearPatron(v)
 	switch v.Screen {
@@ -340,27 +340,42 @@ func (u *UI) Render(v kiosk.View) {
 		u.renderReceiptShown(v)
 	}
 
-	if v.Confirm == kiosk.ConfirmSwitchPatron {
+	switch v.Visit.Confirm {
+	case kiosk.ConfirmSwitchPatron:
 		u.setLabel(u.confirmText, lang.L("confirm.switch"))
+		stay, goOn := "confirm.switch_stay", "confirm.switch_go"
+		names := map[string]any{"Name": v.Visit.Patron.Name}
+		if v.Visit.Patron.Name == "" {
+			stay = "confirm.switch_stay_noname"
+		}
+		if v.Visit.SwitchName == "" {
+			goOn = "confirm.switch_go_noname"
+		}
+		u.setButton(u.confirmNo, lang.L(stay, names))
+		u.setButton(u.confirmYes, lang.L(goOn, map[string]any{"Name": v.Visit.SwitchName}))
+	case kiosk.ConfirmBorrowNext:
+		u.setLabel(u.confirmText, lang.L("confirm.borrow_next"))
+		u.setButton(u.confirmYes, lang.L("confirm.borrow_yes"))
+		u.setButton(u.confirmNo, lang.L("confirm.borrow_no"))
+	}
+	if v.Visit.Confirm != kiosk.ConfirmNone {
 		// The flash would sit behind the question: it shows in it.
 		u.setLabel(u.confirmFlash, flash)
 		showIf(u.confirmFlash, flash != "")
-		u.setButton(u.confirmYes, lang.L("button.yes"))
-		u.setButton(u.confirmNo, lang.L("button.no"))
 	}
-	showPopup(u.confirm, v.Confirm != kiosk.ConfirmNone)
-	if v.Warning {
+	showPopup(u.confirm, v.Visit.Confirm != kiosk.ConfirmNone)
+	if v.Chrome.Warning {
 		u.setLabel(u.warningTitle, lang.L("warning.title"))
-		u.setLabel(u.warningText, lang.N("warning.countdown", v.SecondsLeft, map[string]any{"Count": v.SecondsLeft}))
+		u.setLabel(u.warningText, lang.N("warning.countdown", v.Chrome.SecondsLeft, map[string]any{"Count": v.Chrome.SecondsLeft}))
 		if !u.warning.Visible() {
 			u.warning.Show()
 		}
 	} else if u.warning.Visible() {
 		u.warning.Hide()
 	}
-	if v.Help && !u.helpPopup.Visible() {
+	if v.Chrome.Help && !u.helpPopup.Visible() {
 		u.helpPopup.Show()
-	} else if !v.Help && u.helpPopup.Visible() {
+	} else if !v.Chrome.Help && u.helpPopup.Visible() {
 		u.helpPopup.Hide()
 	}
 	u.flushLayout()
@@ -371,22 +386,22 @@ func (u *UI) Render(v kiosk.View) {
 
 func (u *UI) renderStatus(v kiosk.View) {
 	u.setLabel(u.clock, u.now().Format("15:04"))
-	if v.ScannerMissing() {
+	if v.Chrome.ScannerMissing() {
 		u.setLabel(u.scannerIcon, "⚠ "+lang.L("status.scanner_missing"))
 		u.scannerIcon.Show()
 	} else {
 		u.scannerIcon.Hide()
 	}
-	if v.ILSDown {
+	if v.Chrome.ILS.Down {
 		// For patrons the promise; for staff since when and how much waits.
 		text := "⚠ " + lang.L("status.offline")
-		if !v.OfflineSince.IsZero() {
-			text += " · " + lang.N("status.offline_detail", v.Waiting, map[string]any{
-				"Since": v.OfflineSince.Format("15:04"), "Count": v.Waiting})
+		if !v.Chrome.ILS.Since.IsZero() {
+			text += " · " + lang.N("status.offline_detail", v.Chrome.ILS.Waiting, map[string]any{
+				"Since": v.Chrome.ILS.Since.Format("15:04"), "Count": v.Chrome.ILS.Waiting})
 		}
-		if key, ok := faultKeys[v.ILSFault]; ok {
+		if key, ok := faultKeys[v.Chrome.ILS.Fault]; ok {
 			// For staff: a setting to fix, not a library system to wait for.
-			text += " · " + lang.L(key, map[string]any{"Keys": v.ILSFault.ConfigKeys()})
+			text += " · " + lang.L(key, map[string]any{"Keys": v.Chrome.ILS.Fault.ConfigKeys()})
 		}
 		u.setLabel(u.offlineIcon, text)
 		u.offlineIcon.Show()
@@ -421,6 +436,7 @@ var noticeKeys = map[kiosk.Notice]string{
 	kiosk.NoticeStoreFull:     "row.store_full",
 	kiosk.NoticeAnswerFirst:   "notice.answer_first",
 	kiosk.NoticeReturnsOff:    "notice.returns_off",
+	kiosk.NoticeVisitFull:     "notice.visit_full",
 }
 
 func (u *UI) renderNotice(v kiosk.View) {
@@ -428,7 +444,7 @@ func (u *UI) renderNotice(v kiosk.View) {
 	if !ok {
 		key = "notice.blocked"
 	}
-	u.setLabel(u.noticeText, lang.L(key, map[string]any{"Amount": formatMoney(v.Patron.Fines, v.Patron.Currency, v.Lang)}))
+	u.setLabel(u.noticeText, lang.L(key, map[string]any{"Amount": formatMoney(v.Visit.Patron.Fines, v.Visit.Patron.Currency, v.Chrome.Lang)}))
 	switch v.Notice {
 	case kiosk.NoticeGoodbye, kiosk.NoticeTimedOut, kiosk.NoticeTakeReceipt, kiosk.NoticeThanksReturn:
 		u.noticeIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
@@ -442,7 +458,7 @@ func (u *UI) renderNotice(v kiosk.View) {
 // clearPatron wipes every widget that showed patron data once no patron is
 // at the kiosk, so nothing of the last one lingers in memory or on screen.
 func (u *UI) clearPatron(v kiosk.View) {
-	if v.Patron.Card != "" || v.Screen == kiosk.ScreenReturn {
+	if v.Visit.Patron.Card != "" || v.Screen == kiosk.ScreenReturn {
 		return
 	}
 	for _, l := range []*widget.Label{u.welcomeTitle, u.welcomeLines, u.welcomeBlock, u.receiptText} {
@@ -472,7 +488,7 @@ func showPopup(p *widget.PopUp, on bool) {
 func (u *UI) nextLanguage() {
 	next := Languages[0]
 	for i, l := range Languages {
-		if l == u.view.Lang {
+		if l == u.view.Chrome.Lang {
 			next = Languages[(i+1)%len(Languages)]
 		}
 	}

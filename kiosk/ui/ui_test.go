@@ -56,7 +56,7 @@ func TestCardScanShowsThePatronSummary(t *testing.T) {
 func TestHoldReadyIsShown(t *testing.T) {
 	h := newHarness(t)
 	h.scanCard(kiosktest.CardHold)
-	h.pumpUntil("the holds", func() bool { h.core.Sync(); return h.ui.view.HoldsState == kiosk.Loaded })
+	h.pumpUntil("the holds", func() bool { h.core.Sync(); return h.ui.view.Visit.HoldsState == kiosk.Loaded })
 	h.settle()
 	for _, want := range []string{"Klaar voor u: Het achterhuis. Het ligt bij: Afhaalkast."} {
 		if !strings.Contains(h.ui.welcomeLines.Text, want) {
@@ -73,7 +73,7 @@ func TestAHoldNotYetInIsShownAsReserved(t *testing.T) {
 			h := newHarness(t)
 			h.ils.Library.SetHoldsCountAll(countsAll)
 			h.scanCard(kiosktest.CardSenior) // Henk reserved Het diner, lent to Joost
-			h.pumpUntil("the holds", func() bool { h.core.Sync(); return h.ui.view.HoldsState == kiosk.Loaded })
+			h.pumpUntil("the holds", func() bool { h.core.Sync(); return h.ui.view.Visit.HoldsState == kiosk.Loaded })
 			h.settle()
 			got := h.ui.welcomeLines.Text
 			if !strings.Contains(got, "Gereserveerd: Het diner. Het ligt nog niet voor u klaar.") || strings.Contains(got, "Er ligt") || strings.Contains(got, "Klaar voor u") {
