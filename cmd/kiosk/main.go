@@ -195,7 +195,7 @@ func run() int {
 	go func() { core.Run(ctx); close(coreDone) }()
 	go core.CheckILS()
 	go runScanners(ctx, core, cfg.Scanners, cfg.Scanning.MaxLength)
-	go keepPrivate(ctx, store, journal, storage.Retention{
+	retained := journal.KeepPrivate(ctx, clock, storage.Retention{
 		Journal:   cfg.Kiosk.Retention.Duration,
 		Attention: storage.AttentionRetention,
 		Patrons:   cfg.Offline.PatronCache.Duration,
@@ -208,33 +208,9 @@ func run() int {
 	w.ShowAndRun()
 	cancel()
 	<-coreDone // the open session, if any, is ended and audited
+	<-retained // no retention runs on the closed store
 	slog.Info("kiosk stopped")
 	return 0
-}
-
-// keepPrivate removes card numbers and names once their retention has
-// passed, on the kiosk's clock, and compacts the file so that the bytes are
-// gone too (storage.Retain), at start and then every hour. It also writes
-// the attention file again if its last write failed.
-func keepPrivate(ctx context.Context, store *storage.Store, journal *localstore.Store, r storage.Retention) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		done, err := store.Retain(r)
-		if done.Scrubbed > 0 || done.Forgotten > 0 || done.Removed > 0 {
-			slog.Info("retention: card numbers and names removed", "transactions", done.Scrubbed, "cards", done.Forgotten,
-				"damaged_copies", done.Removed, "compacted", done.Compacted)
-		}
-		if err != nil {
-			slog.Error("retention: not done, tried again in an hour", "err", err)
-		}
-		journal.RetryAttention()
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // runScanners reads every configured serial scanner until ctx ends, and
