@@ -438,11 +438,7 @@ func (v *validation) kiosk(c Kiosk) {
 	if d := c.DataDir; d != "" && (!filepath.IsAbs(d) || strings.ContainsFunc(d, unicode.IsControl)) {
 		v.add("kiosk.data_dir", -1, "%q is not an absolute path; use a path starting with \"/\", or leave it empty for the default", short(d))
 	}
-	switch c.Language {
-	case LanguageDutch, LanguageEnglish:
-	default:
-		v.add("kiosk.language", -1, "%q is not a supported language; use \"nl\" (Dutch) or \"en\" (English)", short(c.Language))
-	}
+	v.language(c.Language)
 	v.sessionTimes(c.SessionTimeout.Duration, c.Warning.Duration)
 	switch name := c.LibraryName; {
 	case strings.TrimSpace(name) == "":
@@ -461,6 +457,18 @@ func (v *validation) kiosk(c Kiosk) {
 		v.add("kiosk.receipt", -1, "%q is not a receipt setting; use \"ask\", \"print\", \"screen\" or \"none\"", short(c.Receipt))
 	}
 	checkRange(v.add, "kiosk.retention", c.Retention.Duration, time.Hour, 31*24*time.Hour)
+}
+
+// language checks kiosk.language against the languages the kiosk speaks.
+func (v *validation) language(code string) {
+	names := make([]string, len(languages))
+	for i, l := range languages {
+		if l.Code == code {
+			return
+		}
+		names[i] = fmt.Sprintf("%q (%s)", l.Code, l.Name)
+	}
+	v.add("kiosk.language", -1, "%q is not a supported language; use one of %s", short(code), strings.Join(names, ", "))
 }
 
 // sessionTimes checks kiosk.session_timeout and kiosk.warning, which must
