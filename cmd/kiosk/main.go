@@ -111,25 +111,12 @@ func run() int {
 		ilsCfg.Address = addr
 		slog.Info("demo library serving SIP2", "addr", addr)
 	}
-	charset, err := sip2.ParseCharset(ilsCfg.Charset)
+	clientCfg, err := clientConfig(ilsCfg, clock.Now)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
 		return 2
 	}
-	client := sip2.NewClient(sip2.ClientConfig{
-		Addr:             ilsCfg.Address,
-		User:             ilsCfg.User,
-		Password:         ilsCfg.Password,
-		Location:         ilsCfg.Location,
-		Institution:      ilsCfg.Institution,
-		TerminalPassword: ilsCfg.TerminalPassword,
-		Charset:          charset,
-		Delimiter:        ilsCfg.DelimiterByte(),
-		ErrorDetection:   ilsCfg.ErrorDetection,
-		RequestTimeout:   ilsCfg.RequestTimeout.Duration,
-		KeepAlive:        ilsCfg.Keepalive.Duration,
-		Now:              clock.Now,
-	})
+	client := sip2.NewClient(clientCfg)
 	defer client.Close()
 	library := ils.New(client)
 
@@ -138,10 +125,6 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "kiosk: barcode rules: %v\n", err)
 		return 2
 	}
-	debounce := &devices.Debouncer{Window: cfg.Scanning.Debounce.Duration}
-	if debounce.Window == 0 {
-		debounce.Window = -1 // "0s" in the file turns debouncing off
-	}
 	texts, err := ui.NewCatalog()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "kiosk: translations: %v\n", err)
@@ -149,25 +132,8 @@ func run() int {
 	}
 	journal := localstore.New(store)
 	journal.AttentionCSV = filepath.Join(dir, "attention.csv")
-	core := kiosk.New(kiosk.Options{
-		Lang:            cfg.Kiosk.Language,
-		SessionTimeout:  cfg.Kiosk.SessionTimeout.Duration,
-		Warning:         cfg.Kiosk.Warning.Duration,
-		RequestTimeout:  ilsCfg.RequestTimeout.Duration,
-		PIN:             kiosk.PINMode(cfg.Kiosk.PIN),
-		Receipt:         kiosk.ReceiptKind(cfg.Kiosk.Receipt),
-		LibraryName:     cfg.Kiosk.LibraryName,
-		RetryInterval:   cfg.Offline.Probe.Duration,
-		OfflineBorrow:   cfg.Offline.Borrow,
-		OfflineMaxItems: cfg.Offline.MaxItems,
-		OfflineLoan:     time.Duration(cfg.Offline.LoanDays) * 24 * time.Hour,
-		OfflineLoanDays: codes.LoanDays,
-		PatronCache:     cfg.Offline.PatronCache.Duration,
-		Classify:        classifier(codes),
-		Accept:          debounce.Accept,
-		Translate:       texts.T,
-	}, library, journal, clock)
-	paper := &escpos.Printer{Path: cfg.Printer.Path, Baud: cfg.Printer.Baud, PaperWidth: cfg.Printer.Width}
+	core := kiosk.New(coreOptions(cfg, codes, clock, texts.T), library, journal, clock)
+	paper := receiptPrinter(cfg.Printer)
 	if paper.Path != "" {
 		core.SetPrinter(printer{p: paper, ils: client})
 	}
@@ -183,7 +149,7 @@ func run() int {
 	screens := ui.New(a, w, core, cfg.Kiosk.LibraryName)
 	columns, _ := paper.Columns() // the config allows only widths it knows
 	screens.SetReceiptText(func(r kiosk.Receipt) string { return escpos.Text(receipt(r), columns) })
-	screens.SetWedge(wedge{&devices.WedgeDetector{MaxGap: cfg.Scanning.WedgeGap.Duration, MaxLen: cfg.Scanning.MaxLength}})
+	screens.SetWedge(wedge{wedgeDetector(cfg.Scanning)})
 	core.Subscribe(screens.Update)
 	screens.StartClock()
 	a.Lifecycle().SetOnStarted(func() {
@@ -195,11 +161,7 @@ func run() int {
 	go func() { core.Run(ctx); close(coreDone) }()
 	go core.CheckILS()
 	go runScanners(ctx, core, cfg.Scanners, cfg.Scanning.MaxLength)
-	go keepPrivate(ctx, store, journal, storage.Retention{
-		Journal:   cfg.Kiosk.Retention.Duration,
-		Attention: storage.AttentionRetention,
-		Patrons:   cfg.Offline.PatronCache.Duration,
-	})
+	retained := journal.KeepPrivate(ctx, clock, retention(cfg))
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)
@@ -208,33 +170,9 @@ func run() int {
 	w.ShowAndRun()
 	cancel()
 	<-coreDone // the open session, if any, is ended and audited
+	<-retained // no retention runs on the closed store
 	slog.Info("kiosk stopped")
 	return 0
-}
-
-// keepPrivate removes card numbers and names once their retention has
-// passed, on the kiosk's clock, and compacts the file so that the bytes are
-// gone too (storage.Retain), at start and then every hour. It also writes
-// the attention file again if its last write failed.
-func keepPrivate(ctx context.Context, store *storage.Store, journal *localstore.Store, r storage.Retention) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		done, err := store.Retain(r)
-		if done.Scrubbed > 0 || done.Forgotten > 0 || done.Removed > 0 {
-			slog.Info("retention: card numbers and names removed", "transactions", done.Scrubbed, "cards", done.Forgotten,
-				"damaged_copies", done.Removed, "compacted", done.Compacted)
-		}
-		if err != nil {
-			slog.Error("retention: not done, tried again in an hour", "err", err)
-		}
-		journal.RetryAttention()
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // runScanners reads every configured serial scanner until ctx ends, and
@@ -245,18 +183,8 @@ func runScanners(ctx context.Context, core *kiosk.Kiosk, configured []config.Sca
 	}
 	scanners := make([]*devices.SerialScanner, len(configured))
 	for i, sc := range configured {
-		name := sc.Name
-		if name == "" {
-			name = fmt.Sprintf("scanner-%d", i+1)
-		}
-		term, err := devices.ParseTerminator(sc.Terminator)
-		if err != nil {
-			slog.Error("scanner terminator", "scanner", name, "err", err)
-		}
-		scanners[i] = &devices.SerialScanner{Name: name, Path: sc.Path, Baud: sc.Baud,
-			DataBits: sc.DataBits, Parity: sc.Parity, StopBits: sc.StopBits,
-			Terminator: term, Prefix: sc.Prefix, Suffix: sc.Suffix, MaxLen: maxLen}
-		core.SetScanner(kiosk.ScannerState{Name: name, Detail: "starting"})
+		scanners[i] = serialScanner(i, sc, maxLen)
+		core.SetScanner(kiosk.ScannerState{Name: scanners[i].Name, Detail: "starting"})
 	}
 	err := devices.RunScanners(ctx, scanners,
 		func(scan devices.Scan) { core.Scan(kiosk.Scan{Code: scan.Code, Source: scan.Source}) },

@@ -35,6 +35,17 @@ const (
 	LanguageEnglish = "en"
 )
 
+// languages are the ones kiosk.language may name, each with its name in
+// its own script, Dutch first.
+//
+// For now a copy: issue 11 moves the one list to kiosk.Languages (in
+// kiosk/lang.go, not yet on this branch), and then this becomes
+// kiosk.Languages, so that a language is added in one place.
+var languages = []struct{ Code, Name string }{
+	{LanguageDutch, "Nederlands"},
+	{LanguageEnglish, "English"},
+}
+
 // DefaultBaud is the baud rate of a [[scanner]] without a baud key.
 const DefaultBaud = 9600
 
@@ -207,7 +218,7 @@ func (c Config) BarcodeRules() []BarcodeRule {
 // Kiosk is the [kiosk] section: behaviour of the terminal itself.
 type Kiosk struct {
 	DataDir        string   `toml:"data_dir"` // "" = the state directory, see Config.DataDir
-	Language       string   `toml:"language"` // LanguageDutch or LanguageEnglish
+	Language       string   `toml:"language"` // one of languages
 	SessionTimeout Duration `toml:"session_timeout"`
 	Warning        Duration `toml:"warning"` // visible countdown before the session ends
 	LibraryName    string   `toml:"library_name"`

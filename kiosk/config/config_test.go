@@ -137,7 +137,7 @@ var parseTests = []struct {
 	{name: "warning longer than default timeout", in: "[kiosk]\nwarning = \"2m\"\n", line: 2, key: "kiosk.warning", msg: "2m is not shorter than kiosk.session_timeout (1m)"},
 	{name: "timeout below default warning", in: "[kiosk]\nlanguage = \"nl\"\nsession_timeout = \"10s\"\n", line: 3, key: "kiosk.warning", msg: "15s is not shorter than kiosk.session_timeout (10s)"},
 	{name: "timeout below default warning, dotted", in: "\n\nkiosk.session_timeout = \"12s\"\n", line: 3, key: "kiosk.warning"},
-	{name: "bad language", in: "[kiosk]\nlanguage = \"de\"\n", line: 2, key: "kiosk.language", msg: `use "nl" (Dutch) or "en" (English)`},
+	{name: "bad language", in: "[kiosk]\nlanguage = \"de\"\n", line: 2, key: "kiosk.language", msg: `"de" is not a supported language; use one of "nl" (Nederlands), "en" (English)`},
 	{name: "relative data dir", in: "[kiosk]\ndata_dir = \"state\"\n", line: 2, key: "kiosk.data_dir", msg: "absolute path"},
 	{name: "empty library name", in: "[kiosk]\nlibrary_name = \" \"\n", line: 2, key: "kiosk.library_name", msg: "must not be empty"},
 	{name: "earliest value error wins", in: "[kiosk]\nlanguage = \"de\"\n[ils]\ncharset = \"x\"\n", line: 2, key: "kiosk.language"},

@@ -186,234 +186,333 @@ var checkLengths = map[string]int{CheckLuhn14: 14, CheckEAN13: 13, CheckISBN10: 
 // validate checks the values of a decoded Config and returns the problem
 // nearest the top of the file.
 func (f *file) validate(c *Config) *Error {
-	var errs []*Error
-	add := func(key string, index int, format string, args ...any) {
-		errs = append(errs, f.errorAt(key, index, format, args...))
-	}
+	v := &validation{f: f}
+	v.ils(c.ILS)
+	v.scanners(c.Scanners)
+	v.scanning(c.Scanning)
+	v.barcodes(c.Barcodes, c.Scanning.MaxLength)
+	v.kiosk(c.Kiosk)
+	// After [kiosk], as ever: of two problems on one line (an inline
+	// table), the first found is reported.
+	v.barcodeLoanDays(c.Barcodes)
+	v.offline(c.Offline)
+	v.printer(c.Printer)
+	return first(v.errs)
+}
 
-	// [ils]
-	if !c.ILS.IsDemo() {
-		if msg := checkAddress(c.ILS.Address); msg != "" {
-			add("ils.address", -1, "%s", msg)
+// validation collects the problems validate finds, in the order found.
+type validation struct {
+	f    *file
+	errs []*Error
+}
+
+// add records a problem at key of the index-th table (see errorAt).
+func (v *validation) add(key string, index int, format string, args ...any) {
+	v.errs = append(v.errs, v.f.errorAt(key, index, format, args...))
+}
+
+// ils checks the [ils] section.
+func (v *validation) ils(c ILS) {
+	if !c.IsDemo() {
+		if msg := checkAddress(c.Address); msg != "" {
+			v.add("ils.address", -1, "%s", msg)
 		}
 	}
-	switch c.ILS.Charset {
+	switch c.Charset {
 	case CharsetUTF8, CharsetASCII, CharsetIBM850:
 	default:
-		add("ils.charset", -1, "%q is not a supported character set; use \"utf-8\", \"ascii\" or \"ibm850\"", short(c.ILS.Charset))
+		v.add("ils.charset", -1, "%q is not a supported character set; use \"utf-8\", \"ascii\" or \"ibm850\"", short(c.Charset))
 	}
-	delimOK := len(c.ILS.Delimiter) == 1 && isDelimiter(c.ILS.Delimiter[0])
+	delimOK := len(c.Delimiter) == 1 && isDelimiter(c.Delimiter[0])
 	if !delimOK {
-		add("ils.delimiter", -1, "%q cannot be the field delimiter; use exactly one punctuation character, usually \"|\"", short(c.ILS.Delimiter))
+		v.add("ils.delimiter", -1, "%q cannot be the field delimiter; use exactly one punctuation character, usually \"|\"", short(c.Delimiter))
 	}
+	v.ilsFields(c, delimOK)
+	checkRange(v.add, "ils.request_timeout", c.RequestTimeout.Duration, minRequestTimeout, maxRequestTimeout)
+	checkRange(v.add, "ils.keepalive", c.Keepalive.Duration, minKeepalive, maxKeepalive)
+}
+
+// ilsFields checks the [ils] values sent in SIP2 fields: they cannot hold
+// a control character, nor the delimiter if delimOK says it is valid.
+func (v *validation) ilsFields(c ILS, delimOK bool) {
 	for _, fld := range []struct{ key, value string }{
-		{"ils.user", c.ILS.User},
-		{"ils.password", c.ILS.Password},
-		{"ils.terminal_password", c.ILS.TerminalPassword},
-		{"ils.location", c.ILS.Location},
-		{"ils.institution", c.ILS.Institution},
+		{"ils.user", c.User},
+		{"ils.password", c.Password},
+		{"ils.terminal_password", c.TerminalPassword},
+		{"ils.location", c.Location},
+		{"ils.institution", c.Institution},
 	} {
 		if strings.ContainsFunc(fld.value, unicode.IsControl) {
-			add(fld.key, -1, "must not contain control characters such as tabs or line breaks")
-		} else if delimOK && strings.Contains(fld.value, c.ILS.Delimiter) {
-			add(fld.key, -1, "must not contain the field delimiter %q (ils.delimiter)", c.ILS.Delimiter)
+			v.add(fld.key, -1, "must not contain control characters such as tabs or line breaks")
+		} else if delimOK && strings.Contains(fld.value, c.Delimiter) {
+			v.add(fld.key, -1, "must not contain the field delimiter %q (ils.delimiter)", c.Delimiter)
 		}
 	}
-	checkRange(add, "ils.request_timeout", c.ILS.RequestTimeout.Duration, minRequestTimeout, maxRequestTimeout)
-	checkRange(add, "ils.keepalive", c.ILS.Keepalive.Duration, minKeepalive, maxKeepalive)
+}
 
-	// [[scanner]]
+// scanners checks every [[scanner]], and that no two share a device or a name.
+func (v *validation) scanners(scanners []Scanner) {
 	paths := map[string]int{}
 	names := map[string]int{}
-	for i, s := range c.Scanners {
-		switch {
-		case s.Path == "":
-			add("scanner", i, "every [[scanner]] needs a path, like path = \"/dev/ttyACM0\"")
-		case !filepath.IsAbs(s.Path) || strings.ContainsFunc(s.Path, unicode.IsControl):
-			add("scanner.path", i, "%q is not a device path; use an absolute path like \"/dev/ttyACM0\" or \"/dev/serial/by-id/...\"", short(s.Path))
-		default:
-			if j, dup := paths[s.Path]; dup {
-				add("scanner.path", i, "%q is already used by scanner %d; every scanner needs its own device", short(s.Path), j+1)
-			}
-			paths[s.Path] = i
-		}
+	for i, s := range scanners {
+		v.scannerPath(i, s.Path, paths)
 		if s.Name != "" {
 			if j, dup := names[s.Name]; dup {
-				add("scanner.name", i, "%q is already the name of scanner %d; give every scanner its own name", short(s.Name), j+1)
+				v.add("scanner.name", i, "%q is already the name of scanner %d; give every scanner its own name", short(s.Name), j+1)
 			}
 			names[s.Name] = i
 		}
-		if !slices.Contains(standardBauds, s.Baud) {
-			add("scanner.baud", i, "%d is not a standard baud rate; use one of %s (most scanners use 9600)", s.Baud, joinInts(standardBauds))
-		}
-		termOK := true
-		switch s.Terminator {
-		case TerminatorAny, TerminatorCR, TerminatorLF, TerminatorCRLF, TerminatorTab, TerminatorSTXETX:
-		default:
-			termOK = false
-			add("scanner.terminator", i, "%q is not a terminator; use \"any\" (CR, LF or CRLF), \"cr\", \"lf\", \"crlf\", \"tab\" or \"stxetx\" (STX code ETX)", short(s.Terminator))
-		}
-		for _, a := range []struct{ key, value string }{{"scanner.prefix", s.Prefix}, {"scanner.suffix", s.Suffix}} {
-			if msg := checkAffix(a.value, s.Terminator, termOK); msg != "" {
-				add(a.key, i, "%s", msg)
-			}
-		}
-		if s.DataBits < 5 || s.DataBits > 8 {
-			add("scanner.data_bits", i, "%d is not a number of data bits; use 5, 6, 7 or 8 (most scanners use 8)", s.DataBits)
-		}
-		switch s.Parity {
-		case ParityNone, ParityEven, ParityOdd:
-		default:
-			add("scanner.parity", i, "%q is not a parity; use \"none\", \"even\" or \"odd\" (most scanners use \"none\")", short(s.Parity))
-		}
-		if s.StopBits != 1 && s.StopBits != 2 {
-			add("scanner.stop_bits", i, "%d is not a number of stop bits; use 1 or 2 (most scanners use 1)", s.StopBits)
-		}
+		v.scannerSerial(i, s)
 	}
+}
 
-	// [scanning]
-	checkRange(add, "scanning.debounce", c.Scanning.Debounce.Duration, 0, maxDebounce)
-	checkRange(add, "scanning.wedge_gap", c.Scanning.WedgeGap.Duration, minWedgeGap, maxWedgeGap)
-	maxLen := c.Scanning.MaxLength
-	maxLenOK := maxLen >= minMaxLength && maxLen <= maxMaxLength
-	if !maxLenOK {
-		add("scanning.max_length", -1, "%d is out of range; use a number of characters from %d to %d", maxLen, minMaxLength, maxMaxLength)
-	}
-
-	// [[barcode]]
-	for i, r := range c.Barcodes {
-		switch r.Kind {
-		case KindPatron, KindItem, KindStaff:
-		case "":
-			errs = append(errs, f.missingIn("barcode.kind", i, "every [[barcode]] needs a kind: \"patron\", \"item\" or \"staff\""))
-		default:
-			add("barcode.kind", i, "%q is not a kind of code; use \"patron\", \"item\" or \"staff\"", short(r.Kind))
-		}
-		if r.Prefix == "" && r.Length == 0 && r.Pattern == "" {
-			add("barcode", i, "every [[barcode]] needs at least one of prefix, length or pattern; a rule without them would match every code")
-		}
-		if strings.ContainsFunc(r.Prefix, func(c rune) bool { return c < ' ' || c > '~' }) {
-			add("barcode.prefix", i, "%q holds a character that is not printable ASCII; scanned codes are only letters, digits, punctuation and spaces, so the rule could never match", short(r.Prefix))
-		}
-		lengthOK := r.Length >= 0 && r.Length <= maxBarcodeLength
-		if !lengthOK {
-			add("barcode.length", i, "%d is out of range; use 0 (any length) or a length from 1 to %d", r.Length, maxBarcodeLength)
-		}
-		if r.Pattern != "" {
-			if msg := patternSize(r.Pattern); msg != "" {
-				add("barcode.pattern", i, "%s", msg)
-			} else if _, err := regexp.Compile(r.Pattern); err != nil {
-				// The raw pattern first: wrapped in ^(?:…)$, an unbalanced one like "a)|(b" could compile.
-				add("barcode.pattern", i, "%s", patternError(r.Pattern, err))
-			}
-		}
-		need, checkOK := checkLengths[r.Check]
-		if !checkOK && r.Check != CheckNone {
-			add("barcode.check", i, "%q is not a check digit scheme; use \"luhn14\" (14-digit library barcodes), \"ean13\" (EAN-13 and ISBN-13), \"isbn10\", or \"\" for none", short(r.Check))
-		}
-		switch {
-		case need > 0 && r.Length != 0 && r.Length != need:
-			add("barcode.check", i, "%q codes are %d characters long, so length must be %d or 0, not %d", r.Check, need, need, r.Length)
-		case lengthOK && r.Length > 0 && len(r.Prefix) > r.Length:
-			add("barcode.prefix", i, "%q is %d characters, longer than the code (length = %d), so the rule could never match", short(r.Prefix), len(r.Prefix), r.Length)
-		case need > 0 && len(r.Prefix) > need:
-			add("barcode.prefix", i, "%q is %d characters, longer than a %q code (%d), so the rule could never match", short(r.Prefix), len(r.Prefix), r.Check, need)
-		case need > 0 && !digitsPrefix(r.Prefix, r.Check):
-			add("barcode.prefix", i, "%q cannot start a %q code, which holds only digits, so the rule could never match", short(r.Prefix), r.Check)
-		}
-		if maxLenOK {
-			switch {
-			case lengthOK && r.Length > maxLen:
-				add("barcode.length", i, "%d is longer than scanning.max_length (%d); such codes are dropped before any rule sees them", r.Length, maxLen)
-			case r.Length == 0 && need > maxLen:
-				add("barcode.check", i, "%q codes are %d characters long, longer than scanning.max_length (%d); they are dropped before any rule sees them", r.Check, need, maxLen)
-			case len(r.Prefix) > maxLen:
-				add("barcode.prefix", i, "%q is longer than scanning.max_length (%d); such codes are dropped before any rule sees them", short(r.Prefix), maxLen)
-			}
-		}
-		for j, p := range c.Barcodes[:i] {
-			if (p.Prefix != "" || p.Length != 0 || p.Pattern != "") && strings.HasPrefix(r.Prefix, p.Prefix) &&
-				(p.Length == 0 || p.Length == r.Length) && (p.Pattern == "" || p.Pattern == r.Pattern) {
-				add("barcode", i, "this rule never decides anything: [[barcode]] %d above it (kind %q) matches every code this one matches, and the first rule that matches decides; put the more specific rule first", j+1, short(p.Kind))
-				break
-			}
-		}
-	}
-
-	// [kiosk]
-	if d := c.Kiosk.DataDir; d != "" && (!filepath.IsAbs(d) || strings.ContainsFunc(d, unicode.IsControl)) {
-		add("kiosk.data_dir", -1, "%q is not an absolute path; use a path starting with \"/\", or leave it empty for the default", short(d))
-	}
-	switch c.Kiosk.Language {
-	case LanguageDutch, LanguageEnglish:
+// scannerPath checks the path of the i-th [[scanner]]; paths maps the
+// paths of the scanners before it to their index.
+func (v *validation) scannerPath(i int, path string, paths map[string]int) {
+	switch {
+	case path == "":
+		v.add("scanner", i, "every [[scanner]] needs a path, like path = \"/dev/ttyACM0\"")
+	case !filepath.IsAbs(path) || strings.ContainsFunc(path, unicode.IsControl):
+		v.add("scanner.path", i, "%q is not a device path; use an absolute path like \"/dev/ttyACM0\" or \"/dev/serial/by-id/...\"", short(path))
 	default:
-		add("kiosk.language", -1, "%q is not a supported language; use \"nl\" (Dutch) or \"en\" (English)", short(c.Kiosk.Language))
-	}
-	timeoutOK := checkRange(add, "kiosk.session_timeout", c.Kiosk.SessionTimeout.Duration, minSessionTimeout, maxSessionTimeout)
-	w := c.Kiosk.Warning.Duration
-	switch {
-	case w < minWarning:
-		add("kiosk.warning", -1, "%s is too short; the countdown must last at least %s", fmtDur(w), fmtDur(minWarning))
-	case timeoutOK && w >= c.Kiosk.SessionTimeout.Duration:
-		e := f.errorAt("kiosk.warning", -1, "%s is not shorter than kiosk.session_timeout (%s); the warning must start before the session ends", fmtDur(w), fmtDur(c.Kiosk.SessionTimeout.Duration))
-		if f.find("kiosk.warning", -1) == 0 {
-			// The default warning: the timeout is what the file changed.
-			e.Line = max(1, f.lineOf("kiosk.session_timeout", -1))
+		if j, dup := paths[path]; dup {
+			v.add("scanner.path", i, "%q is already used by scanner %d; every scanner needs its own device", short(path), j+1)
 		}
-		errs = append(errs, e)
+		paths[path] = i
 	}
-	name := c.Kiosk.LibraryName
+}
+
+// scannerSerial checks how the i-th [[scanner]] reads its line: the serial
+// settings and the framing of a code.
+func (v *validation) scannerSerial(i int, s Scanner) {
+	if !slices.Contains(standardBauds, s.Baud) {
+		v.add("scanner.baud", i, "%d is not a standard baud rate; use one of %s (most scanners use 9600)", s.Baud, joinInts(standardBauds))
+	}
+	termOK := true
+	switch s.Terminator {
+	case TerminatorAny, TerminatorCR, TerminatorLF, TerminatorCRLF, TerminatorTab, TerminatorSTXETX:
+	default:
+		termOK = false
+		v.add("scanner.terminator", i, "%q is not a terminator; use \"any\" (CR, LF or CRLF), \"cr\", \"lf\", \"crlf\", \"tab\" or \"stxetx\" (STX code ETX)", short(s.Terminator))
+	}
+	for _, a := range []struct{ key, value string }{{"scanner.prefix", s.Prefix}, {"scanner.suffix", s.Suffix}} {
+		if msg := checkAffix(a.value, s.Terminator, termOK); msg != "" {
+			v.add(a.key, i, "%s", msg)
+		}
+	}
+	if s.DataBits < 5 || s.DataBits > 8 {
+		v.add("scanner.data_bits", i, "%d is not a number of data bits; use 5, 6, 7 or 8 (most scanners use 8)", s.DataBits)
+	}
+	switch s.Parity {
+	case ParityNone, ParityEven, ParityOdd:
+	default:
+		v.add("scanner.parity", i, "%q is not a parity; use \"none\", \"even\" or \"odd\" (most scanners use \"none\")", short(s.Parity))
+	}
+	if s.StopBits != 1 && s.StopBits != 2 {
+		v.add("scanner.stop_bits", i, "%d is not a number of stop bits; use 1 or 2 (most scanners use 1)", s.StopBits)
+	}
+}
+
+// scanning checks the [scanning] section.
+func (v *validation) scanning(c Scanning) {
+	checkRange(v.add, "scanning.debounce", c.Debounce.Duration, 0, maxDebounce)
+	checkRange(v.add, "scanning.wedge_gap", c.WedgeGap.Duration, minWedgeGap, maxWedgeGap)
+	if !maxLengthOK(c.MaxLength) {
+		v.add("scanning.max_length", -1, "%d is out of range; use a number of characters from %d to %d", c.MaxLength, minMaxLength, maxMaxLength)
+	}
+}
+
+// maxLengthOK reports whether n is a valid scanning.max_length.
+func maxLengthOK(n int) bool { return n >= minMaxLength && n <= maxMaxLength }
+
+// barcodeLengthOK reports whether n is a valid barcode.length.
+func barcodeLengthOK(n int) bool { return n >= 0 && n <= maxBarcodeLength }
+
+// barcodes checks every [[barcode]] but its loan_days (barcodeLoanDays):
+// each on its own, against scanning.max_length (maxLen), and against the
+// rules before it.
+func (v *validation) barcodes(rules []BarcodeRule, maxLen int) {
+	for i, r := range rules {
+		v.barcodeKind(i, r.Kind)
+		v.barcodeMatch(i, r)
+		v.barcodeCheck(i, r)
+		if maxLengthOK(maxLen) {
+			v.barcodeMaxLength(i, r, maxLen)
+		}
+		v.barcodeShadowed(i, r, rules[:i])
+	}
+}
+
+// barcodeKind checks the kind of the i-th [[barcode]], which it must write.
+func (v *validation) barcodeKind(i int, kind string) {
+	switch kind {
+	case KindPatron, KindItem, KindStaff:
+	case "":
+		v.errs = append(v.errs, v.f.missingIn("barcode.kind", i, "every [[barcode]] needs a kind: \"patron\", \"item\" or \"staff\""))
+	default:
+		v.add("barcode.kind", i, "%q is not a kind of code; use \"patron\", \"item\" or \"staff\"", short(kind))
+	}
+}
+
+// barcodeMatch checks what the i-th [[barcode]] matches on: its prefix,
+// length and pattern, each on its own.
+func (v *validation) barcodeMatch(i int, r BarcodeRule) {
+	if r.Prefix == "" && r.Length == 0 && r.Pattern == "" {
+		v.add("barcode", i, "every [[barcode]] needs at least one of prefix, length or pattern; a rule without them would match every code")
+	}
+	if strings.ContainsFunc(r.Prefix, func(c rune) bool { return c < ' ' || c > '~' }) {
+		v.add("barcode.prefix", i, "%q holds a character that is not printable ASCII; scanned codes are only letters, digits, punctuation and spaces, so the rule could never match", short(r.Prefix))
+	}
+	if !barcodeLengthOK(r.Length) {
+		v.add("barcode.length", i, "%d is out of range; use 0 (any length) or a length from 1 to %d", r.Length, maxBarcodeLength)
+	}
+	if r.Pattern == "" {
+		return
+	}
+	if msg := patternSize(r.Pattern); msg != "" {
+		v.add("barcode.pattern", i, "%s", msg)
+	} else if _, err := regexp.Compile(r.Pattern); err != nil {
+		// The raw pattern first: wrapped in ^(?:…)$, an unbalanced one like "a)|(b" could compile.
+		v.add("barcode.pattern", i, "%s", patternError(r.Pattern, err))
+	}
+}
+
+// barcodeCheck checks the check digit scheme of the i-th [[barcode]], and
+// that a code with it can have the rule's length and prefix; without a
+// scheme, that the prefix fits in the length.
+func (v *validation) barcodeCheck(i int, r BarcodeRule) {
+	need, known := checkLengths[r.Check]
+	if !known && r.Check != CheckNone {
+		v.add("barcode.check", i, "%q is not a check digit scheme; use \"luhn14\" (14-digit library barcodes), \"ean13\" (EAN-13 and ISBN-13), \"isbn10\", or \"\" for none", short(r.Check))
+	}
 	switch {
-	case strings.TrimSpace(name) == "":
-		add("kiosk.library_name", -1, "must not be empty; write the name patrons see, like \"Bibliotheek Zoetermeer\"")
-	case strings.ContainsFunc(name, unicode.IsControl):
-		add("kiosk.library_name", -1, "must not contain control characters such as tabs or line breaks")
+	case need > 0 && r.Length != 0 && r.Length != need:
+		v.add("barcode.check", i, "%q codes are %d characters long, so length must be %d or 0, not %d", r.Check, need, need, r.Length)
+	case barcodeLengthOK(r.Length) && r.Length > 0 && len(r.Prefix) > r.Length:
+		v.add("barcode.prefix", i, "%q is %d characters, longer than the code (length = %d), so the rule could never match", short(r.Prefix), len(r.Prefix), r.Length)
+	case need > 0 && len(r.Prefix) > need:
+		v.add("barcode.prefix", i, "%q is %d characters, longer than a %q code (%d), so the rule could never match", short(r.Prefix), len(r.Prefix), r.Check, need)
+	case need > 0 && !digitsPrefix(r.Prefix, r.Check):
+		v.add("barcode.prefix", i, "%q cannot start a %q code, which holds only digits, so the rule could never match", short(r.Prefix), r.Check)
 	}
-	switch c.Kiosk.PIN {
+}
+
+// barcodeMaxLength checks that the codes the i-th [[barcode]] matches are
+// no longer than a valid scanning.max_length.
+func (v *validation) barcodeMaxLength(i int, r BarcodeRule, maxLen int) {
+	switch need := checkLengths[r.Check]; {
+	case barcodeLengthOK(r.Length) && r.Length > maxLen:
+		v.add("barcode.length", i, "%d is longer than scanning.max_length (%d); such codes are dropped before any rule sees them", r.Length, maxLen)
+	case r.Length == 0 && need > maxLen:
+		v.add("barcode.check", i, "%q codes are %d characters long, longer than scanning.max_length (%d); they are dropped before any rule sees them", r.Check, need, maxLen)
+	case len(r.Prefix) > maxLen:
+		v.add("barcode.prefix", i, "%q is longer than scanning.max_length (%d); such codes are dropped before any rule sees them", short(r.Prefix), maxLen)
+	}
+}
+
+// barcodeShadowed reports the i-th [[barcode]] if one of the rules above
+// it matches every code it matches: the first match decides.
+func (v *validation) barcodeShadowed(i int, r BarcodeRule, above []BarcodeRule) {
+	for j, p := range above {
+		if (p.Prefix != "" || p.Length != 0 || p.Pattern != "") && strings.HasPrefix(r.Prefix, p.Prefix) &&
+			(p.Length == 0 || p.Length == r.Length) && (p.Pattern == "" || p.Pattern == r.Pattern) {
+			v.add("barcode", i, "this rule never decides anything: [[barcode]] %d above it (kind %q) matches every code this one matches, and the first rule that matches decides; put the more specific rule first", j+1, short(p.Kind))
+			return
+		}
+	}
+}
+
+// barcodeLoanDays checks the loan_days of every [[barcode]].
+func (v *validation) barcodeLoanDays(rules []BarcodeRule) {
+	for i, r := range rules {
+		if r.LoanDays < 0 || r.LoanDays > 365 {
+			v.add("barcode.loan_days", i, "%d is out of range; use a number of days from 1 to 365, or 0 for [offline] loan_days", r.LoanDays)
+		} else if r.LoanDays != 0 && r.Kind != KindItem {
+			v.add("barcode.loan_days", i, "only an item rule has a loan period; this rule is for kind %q", short(r.Kind))
+		}
+	}
+}
+
+// kiosk checks the [kiosk] section.
+func (v *validation) kiosk(c Kiosk) {
+	if d := c.DataDir; d != "" && (!filepath.IsAbs(d) || strings.ContainsFunc(d, unicode.IsControl)) {
+		v.add("kiosk.data_dir", -1, "%q is not an absolute path; use a path starting with \"/\", or leave it empty for the default", short(d))
+	}
+	v.language(c.Language)
+	v.sessionTimes(c.SessionTimeout.Duration, c.Warning.Duration)
+	switch name := c.LibraryName; {
+	case strings.TrimSpace(name) == "":
+		v.add("kiosk.library_name", -1, "must not be empty; write the name patrons see, like \"Bibliotheek Zoetermeer\"")
+	case strings.ContainsFunc(name, unicode.IsControl):
+		v.add("kiosk.library_name", -1, "must not contain control characters such as tabs or line breaks")
+	}
+	switch c.PIN {
 	case PINNever, PINAlways, PINILS:
 	default:
-		add("kiosk.pin", -1, "%q is not a PIN setting; use \"never\", \"always\" or \"ils\" (when the library system says the patron has a PIN)", short(c.Kiosk.PIN))
+		v.add("kiosk.pin", -1, "%q is not a PIN setting; use \"never\", \"always\" or \"ils\" (when the library system says the patron has a PIN)", short(c.PIN))
 	}
-	switch c.Kiosk.Receipt {
+	switch c.Receipt {
 	case ReceiptAsk, ReceiptPrint, ReceiptScreen, ReceiptNone:
 	default:
-		add("kiosk.receipt", -1, "%q is not a receipt setting; use \"ask\", \"print\", \"screen\" or \"none\"", short(c.Kiosk.Receipt))
+		v.add("kiosk.receipt", -1, "%q is not a receipt setting; use \"ask\", \"print\", \"screen\" or \"none\"", short(c.Receipt))
 	}
+	checkRange(v.add, "kiosk.retention", c.Retention.Duration, time.Hour, 31*24*time.Hour)
+}
 
-	checkRange(add, "kiosk.retention", c.Kiosk.Retention.Duration, time.Hour, 31*24*time.Hour)
-
-	for i, r := range c.Barcodes {
-		if r.LoanDays < 0 || r.LoanDays > 365 {
-			add("barcode.loan_days", i, "%d is out of range; use a number of days from 1 to 365, or 0 for [offline] loan_days", r.LoanDays)
-		} else if r.LoanDays != 0 && r.Kind != KindItem {
-			add("barcode.loan_days", i, "only an item rule has a loan period; this rule is for kind %q", short(r.Kind))
+// language checks kiosk.language against the languages the kiosk speaks.
+func (v *validation) language(code string) {
+	names := make([]string, len(languages))
+	for i, l := range languages {
+		if l.Code == code {
+			return
 		}
+		names[i] = fmt.Sprintf("%q (%s)", l.Code, l.Name)
 	}
+	v.add("kiosk.language", -1, "%q is not a supported language; use one of %s", short(code), strings.Join(names, ", "))
+}
 
-	// [offline]
-	if n := c.Offline.MaxItems; n < 1 || n > 100 {
-		add("offline.max_items", -1, "%d is out of range; use a number of items from 1 to 100", n)
+// sessionTimes checks kiosk.session_timeout and kiosk.warning, which must
+// start before the session ends.
+func (v *validation) sessionTimes(timeout, warning time.Duration) {
+	timeoutOK := checkRange(v.add, "kiosk.session_timeout", timeout, minSessionTimeout, maxSessionTimeout)
+	switch {
+	case warning < minWarning:
+		v.add("kiosk.warning", -1, "%s is too short; the countdown must last at least %s", fmtDur(warning), fmtDur(minWarning))
+	case timeoutOK && warning >= timeout:
+		e := v.f.errorAt("kiosk.warning", -1, "%s is not shorter than kiosk.session_timeout (%s); the warning must start before the session ends", fmtDur(warning), fmtDur(timeout))
+		if v.f.find("kiosk.warning", -1) == 0 {
+			// The default warning: the timeout is what the file changed.
+			e.Line = max(1, v.f.lineOf("kiosk.session_timeout", -1))
+		}
+		v.errs = append(v.errs, e)
 	}
-	if n := c.Offline.LoanDays; n < 1 || n > 365 {
-		add("offline.loan_days", -1, "%d is out of range; use a number of days from 1 to 365", n)
-	}
-	if d := c.Offline.PatronCache.Duration; d < 0 || d > 31*24*time.Hour {
-		add("offline.patron_cache", -1, "%s is out of range; use \"0s\" (remember no cards) up to \"744h\" (31 days)", fmtDur(d))
-	}
-	checkRange(add, "offline.probe", c.Offline.Probe.Duration, time.Second, 10*time.Minute)
+}
 
-	// [printer]
-	if p := c.Printer.Path; p != "" && (!filepath.IsAbs(p) || strings.ContainsFunc(p, unicode.IsControl)) {
-		add("printer.path", -1, "%q is not a device path; use an absolute path like \"/dev/ttyUSB0\", or leave it empty for no printer", short(p))
+// offline checks the [offline] section.
+func (v *validation) offline(c Offline) {
+	if n := c.MaxItems; n < 1 || n > 100 {
+		v.add("offline.max_items", -1, "%d is out of range; use a number of items from 1 to 100", n)
 	}
-	if !slices.Contains(standardBauds, c.Printer.Baud) {
-		add("printer.baud", -1, "%d is not a standard baud rate; use one of %s (most receipt printers use 19200 or 38400)", c.Printer.Baud, joinInts(standardBauds))
+	if n := c.LoanDays; n < 1 || n > 365 {
+		v.add("offline.loan_days", -1, "%d is out of range; use a number of days from 1 to 365", n)
 	}
-	if c.Printer.Width != 58 && c.Printer.Width != 80 {
-		add("printer.width", -1, "%d is not a paper width this kiosk prints on; use 58 or 80 (millimetres)", c.Printer.Width)
+	if d := c.PatronCache.Duration; d < 0 || d > 31*24*time.Hour {
+		v.add("offline.patron_cache", -1, "%s is out of range; use \"0s\" (remember no cards) up to \"744h\" (31 days)", fmtDur(d))
 	}
+	checkRange(v.add, "offline.probe", c.Probe.Duration, time.Second, 10*time.Minute)
+}
 
-	return first(errs)
+// printer checks the [printer] section.
+func (v *validation) printer(c Printer) {
+	if p := c.Path; p != "" && (!filepath.IsAbs(p) || strings.ContainsFunc(p, unicode.IsControl)) {
+		v.add("printer.path", -1, "%q is not a device path; use an absolute path like \"/dev/ttyUSB0\", or leave it empty for no printer", short(p))
+	}
+	if !slices.Contains(standardBauds, c.Baud) {
+		v.add("printer.baud", -1, "%d is not a standard baud rate; use one of %s (most receipt printers use 19200 or 38400)", c.Baud, joinInts(standardBauds))
+	}
+	if c.Width != 58 && c.Width != 80 {
+		v.add("printer.width", -1, "%d is not a paper width this kiosk prints on; use 58 or 80 (millimetres)", c.Width)
+	}
 }
 
 // missingIn is errorAt for a key that the index-th table of an array may

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/bibliotheekzoetermeer/kiosk/devices"
+	"github.com/bibliotheekzoetermeer/kiosk/devices/escpos"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/config"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
+	"github.com/bibliotheekzoetermeer/kiosk/storage"
+)
+
+// This file maps the configuration onto what each part of the kiosk takes;
+// main only decides the order in which they start.
+
+// coreOptions are the core's options from cfg: [kiosk], [offline],
+// ils.request_timeout and scanning.debounce, the barcode rules as codes
+// (see barcodeClassifier), and translate for the receipts' texts. Scans are
+// debounced on clock.
+func coreOptions(cfg config.Config, codes *devices.Classifier, clock kiosk.Clock, translate func(lang, key string, data map[string]any) string) kiosk.Options {
+	return kiosk.Options{
+		Lang:            cfg.Kiosk.Language,
+		SessionTimeout:  cfg.Kiosk.SessionTimeout.Duration,
+		Warning:         cfg.Kiosk.Warning.Duration,
+		RequestTimeout:  cfg.ILS.RequestTimeout.Duration,
+		PIN:             kiosk.PINMode(cfg.Kiosk.PIN),
+		Receipt:         kiosk.ReceiptKind(cfg.Kiosk.Receipt),
+		LibraryName:     cfg.Kiosk.LibraryName,
+		RetryInterval:   cfg.Offline.Probe.Duration,
+		OfflineBorrow:   cfg.Offline.Borrow,
+		OfflineMaxItems: cfg.Offline.MaxItems,
+		OfflineLoan:     time.Duration(cfg.Offline.LoanDays) * 24 * time.Hour,
+		OfflineLoanDays: codes.LoanDays,
+		PatronCache:     cfg.Offline.PatronCache.Duration,
+		Classify:        classifier(codes),
+		Accept:          debouncer(cfg.Scanning, clock.Now).Accept,
+		Translate:       translate,
+	}
+}
+
+// debouncer drops a repeated scan within scanning.debounce; "0s" turns it
+// off, which devices.Debouncer spells as a negative window.
+func debouncer(c config.Scanning, now func() time.Time) *devices.Debouncer {
+	d := &devices.Debouncer{Window: c.Debounce.Duration, Now: now}
+	if d.Window == 0 {
+		d.Window = -1
+	}
+	return d
+}
+
+// clientConfig is the SIP2 client's configuration from [ils], on the clock now.
+func clientConfig(c config.ILS, now func() time.Time) (sip2.ClientConfig, error) {
+	charset, err := sip2.ParseCharset(c.Charset)
+	if err != nil {
+		return sip2.ClientConfig{}, err
+	}
+	return sip2.ClientConfig{
+		Addr:             c.Address,
+		User:             c.User,
+		Password:         c.Password,
+		Location:         c.Location,
+		Institution:      c.Institution,
+		TerminalPassword: c.TerminalPassword,
+		Charset:          charset,
+		Delimiter:        c.DelimiterByte(),
+		ErrorDetection:   c.ErrorDetection,
+		RequestTimeout:   c.RequestTimeout.Duration,
+		KeepAlive:        c.Keepalive.Duration,
+		Now:              now,
+	}, nil
+}
+
+// receiptPrinter is the [printer]; its Path is "" when there is none.
+func receiptPrinter(c config.Printer) *escpos.Printer {
+	return &escpos.Printer{Path: c.Path, Baud: c.Baud, PaperWidth: c.Width}
+}
+
+// wedgeDetector tells a keyboard-wedge scanner from a person by [scanning].
+func wedgeDetector(c config.Scanning) *devices.WedgeDetector {
+	return &devices.WedgeDetector{MaxGap: c.WedgeGap.Duration, MaxLen: c.MaxLength}
+}
+
+// serialScanner is the i-th [[scanner]], which reads codes of at most
+// maxLen (scanning.max_length) characters. One without a name is called
+// scanner-1, scanner-2, … by its place.
+func serialScanner(i int, c config.Scanner, maxLen int) *devices.SerialScanner {
+	name := c.Name
+	if name == "" {
+		name = fmt.Sprintf("scanner-%d", i+1)
+	}
+	term, err := devices.ParseTerminator(c.Terminator)
+	if err != nil { // the config allows only terminators devices knows
+		slog.Error("scanner terminator", "scanner", name, "err", err)
+	}
+	return &devices.SerialScanner{Name: name, Path: c.Path, Baud: c.Baud,
+		DataBits: c.DataBits, Parity: c.Parity, StopBits: c.StopBits,
+		Terminator: term, Prefix: c.Prefix, Suffix: c.Suffix, MaxLen: maxLen}
+}
+
+// retention is how long the kiosk keeps what identifies a patron:
+// kiosk.retention for a finished transaction, offline.patron_cache for a
+// remembered card.
+func retention(cfg config.Config) storage.Retention {
+	return storage.Retention{
+		Journal:   cfg.Kiosk.Retention.Duration,
+		Attention: storage.AttentionRetention,
+		Patrons:   cfg.Offline.PatronCache.Duration,
+	}
+}

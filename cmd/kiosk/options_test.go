@@ -1,0 +1,265 @@
+package main
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/bibliotheekzoetermeer/kiosk/devices"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/config"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
+	"github.com/bibliotheekzoetermeer/kiosk/storage"
+)
+
+// everyKey sets every key the mappings read to a value of its own, so that
+// a key dropped or swapped for another shows. Its two booleans are true,
+// as by default, so that a dropped one shows as false; they are checked
+// false too.
+const everyKey = `
+[ils]
+address = "ils.example.org:6001"
+user = "kiosk-7"
+password = "geheim"
+terminal_password = "terminal"
+location = "Balie 2"
+institution = "ABC"
+charset = "ibm850"
+delimiter = "^"
+error_detection = true
+request_timeout = "11s"
+keepalive = "4m"
+
+[[scanner]]
+name = "ingang"
+path = "/dev/ttyACM3"
+baud = 19200
+terminator = "cr"
+prefix = "]C1"
+suffix = "#"
+data_bits = 7
+parity = "even"
+stop_bits = 2
+
+[[scanner]]
+path = "/dev/ttyACM4"
+
+[scanning]
+debounce = "2s"
+wedge_gap = "45ms"
+max_length = 200
+
+[[barcode]]
+kind = "item"
+prefix = "3"
+length = 14
+check = "luhn14"
+loan_days = 42
+
+[[barcode]]
+kind = "patron"
+prefix = "2"
+length = 14
+check = "luhn14"
+
+[kiosk]
+language = "en"
+session_timeout = "7m"
+warning = "40s"
+library_name = "Bieb Noord"
+pin = "always"
+receipt = "print"
+retention = "30h"
+
+[printer]
+path = "/dev/usb/lp0"
+baud = 38400
+width = 58
+
+[offline]
+borrow = true
+max_items = 9
+loan_days = 17
+patron_cache = "50h"
+probe = "13s"
+`
+
+func everyKeyConfig(t *testing.T) config.Config {
+	t.Helper()
+	cfg, err := config.Parse("every-key.toml", []byte(everyKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// zeroOnly lists what is not set from the configuration: the fields of
+// v's struct type whose names are in unset must be zero, every other one
+// must be set.
+func zeroOnly(t *testing.T, v any, unset ...string) {
+	t.Helper()
+	rv := reflect.ValueOf(v)
+	for i := range rv.NumField() {
+		name := rv.Type().Field(i).Name
+		isUnset := false
+		for _, u := range unset {
+			isUnset = isUnset || u == name
+		}
+		switch zero := rv.Field(i).IsZero(); {
+		case isUnset && !zero:
+			t.Errorf("%T.%s is set, but no key of the configuration is for it", v, name)
+		case !isUnset && zero:
+			t.Errorf("%T.%s is not set from the configuration: map it, or list it here as left to its default", v, name)
+		}
+	}
+}
+
+func TestCoreOptionsTakeEveryKey(t *testing.T) {
+	cfg := everyKeyConfig(t)
+	codes, err := barcodeClassifier(cfg.BarcodeRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := kiosk.NewFakeClock(kiosktest.Start(t))
+	translate := func(lang, key string, _ map[string]any) string { return lang + ":" + key }
+	got := coreOptions(cfg, codes, clock, translate)
+	zeroOnly(t, got, "NoticeTime", "StatusInterval", "FlashTime", "MaxPINTries")
+
+	funcs := got
+	funcs.OfflineLoanDays, funcs.Classify, funcs.Accept, funcs.Translate = nil, nil, nil, nil
+	want := kiosk.Options{
+		Lang:            "en",
+		SessionTimeout:  7 * time.Minute,
+		Warning:         40 * time.Second,
+		RequestTimeout:  11 * time.Second,
+		RetryInterval:   13 * time.Second,
+		PIN:             kiosk.PINAlways,
+		Receipt:         kiosk.ReceiptPrint,
+		LibraryName:     "Bieb Noord",
+		OfflineBorrow:   true,
+		OfflineMaxItems: 9,
+		OfflineLoan:     17 * 24 * time.Hour,
+		PatronCache:     50 * time.Hour,
+	}
+	if !reflect.DeepEqual(funcs, want) {
+		t.Errorf("options\n%+v\nwant\n%+v", funcs, want)
+	}
+
+	if n := got.OfflineLoanDays("30790000000018"); n != 42 {
+		t.Errorf("an item of the [[barcode]] with loan_days = 42 is lent offline for %d days", n)
+	}
+	if k, err := got.Classify("20790000000010"); k != kiosk.KindPatron || err != nil {
+		t.Errorf("a card by the file's [[barcode]] rules is %v, %v", k, err)
+	}
+	if _, err := got.Classify("20790000000011"); err == nil {
+		t.Error("a card with a wrong check digit passed the file's luhn14 rule")
+	}
+	if s := got.Translate("en", "receipt.title", nil); s != "en:receipt.title" {
+		t.Errorf("Translate is not the one given: %q", s)
+	}
+	// scanning.debounce = "2s", on the kiosk's clock.
+	if !got.Accept("ingang", "30790000000018") {
+		t.Fatal("the first scan was dropped")
+	}
+	clock.Advance(1900 * time.Millisecond)
+	if got.Accept("ingang", "30790000000018") {
+		t.Error("the same scan again within scanning.debounce was let through")
+	}
+	clock.Advance(2100 * time.Millisecond)
+	if !got.Accept("ingang", "30790000000018") {
+		t.Error("the same scan after scanning.debounce was dropped")
+	}
+}
+
+// offline.borrow = false and scanning.debounce = "0s" reach the core too:
+// everyKey cannot tell them from a value that is not read at all.
+func TestCoreOptionsOtherWay(t *testing.T) {
+	cfg := everyKeyConfig(t)
+	cfg.Offline.Borrow = false
+	cfg.Scanning.Debounce.Duration = 0
+	codes, err := barcodeClassifier(cfg.BarcodeRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := coreOptions(cfg, codes, kiosk.NewFakeClock(kiosktest.Start(t)), nil)
+	if got.OfflineBorrow {
+		t.Error("offline.borrow = false lends offline")
+	}
+	if !got.Accept("ingang", "30790000000018") || !got.Accept("ingang", "30790000000018") {
+		t.Error(`scanning.debounce = "0s" drops a repeated scan`)
+	}
+}
+
+func TestClientConfigTakesEveryILSKey(t *testing.T) {
+	cfg := everyKeyConfig(t)
+	at := kiosktest.Start(t)
+	now := func() time.Time { return at }
+	got, err := clientConfig(cfg.ILS, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeroOnly(t, got, "DialTimeout", "MaxResend", "MaxBackoff", "Logger", "Dial")
+	if got.Now == nil || !got.Now().Equal(at) {
+		t.Error("the client is not on the clock given")
+	}
+	got.Now = nil
+	want := sip2.ClientConfig{
+		Addr:             "ils.example.org:6001",
+		User:             "kiosk-7",
+		Password:         "geheim",
+		Location:         "Balie 2",
+		Institution:      "ABC",
+		TerminalPassword: "terminal",
+		Charset:          sip2.IBM850,
+		Delimiter:        '^',
+		ErrorDetection:   true,
+		RequestTimeout:   11 * time.Second,
+		KeepAlive:        4 * time.Minute,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("client config\n%+v\nwant\n%+v", got, want)
+	}
+
+	cfg.ILS.ErrorDetection = false
+	if got, _ := clientConfig(cfg.ILS, now); got.ErrorDetection {
+		t.Error("ils.error_detection = false sends AY/AZ")
+	}
+	cfg.ILS.Charset = "latin1"
+	if _, err := clientConfig(cfg.ILS, now); err == nil {
+		t.Error("a charset sip2 does not know gave no error")
+	}
+}
+
+func TestDevicesTakeEveryKey(t *testing.T) {
+	cfg := everyKeyConfig(t)
+
+	p := receiptPrinter(cfg.Printer)
+	if p.Path != "/dev/usb/lp0" || p.Baud != 38400 || p.PaperWidth != 58 {
+		t.Errorf("printer %s at %d baud, %d mm; want /dev/usb/lp0 at 38400 baud, 58 mm", p.Path, p.Baud, p.PaperWidth)
+	}
+
+	w := wedgeDetector(cfg.Scanning)
+	if w.MaxGap != 45*time.Millisecond || w.MaxLen != 200 {
+		t.Errorf("wedge detector: gap %v, length %d; want 45ms, 200", w.MaxGap, w.MaxLen)
+	}
+
+	got := serialScanner(0, cfg.Scanners[0], cfg.Scanning.MaxLength)
+	zeroOnly(t, *got, "ReadTimeout", "Now", "OnDrop", "WarnEvery", "Logger")
+	want := devices.SerialScanner{Name: "ingang", Path: "/dev/ttyACM3", Baud: 19200, MaxLen: 200,
+		DataBits: 7, Parity: "even", StopBits: 2, Terminator: devices.TermCR, Prefix: "]C1", Suffix: "#"}
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("scanner\n%+v\nwant\n%+v", *got, want)
+	}
+	if s := serialScanner(1, cfg.Scanners[1], cfg.Scanning.MaxLength); s.Name != "scanner-2" || s.Path != "/dev/ttyACM4" {
+		t.Errorf("the second scanner, without a name, is %q on %s; want scanner-2 on /dev/ttyACM4", s.Name, s.Path)
+	}
+}
+
+func TestRetentionTakesItsKeys(t *testing.T) {
+	got := retention(everyKeyConfig(t))
+	want := storage.Retention{Journal: 30 * time.Hour, Attention: storage.AttentionRetention, Patrons: 50 * time.Hour}
+	if got != want {
+		t.Errorf("retention %+v, want %+v", got, want)
+	}
+}
