@@ -57,5 +57,3 @@ func PageMap(path string) (pageSize int, newest uint64, pages []PageInfo, err er
 	walk("", sc.used.root, true)
 	return sc.pageSize, sc.used.page, pages, nil
 }
-
-

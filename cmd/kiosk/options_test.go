@@ -124,7 +124,7 @@ func TestCoreOptionsTakeEveryKey(t *testing.T) {
 	clock := kiosk.NewFakeClock(kiosktest.Start(t))
 	translate := func(lang, key string, _ map[string]any) string { return lang + ":" + key }
 	got := coreOptions(cfg, codes, clock, translate)
-	zeroOnly(t, got, "NoticeTime", "StatusInterval", "FlashTime", "MaxPINTries")
+	zeroOnly(t, got, "NoticeTime", "StatusInterval", "FlashTime", "MaxPINTries", "MaxRows", "Logger")
 
 	funcs := got
 	funcs.OfflineLoanDays, funcs.Classify, funcs.Accept, funcs.Translate = nil, nil, nil, nil

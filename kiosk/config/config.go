@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 )
 
 // DemoAddress as ils.address (or an empty address) selects the embedded demo
@@ -28,23 +30,6 @@ const (
 	CharsetASCII  = "ascii"
 	CharsetIBM850 = "ibm850"
 )
-
-// Languages the kiosk starts in.
-const (
-	LanguageDutch   = "nl"
-	LanguageEnglish = "en"
-)
-
-// languages are the ones kiosk.language may name, each with its name in
-// its own script, Dutch first.
-//
-// For now a copy: issue 11 moves the one list to kiosk.Languages (in
-// kiosk/lang.go, not yet on this branch), and then this becomes
-// kiosk.Languages, so that a language is added in one place.
-var languages = []struct{ Code, Name string }{
-	{LanguageDutch, "Nederlands"},
-	{LanguageEnglish, "English"},
-}
 
 // DefaultBaud is the baud rate of a [[scanner]] without a baud key.
 const DefaultBaud = 9600
@@ -218,7 +203,7 @@ func (c Config) BarcodeRules() []BarcodeRule {
 // Kiosk is the [kiosk] section: behaviour of the terminal itself.
 type Kiosk struct {
 	DataDir        string   `toml:"data_dir"` // "" = the state directory, see Config.DataDir
-	Language       string   `toml:"language"` // one of languages
+	Language       string   `toml:"language"` // one of kiosk.Languages
 	SessionTimeout Duration `toml:"session_timeout"`
 	Warning        Duration `toml:"warning"` // visible countdown before the session ends
 	LibraryName    string   `toml:"library_name"`
@@ -287,7 +272,7 @@ func Default() Config {
 		},
 		Kiosk: Kiosk{
 			DataDir:        "",
-			Language:       LanguageDutch,
+			Language:       kiosk.DefaultLanguage,
 			SessionTimeout: Duration{60 * time.Second},
 			Warning:        Duration{15 * time.Second},
 			LibraryName:    "Bibliotheek Zoetermeer",

@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 )
 
 // section is one top-level table of Config, as the file spells it.
@@ -461,11 +463,11 @@ func (v *validation) kiosk(c Kiosk) {
 
 // language checks kiosk.language against the languages the kiosk speaks.
 func (v *validation) language(code string) {
-	names := make([]string, len(languages))
-	for i, l := range languages {
-		if l.Code == code {
-			return
-		}
+	if kiosk.KnownLanguage(code) {
+		return
+	}
+	names := make([]string, len(kiosk.Languages))
+	for i, l := range kiosk.Languages {
 		names[i] = fmt.Sprintf("%q (%s)", l.Code, l.Name)
 	}
 	v.add("kiosk.language", -1, "%q is not a supported language; use one of %s", short(code), strings.Join(names, ", "))
