@@ -24,6 +24,7 @@ vet:
 
 test: deps vet
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run 'TestScreensLookRight' ./kiosk/ui/
 
 # The core and the programs on the days clocks trip over, in Amsterdam's time:
 # the last Sundays of March and October (DST) and New Year's Eve.

@@ -56,8 +56,10 @@ type ILSStatus struct {
 type Visit struct {
 	Patron Patron
 	// PINLength is how many digits were typed (they show as dots);
-	// PINTriesLeft how many wrong PINs end the visit.
+	// PINWrong how many PINs were wrong, PINTriesLeft how many more end
+	// the visit.
 	PINLength    int
+	PINWrong     int
 	PINTriesLeft int
 	// Rows are this visit's borrowings and renewals, or its returns,
 	// oldest first; each row keeps its ID for its whole life.

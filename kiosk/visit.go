@@ -45,6 +45,7 @@ func (v *visit) snapshot() Visit {
 	return Visit{
 		Patron:         p,
 		PINLength:      len(v.pin),
+		PINWrong:       v.tries,
 		PINTriesLeft:   v.maxTries - v.tries,
 		Rows:           slices.Clone(v.rows),
 		Full:           v.full(),

@@ -67,7 +67,7 @@ func TestFullDiskRefusesTheLoanAndLosesNothing(t *testing.T) {
 	if refused == "" {
 		t.Fatalf("%d loans on a full disk and none refused", next)
 	}
-	if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Dit lukt nu even niet. Vraag het bij de balie.") {
+	if got := rowTexts(h.ui.welcome.rows.box); !strings.Contains(got, "Dit lukt nu even niet. Vraag het bij de balie.") {
 		t.Errorf("rows = %q", got)
 	}
 	if item, _ := h.ils.Library.Item(refused); item.Loan != nil {

@@ -32,12 +32,12 @@ func TestBorrowingShowsTheDueDate(t *testing.T) {
 	h.scanCard(kiosktest.CardAdult)
 	h.scanItem(itemAvailable)
 	due := h.start.AddDate(0, 0, 21).Format("02-01-2006")
-	got := rowTexts(h.ui.welcomeRows)
+	got := rowTexts(h.ui.welcome.rows.box)
 	if !strings.Contains(got, "Boven is het stil") || !strings.Contains(got, "Geleend. Breng het terug vóór "+due) {
 		t.Errorf("row = %q, want the title and due %s", got, due)
 	}
-	if !strings.Contains(h.ui.welcomeLines.Text, "U heeft 4 boeken geleend.") {
-		t.Errorf("summary not updated: %q", h.ui.welcomeLines.Text)
+	if !strings.Contains(h.ui.welcome.lines.Text, "U heeft 4 boeken geleend.") {
+		t.Errorf("summary not updated: %q", h.ui.welcome.lines.Text)
 	}
 	entries, err := h.store.Unfinished()
 	if err != nil || len(entries) != 0 {
@@ -52,18 +52,18 @@ func TestRefusalsAreExplainedInPlainWords(t *testing.T) {
 	for _, tc := range []struct {
 		name, card, item, want string
 	}{
-		{"on hold for someone else", kiosktest.CardAdult, itemOnShelf, "Iemand anders heeft dit boek gereserveerd."},
-		{"lent to someone else", kiosktest.CardAdult, itemHenks, "Dit boek staat nog op naam van iemand anders."},
-		{"not for loan", kiosktest.CardAdult, itemReference, "U mag het hier lezen."},
-		{"unknown item", kiosktest.CardAdult, "30790000999995", "Dit boek kennen we niet."},
+		{"on hold for someone else", kiosktest.CardAdult, itemOnShelf, "gereserveerd. U kunt het nu niet lenen."},
+		{"lent to someone else", kiosktest.CardAdult, itemHenks, "staat nog op naam van iemand anders."},
+		{"not for loan", kiosktest.CardAdult, itemReference, "U mag het hier gebruiken."},
+		{"unknown item", kiosktest.CardAdult, "30790000999995", "Dit kennen we niet. Breng het naar de balie."},
 		{"patron blocked", kiosktest.CardFines, itemAvailable, "U kunt nu niet lenen."},
-		{"already yours", kiosktest.CardAdult, itemJoosts, "Dit boek heeft u al geleend. Wilt u het verlengen?"},
+		{"already yours", kiosktest.CardAdult, itemJoosts, "heeft u al geleend. Wilt u verlengen?"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
 			h.scanCard(tc.card)
 			h.scanItem(tc.item)
-			if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, tc.want) {
+			if got := rowTexts(h.ui.welcome.rows.box); !strings.Contains(got, tc.want) {
 				t.Errorf("row = %q, want %q", got, tc.want)
 			}
 		})
@@ -74,12 +74,12 @@ func TestAnItemAlreadyBorrowedCanBeRenewedFromTheList(t *testing.T) {
 	h := newHarness(t)
 	h.scanCard(kiosktest.CardAdult)
 	h.scanItem(itemJoosts)
-	renew := button(h.ui.welcomeRows, "Verlengen")
+	renew := button(h.ui.welcome.rows.box, "Verlengen")
 	if renew == nil {
-		t.Fatalf("no renew button: %q", rowTexts(h.ui.welcomeRows))
+		t.Fatalf("no renew button: %q", rowTexts(h.ui.welcome.rows.box))
 	}
 	test.Tap(renew)
-	h.pumpUntil("the renewal", func() bool { return strings.Contains(rowTexts(h.ui.welcomeRows), "Verlengd.") })
+	h.pumpUntil("the renewal", func() bool { return strings.Contains(rowTexts(h.ui.welcome.rows.box), "Verlengd.") })
 }
 
 func TestTheSameItemTwiceIsOneLoan(t *testing.T) {
@@ -88,10 +88,10 @@ func TestTheSameItemTwiceIsOneLoan(t *testing.T) {
 	h.scanItem(itemAvailable)
 	h.typeScan(itemAvailable)
 	h.pumpUntil("the flash", func() bool { return h.ui.flash.Visible() })
-	if !strings.Contains(h.ui.flash.Text, "Dit boek staat al op uw lijst.") {
+	if !strings.Contains(h.ui.flash.Text, "Dit staat al op uw lijst.") {
 		t.Errorf("flash = %q", h.ui.flash.Text)
 	}
-	if n := strings.Count(rowTexts(h.ui.welcomeRows), "Boven is het stil"); n != 1 {
+	if n := strings.Count(rowTexts(h.ui.welcome.rows.box), "Boven is het stil"); n != 1 {
 		t.Errorf("the item is listed %d times", n)
 	}
 }
@@ -118,18 +118,18 @@ func TestMyLoansRenewsAllWithAResultEach(t *testing.T) {
 func renewsAll(t *testing.T, h *harness) {
 	t.Helper()
 	h.scanCard(kiosktest.CardAdult)
-	test.Tap(h.ui.loansButton)
+	test.Tap(h.ui.welcome.loans)
 	h.pumpUntil("the loans", func() bool {
 		h.core.Sync()
 		return h.ui.loans.Visible() && h.ui.view.Visit.LoansState == kiosk.Loaded
 	})
-	got := rowTexts(h.ui.loansList)
+	got := rowTexts(h.ui.loans.list.box)
 	for _, want := range []string{"De avonden", "Het diner", "The Midnight Library", "Te laat!"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("loans %q lack %q", got, want)
 		}
 	}
-	test.Tap(h.ui.renewAll)
+	test.Tap(h.ui.loans.renewAll)
 	h.pumpUntil("three results", func() bool {
 		h.core.Sync()
 		n := 0
@@ -140,19 +140,19 @@ func renewsAll(t *testing.T, h *harness) {
 		}
 		return n == 3
 	})
-	got = rowTexts(h.ui.loansList)
+	got = rowTexts(h.ui.loans.list.box)
 	diner, _ := h.ils.Library.Item("30790000000026")
 	for _, want := range []string{"Verlengd. Breng het terug vóór", "U kunt het niet verlengen.", "niet nog eens verlengen",
-		// A refused renewal keeps the loan's date in view.
-		"U heeft het nog tot " + diner.Loan.Due.Format("02-01-2006")} {
+		// A refused renewal keeps the loan's date and late mark in view.
+		"Terugbrengen vóór " + diner.Loan.Due.Format("02-01-2006") + "\nIemand anders", "Te laat! Het moest terug op"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("after renewing all, %q lacks %q", got, want)
 		}
 	}
-	if h.ui.renewAll.Visible() {
+	if h.ui.loans.renewAll.Visible() {
 		t.Error("\"Alles verlengen\" is still offered with nothing left that could be renewed")
 	}
-	test.Tap(h.ui.loansBack)
+	test.Tap(h.ui.loans.back)
 	h.settle()
 	if !h.ui.welcome.Visible() {
 		t.Error("Terug did not go back to the patron's page")
@@ -164,30 +164,30 @@ func TestARenewalThatMovesNoDateSaysSo(t *testing.T) {
 	h := newHarness(t)
 	h.scanCard(kiosktest.CardAdult)
 	h.scanItem(itemAvailable) // lent today for 21 days: renewing today gives the same day
-	test.Tap(h.ui.loansButton)
+	test.Tap(h.ui.welcome.loans)
 	h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.Visit.LoansState == kiosk.Loaded })
 	h.core.Renew(itemAvailable)
 	h.pumpUntil("the renewal", func() bool {
 		h.core.Sync()
-		r, ok := lastRow(h.ui.view.Visit.Rows, kiosk.TxRenew, itemAvailable)
+		r, ok := h.ui.view.Visit.Row(kiosk.TxRenew, itemAvailable)
 		return ok && r.State != kiosk.RowPending
 	})
 	due := h.start.AddDate(0, 0, 21).Format("02-01-2006")
-	if got := rowTexts(h.ui.loansList); !strings.Contains(got, "De datum blijft "+due+".") || strings.Contains(got, "Verlengd.") {
+	if got := rowTexts(h.ui.loans.list.box); !strings.Contains(got, "De datum blijft "+due+".") || strings.Contains(got, "Verlengd.") {
 		t.Errorf("loans after a renewal that moved nothing: %q", got)
 	}
 }
 
 func TestReturningNeedsNoCard(t *testing.T) {
 	h := newHarness(t)
-	test.Tap(h.ui.returnButton)
+	test.Tap(h.ui.attract.returnButton)
 	h.settle()
 	if !h.ui.returns.Visible() {
 		t.Fatal("Inleveren did not open the return screen")
 	}
 	h.scanItem(itemFatimas)
 	h.scanItem(itemHeldJoosts)
-	got := rowTexts(h.ui.returnRows)
+	got := rowTexts(h.ui.returns.rows.box)
 	for _, want := range []string{"Tirza", "Ingeleverd. Dank u wel!", "Het diner", "leg het op de plank met reserveringen"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("returns %q lack %q", got, want)
@@ -207,32 +207,32 @@ func TestReturningNeedsNoCard(t *testing.T) {
 	// Klaar offers a receipt of the returns.
 	test.Tap(h.ui.done)
 	h.settle()
-	if !h.ui.receiptChoice.Visible() {
+	if !h.ui.receipt.Visible() {
 		t.Fatal("no receipt offered after returning")
 	}
-	test.Tap(h.ui.receiptScreen)
+	test.Tap(h.ui.receipt.screen)
 	h.settle()
-	if got := h.ui.receiptText.Text; !strings.Contains(got, "Ingeleverd") || !strings.Contains(got, "Tirza") || strings.Contains(got, "Pas") {
+	if got := h.ui.receiptShown.text.Text; !strings.Contains(got, "Ingeleverd") || !strings.Contains(got, "Tirza") || strings.Contains(got, "Pas") {
 		t.Errorf("return receipt:\n%s", got)
 	}
 	test.Tap(h.ui.done)
 	h.settle()
-	if h.ui.noticeText.Text != "Dank u wel! Tot ziens." {
-		t.Errorf("after returning: %q", h.ui.noticeText.Text)
+	if h.ui.notice.text.Text != "Dank u wel! Tot ziens." {
+		t.Errorf("after returning: %q", h.ui.notice.text.Text)
 	}
 }
 
 func TestACardWhileReturningBorrowsNext(t *testing.T) {
 	h := newHarness(t)
-	test.Tap(h.ui.returnButton)
+	test.Tap(h.ui.attract.returnButton)
 	h.settle()
 	h.scanItem(itemFatimas)
 	h.typeScan(kiosktest.CardAdult)
 	h.pumpUntil("the question", func() bool { return h.ui.confirm.Visible() })
 	test.Tap(h.ui.confirmYes)
 	h.pumpUntil("the patron's page", func() bool { return h.ui.welcome.Visible() })
-	if !strings.Contains(h.ui.welcomeTitle.Text, "Joost") || rowTexts(h.ui.welcomeRows) != "" {
-		t.Errorf("welcome %q with rows %q", h.ui.welcomeTitle.Text, rowTexts(h.ui.welcomeRows))
+	if !strings.Contains(h.ui.welcome.title.Text, "Joost") || rowTexts(h.ui.welcome.rows.box) != "" {
+		t.Errorf("welcome %q with rows %q", h.ui.welcome.title.Text, rowTexts(h.ui.welcome.rows.box))
 	}
 }
 
@@ -242,13 +242,13 @@ func TestReceiptOnTheScreen(t *testing.T) {
 	h.scanItem(itemAvailable)
 	test.Tap(h.ui.done)
 	h.settle()
-	if !h.ui.receiptChoice.Visible() || h.ui.receiptPrint.Visible() {
-		t.Fatalf("receipt choice shown %v, print offered without a printer %v", h.ui.receiptChoice.Visible(), h.ui.receiptPrint.Visible())
+	if !h.ui.receipt.Visible() || h.ui.receipt.print.Visible() {
+		t.Fatalf("receipt choice shown %v, print offered without a printer %v", h.ui.receipt.Visible(), h.ui.receipt.print.Visible())
 	}
-	test.Tap(h.ui.receiptScreen)
+	test.Tap(h.ui.receipt.screen)
 	h.settle()
 	due := h.start.AddDate(0, 0, 21).Format("02-01-2006")
-	got := h.ui.receiptText.Text
+	got := h.ui.receiptShown.text.Text
 	for _, want := range []string{"Bibliotheek Zoetermeer", "Pas …0010", "Boven is het stil", due} {
 		if !strings.Contains(got, want) {
 			t.Errorf("receipt %q lacks %q", got, want)
@@ -259,8 +259,8 @@ func TestReceiptOnTheScreen(t *testing.T) {
 	}
 	test.Tap(h.ui.done)
 	h.settle()
-	if h.ui.noticeText.Text != "Tot ziens!" || h.ui.receiptText.Text != "" {
-		t.Errorf("after the receipt: notice %q, receipt still %q", h.ui.noticeText.Text, h.ui.receiptText.Text)
+	if h.ui.notice.text.Text != "Tot ziens!" || h.ui.receiptShown.text.Text != "" {
+		t.Errorf("after the receipt: notice %q, receipt still %q", h.ui.notice.text.Text, h.ui.receiptShown.text.Text)
 	}
 }
 
@@ -275,10 +275,10 @@ func TestBrokenPrinterFallsBackToTheScreen(t *testing.T) {
 	h.scanItem(itemAvailable)
 	test.Tap(h.ui.done)
 	h.settle()
-	test.Tap(h.ui.receiptPrint)
+	test.Tap(h.ui.receipt.print)
 	h.pumpUntil("the receipt on screen", func() bool { return h.ui.receiptShown.Visible() })
-	if !strings.Contains(h.ui.flash.Text, "De printer werkt nu niet") || !strings.Contains(h.ui.receiptText.Text, "Boven is het stil") {
-		t.Errorf("flash %q, receipt %q", h.ui.flash.Text, h.ui.receiptText.Text)
+	if !strings.Contains(h.ui.flash.Text, "De printer werkt nu niet") || !strings.Contains(h.ui.receiptShown.text.Text, "Boven is het stil") {
+		t.Errorf("flash %q, receipt %q", h.ui.flash.Text, h.ui.receiptShown.text.Text)
 	}
 }
 
@@ -286,29 +286,29 @@ func TestPINKeypad(t *testing.T) {
 	h := newHarnessWith(t, kiosk.Options{PIN: kiosk.PINAlways})
 	h.typeScan(kiosktest.CardAdult)
 	h.pumpUntil("the keypad", func() bool { return h.ui.pin.Visible() })
-	if h.ui.pinTitle.Text != "Typ uw pincode" || h.ui.done.Text != "Stoppen" {
-		t.Errorf("PIN screen: %q, way out %q", h.ui.pinTitle.Text, h.ui.done.Text)
+	if h.ui.pin.title.Text != "Typ uw pincode" || h.ui.done.Text != "Stoppen" {
+		t.Errorf("PIN screen: %q, way out %q", h.ui.pin.title.Text, h.ui.done.Text)
 	}
 	typePIN := func(pin string) {
 		for _, d := range pin {
-			test.Tap(button(h.ui.pinKeys, string(d)))
+			test.Tap(button(h.ui.pin.keys, string(d)))
 		}
 		h.settle()
 	}
 	typePIN("99")
-	if h.ui.pinDots.Text != "● ●" {
-		t.Errorf("dots = %q", h.ui.pinDots.Text)
+	if h.ui.pin.dots.Text != "● ●" {
+		t.Errorf("dots = %q", h.ui.pin.dots.Text)
 	}
-	test.Tap(h.ui.pinOK)
+	test.Tap(h.ui.pin.ok)
 	h.pumpUntil("wrong PIN", func() bool { return h.ui.flash.Visible() })
-	if !strings.Contains(h.ui.flash.Text, "Deze pincode klopt niet") || h.ui.pinDots.Text != "–" {
-		t.Errorf("after a wrong PIN: flash %q, dots %q", h.ui.flash.Text, h.ui.pinDots.Text)
+	if !strings.Contains(h.ui.flash.Text, "Deze pincode klopt niet") || h.ui.pin.dots.Text != "–" {
+		t.Errorf("after a wrong PIN: flash %q, dots %q", h.ui.flash.Text, h.ui.pin.dots.Text)
 	}
 	typePIN("1234")
-	test.Tap(h.ui.pinOK)
+	test.Tap(h.ui.pin.ok)
 	h.pumpUntil("welcome", func() bool { return h.ui.welcome.Visible() })
-	if h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
-		t.Errorf("title %q", h.ui.welcomeTitle.Text)
+	if h.ui.welcome.title.Text != "Welkom, Joost Müller" {
+		t.Errorf("title %q", h.ui.welcome.title.Text)
 	}
 }
 
@@ -318,14 +318,14 @@ func TestThreeWrongPINsEndTheSession(t *testing.T) {
 	h.pumpUntil("the keypad", func() bool { return h.ui.pin.Visible() })
 	for range 3 {
 		for _, d := range "0000" {
-			test.Tap(button(h.ui.pinKeys, string(d)))
+			test.Tap(button(h.ui.pin.keys, string(d)))
 		}
-		test.Tap(h.ui.pinOK)
+		test.Tap(h.ui.pin.ok)
 		h.settle() // the lookup has started: the screen is busy
 		h.pumpUntil("an answer", func() bool { return h.ui.view.Screen != kiosk.ScreenBusy })
 	}
-	if !h.ui.notice.Visible() || !strings.Contains(h.ui.noticeText.Text, "De pincode klopte drie keer niet") {
-		t.Errorf("after three wrong PINs: %q", h.ui.noticeText.Text)
+	if !h.ui.notice.Visible() || !strings.Contains(h.ui.notice.text.Text, "De pincode klopte drie keer niet") {
+		t.Errorf("after three wrong PINs: %q", h.ui.notice.text.Text)
 	}
 }
 
@@ -336,13 +336,13 @@ func TestAnotherCardMidSessionAsksFirst(t *testing.T) {
 	h.pumpUntil("the question", func() bool { return h.ui.confirm.Visible() })
 	test.Tap(h.ui.confirmNo)
 	h.settle()
-	if h.ui.confirm.Visible() || h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
-		t.Fatalf("after No: question %v, title %q", h.ui.confirm.Visible(), h.ui.welcomeTitle.Text)
+	if h.ui.confirm.Visible() || h.ui.welcome.title.Text != "Welkom, Joost Müller" {
+		t.Fatalf("after No: question %v, title %q", h.ui.confirm.Visible(), h.ui.welcome.title.Text)
 	}
 	h.typeScan(kiosktest.CardSenior)
 	h.pumpUntil("the question", func() bool { return h.ui.confirm.Visible() })
 	test.Tap(h.ui.confirmYes)
-	h.pumpUntil("Henk", func() bool { return h.ui.welcomeTitle.Text == "Welkom, Henk Jansen" })
+	h.pumpUntil("Henk", func() bool { return h.ui.welcome.title.Text == "Welkom, Henk Jansen" })
 }
 
 // Card A, card B, then an item: while "another card was scanned" is open the
@@ -371,7 +371,7 @@ func TestAnItemScannedBehindTheQuestionIsLentToNobody(t *testing.T) {
 				h.core.Sync()
 				return h.ui.welcome.Visible() && h.ui.view.Visit.Patron.Card == kiosktest.CardSenior
 			})
-			if got := rowTexts(h.ui.welcomeRows); got != "" || len(h.ui.view.Visit.Rows) != 0 {
+			if got := rowTexts(h.ui.welcome.rows.box); got != "" || len(h.ui.view.Visit.Rows) != 0 {
 				t.Errorf("Henk's visit starts with %q", got)
 			}
 			if it, _ := h.ils.Library.Item(itemAvailable); it.Loan != nil {
@@ -418,8 +418,8 @@ func TestStaffCardMidSessionIsIgnored(t *testing.T) {
 	h.scanCard(kiosktest.CardAdult)
 	h.typeScan(kiosktest.CardStaff)
 	h.pumpUntil("the flash", func() bool { return h.ui.flash.Visible() })
-	if !strings.Contains(h.ui.flash.Text, "medewerkerspas") || h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
-		t.Errorf("flash %q, title %q", h.ui.flash.Text, h.ui.welcomeTitle.Text)
+	if !strings.Contains(h.ui.flash.Text, "medewerkerspas") || h.ui.welcome.title.Text != "Welkom, Joost Müller" {
+		t.Errorf("flash %q, title %q", h.ui.flash.Text, h.ui.welcome.title.Text)
 	}
 }
 
@@ -437,7 +437,7 @@ func TestARefusedLoginIsShownAsASettingToFix(t *testing.T) {
 		t.Errorf("header: visible %v, %q; want %q", h.ui.offlineIcon.Visible(), h.ui.offlineIcon.Text, want)
 	}
 	if !h.ui.welcome.Visible() {
-		t.Errorf("no offline visit: notice %q", h.ui.noticeText.Text)
+		t.Errorf("no offline visit: notice %q", h.ui.notice.text.Text)
 	}
 	h.ils.Library.SetLogin(kiosktest.DemoUser, kiosktest.DemoPassword)
 	h.clock.Advance(10 * time.Second) // the probe
@@ -471,10 +471,10 @@ func TestLibraryDownMidSessionLosesNothing(t *testing.T) {
 	h.scanCard(kiosktest.CardAdult)
 	h.ils.Stop(t)
 	h.scanItem(itemAvailable)
-	if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Het wordt later verwerkt.") {
+	if got := rowTexts(h.ui.welcome.rows.box); !strings.Contains(got, "Het wordt later verwerkt.") {
 		t.Errorf("row = %q", got)
 	}
-	if !h.ui.offlineIcon.Visible() || !strings.Contains(h.ui.offlineIcon.Text, "sinds "+h.start.Format("15:04")+", 1 wacht") {
+	if !h.ui.offlineIcon.Visible() || !strings.Contains(h.ui.offlineIcon.Text, "sinds "+h.start.Format("15:04")+" · nog 1 door te sturen") {
 		t.Errorf("banner: visible %v, %q; want since when and how many wait", h.ui.offlineIcon.Visible(), h.ui.offlineIcon.Text)
 	}
 	left, err := h.store.Unfinished()
@@ -559,7 +559,7 @@ func TestOfflineDueDateFollowsTheItemsRule(t *testing.T) {
 	h.scanCard(kiosktest.CardAdult)
 	h.scanItem(dvd)
 	h.scanItem(itemAvailable)
-	got := rowTexts(h.ui.welcomeRows)
+	got := rowTexts(h.ui.welcome.rows.box)
 	for _, want := range []string{h.start.AddDate(0, 0, 7).Format("02-01-2006"), h.start.AddDate(0, 0, 21).Format("02-01-2006")} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rows %q lack the due date %s", got, want)

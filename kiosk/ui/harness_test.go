@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -239,6 +240,8 @@ func rowTexts(list *fyne.Container) string {
 			for _, c := range o.Objects {
 				walk(c)
 			}
+		case *container.ThemeOverride:
+			walk(o.Content)
 		}
 	}
 	walk(list)
@@ -259,6 +262,8 @@ func button(list *fyne.Container, text string) *widget.Button {
 			for _, c := range o.Objects {
 				walk(c)
 			}
+		case *container.ThemeOverride:
+			walk(o.Content)
 		}
 	}
 	walk(list)

@@ -37,17 +37,17 @@ func TestServersThatCloseConnectionsGoUnnoticed(t *testing.T) {
 			silence()
 			h.scanItem(itemAvailable2)
 			silence()
-			test.Tap(h.ui.loansButton)
+			test.Tap(h.ui.welcome.loans)
 			h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.Visit.LoansState == kiosk.Loaded })
 			silence()
 			h.core.Renew(itemJoosts)
 			h.pumpUntil("the renewal", func() bool {
 				h.core.Sync()
-				r, ok := lastRow(h.ui.view.Visit.Rows, kiosk.TxRenew, itemJoosts)
+				r, ok := h.ui.view.Visit.Row(kiosk.TxRenew, itemJoosts)
 				return ok && r.State != kiosk.RowPending
 			})
 			h.settle()
-			if got := rowTexts(h.ui.loansList); strings.Count(got, "De avonden") != 1 || !strings.Contains(got, "Verlengd.") {
+			if got := rowTexts(h.ui.loans.list.box); strings.Count(got, "De avonden") != 1 || !strings.Contains(got, "Verlengd.") {
 				t.Errorf("loans after the renewal: %q", got)
 			}
 			failed := func() {
@@ -60,14 +60,14 @@ func TestServersThatCloseConnectionsGoUnnoticed(t *testing.T) {
 			failed()
 			test.Tap(h.ui.done)
 			h.settle()
-			test.Tap(h.ui.receiptNone)
+			test.Tap(h.ui.receipt.none)
 			h.advance(8 * time.Second)
 
 			silence()
-			test.Tap(h.ui.returnButton)
+			test.Tap(h.ui.attract.returnButton)
 			h.scanItem(itemFatimas)
 			h.settle()
-			if got := rowTexts(h.ui.returnRows); strings.Count(got, "Tirza") != 1 || !strings.Contains(got, "Ingeleverd.") {
+			if got := rowTexts(h.ui.returns.rows.box); strings.Count(got, "Tirza") != 1 || !strings.Contains(got, "Ingeleverd.") {
 				t.Errorf("return: %q", got)
 			}
 			if wentDown.Load() {

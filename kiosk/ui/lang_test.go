@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -58,6 +59,9 @@ func TestEveryKeyInTheCodeIsTranslated(t *testing.T) {
 		}
 		for _, m := range used.FindAllStringSubmatch(string(src), -1) {
 			n++
+			if strings.HasSuffix(m[1], ".") {
+				continue // a key made with a name: TestEveryMediaHasItsWords
+			}
 			if !slices.Contains(have, m[1]) {
 				t.Errorf("%s uses %q, which nl.json lacks", f, m[1])
 			}
@@ -65,6 +69,21 @@ func TestEveryKeyInTheCodeIsTranslated(t *testing.T) {
 	}
 	if n < 20 {
 		t.Errorf("found only %d translated strings in the code; the pattern is out of date", n)
+	}
+}
+
+// Every media type has its words: "dit boek", "deze dvd", and what an item
+// without a title is called.
+func TestEveryMediaHasItsWords(t *testing.T) {
+	for _, l := range Languages {
+		have := translationKeys(t, l)
+		for m := kiosk.MediaUnknown; m <= kiosk.MediaOther; m++ {
+			for _, prefix := range []string{"item.this.", "item.This.", "item.untitled."} {
+				if !slices.Contains(have, prefix+m.String()) {
+					t.Errorf("%s.json lacks %s%s", l, prefix, m)
+				}
+			}
+		}
 	}
 }
 

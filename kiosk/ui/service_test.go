@@ -33,7 +33,7 @@ func TestWhatTheLibrarySaysItWillNotDoIsNotSent(t *testing.T) {
 		h.allows(false, true, true, true)
 		h.scanCard(kiosktest.CardAdult)
 		h.scanItem(itemAvailable)
-		if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Lenen kan nu niet bij deze zuil.") {
+		if got := rowTexts(h.ui.welcome.rows.box); !strings.Contains(got, "Lenen kan nu niet bij deze zuil.") {
 			t.Errorf("row = %q", got)
 		}
 		if n := h.ils.Library.Requests()[sip2.CodeCheckout]; n != 0 {
@@ -46,36 +46,36 @@ func TestWhatTheLibrarySaysItWillNotDoIsNotSent(t *testing.T) {
 	t.Run("no checkin", func(t *testing.T) {
 		h := newHarness(t)
 		h.allows(true, false, true, true)
-		test.Tap(h.ui.returnButton)
+		test.Tap(h.ui.attract.returnButton)
 		h.settle()
-		if !h.ui.notice.Visible() || !strings.Contains(h.ui.noticeText.Text, "Inleveren kan nu niet bij deze zuil.") {
-			t.Errorf("Inleveren: notice %v %q", h.ui.notice.Visible(), h.ui.noticeText.Text)
+		if !h.ui.notice.Visible() || !strings.Contains(h.ui.notice.text.Text, "Inleveren kan nu niet bij deze zuil.") {
+			t.Errorf("Inleveren: notice %v %q", h.ui.notice.Visible(), h.ui.notice.text.Text)
 		}
 	})
 	t.Run("no renewal", func(t *testing.T) {
 		h := newHarness(t)
 		h.allows(true, true, false, true)
 		h.scanCard(kiosktest.CardAdult)
-		test.Tap(h.ui.loansButton)
+		test.Tap(h.ui.welcome.loans)
 		h.pumpUntil("the loans", func() bool { h.core.Sync(); return h.ui.view.Visit.LoansState == kiosk.Loaded })
 		h.settle()
-		if h.ui.renewAll.Visible() || button(h.ui.loansList, "Verlengen") != nil {
+		if h.ui.loans.renewAll.Visible() || button(h.ui.loans.list.box, "Verlengen") != nil {
 			t.Error("renewing offered while the library allows no renewal")
 		}
-		if !h.ui.loansStatus.Visible() || !strings.Contains(h.ui.loansStatus.Text, "Verlengen kan nu niet bij deze zuil.") {
-			t.Errorf("loans say %q", h.ui.loansStatus.Text)
+		if !h.ui.loans.status.Visible() || !strings.Contains(h.ui.loans.status.Text, "Verlengen kan nu niet bij deze zuil.") {
+			t.Errorf("loans say %q", h.ui.loans.status.Text)
 		}
 		// The offer on the patron's page of an item already theirs, too.
-		test.Tap(h.ui.loansBack)
+		test.Tap(h.ui.loans.back)
 		h.scanItem(itemJoosts)
 		h.core.Renew(itemJoosts)
 		h.pumpUntil("the renewal's row", func() bool {
 			h.core.Sync()
-			r, ok := lastRow(h.ui.view.Visit.Rows, kiosk.TxRenew, itemJoosts)
+			r, ok := h.ui.view.Visit.Row(kiosk.TxRenew, itemJoosts)
 			return ok && r.State == kiosk.RowRefused
 		})
 		h.settle()
-		if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Verlengen kan nu niet bij deze zuil.") {
+		if got := rowTexts(h.ui.welcome.rows.box); !strings.Contains(got, "Verlengen kan nu niet bij deze zuil.") {
 			t.Errorf("rows = %q", got)
 		}
 		if n := h.ils.Library.Requests()[sip2.CodeRenew]; n != 0 {
@@ -88,7 +88,7 @@ func TestWhatTheLibrarySaysItWillNotDoIsNotSent(t *testing.T) {
 		h.ils.Stop(t)
 		h.scanCard(kiosktest.CardAdult)
 		h.scanItem(itemAvailable)
-		if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Dit kan nu niet: de bibliotheek is even niet bereikbaar.") {
+		if got := rowTexts(h.ui.welcome.rows.box); !strings.Contains(got, "Dit kan nu niet: de bibliotheek is even niet bereikbaar.") {
 			t.Errorf("row = %q", got)
 		}
 		if left, _ := h.store.Unfinished(); len(left) != 0 {

@@ -1,42 +1,33 @@
 // Package ui draws the kiosk's screens with Fyne. It renders kiosk.View values
 // and passes taps and keyboard-wedge scans back to the core; it holds no
-// patron logic of its own.
+// patron logic of its own. UI keeps the chrome (header, status line,
+// footer, pop-ups); each screen is a type of its own in its own file.
 package ui
 
 import (
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 )
 
-// Core is what the screens need from the kiosk core.
-type Core interface {
+type chromeCore interface {
 	Scan(kiosk.Scan)
 	Done()
 	MoreTime()
-	Back()
 	SetLanguage(string)
 	Help()
 	CloseHelp()
-	PINDigit(rune)
-	PINBackspace()
-	PINSubmit()
-	ShowLoans()
-	Renew(item string)
-	StartReturn()
-	ChooseReceipt(kiosk.ReceiptKind)
-	Answer(yes bool)
 }
 
-var _ Core = (*kiosk.Kiosk)(nil)
+type confirmCore interface{ Answer(yes bool) }
 
 // UI is the kiosk's one window.
 type UI struct {
@@ -47,59 +38,35 @@ type UI struct {
 	// OnRendered, when set, is called on the UI thread after a View is shown.
 	OnRendered func(kiosk.View)
 
-	libraryName *widget.Label
-	clock       *widget.Label
-	scannerIcon *widget.Label
-	offlineIcon *widget.Label
+	libraryName, clock, scannerIcon, offlineIcon *widget.Label
 
-	attract, busy, welcome, notice *fyne.Container
-	pin, loans, returns            *fyne.Container
-	receiptChoice, receiptShown    *fyne.Container
+	// The status line, between header and body on session screens: the
+	// screen's hint, or a flash in its place. Its height never changes.
+	status      *fyne.Container
+	hint, flash *widget.Label
 
-	attractTitle, attractHint *widget.Label
-	returnButton              *widget.Button
-	busyText                  *widget.Label
-	busySpinner               *widget.Activity
-	flash                     *widget.Label
-	noticeIcon                *widget.Icon
-	noticeText                *widget.Label
-	noticeBack                *widget.Button
-
-	pinTitle, pinDots *widget.Label
-	pinKeys           *fyne.Container
-	pinOK             *widget.Button
-
-	welcomeTitle, welcomeLines, welcomeBlock, welcomeNext *widget.Label
-	welcomeRows                                           *fyne.Container
-	welcomeRowsKey                                        string
-	rowCache                                              map[*fyne.Container]map[int]cachedRow
-	loansButton                                           *widget.Button
-
-	loansTitle, loansStatus *widget.Label
-	loansList               *fyne.Container
-	loansKey                string
-	renewAll, loansBack     *widget.Button
-
-	returnTitle, returnHint *widget.Label
-	returnRows              *fyne.Container
-	returnRowsKey           string
-
-	receiptTitle                             *widget.Label
-	receiptPrint, receiptScreen, receiptNone *widget.Button
-	receiptText                              *widget.Label
-	receiptTextOf                            func(kiosk.Receipt) string
-
-	confirm               *widget.PopUp
-	confirmText           *widget.Label
-	confirmFlash          *widget.Label
-	confirmYes, confirmNo *widget.Button
+	screens      map[kiosk.Screen]screen
+	attract      *attractScreen
+	busy         *busyScreen
+	welcome      *welcomeScreen
+	notice       *noticeScreen
+	pin          *pinScreen
+	loans        *loansScreen
+	returns      *returnScreen
+	receipt      *receiptScreen
+	receiptShown *receiptShownScreen
+	shown        kiosk.Screen
 
 	language, help, done *widget.Button
+	doneBox              fyne.CanvasObject
 
-	warning      *widget.PopUp
-	warningTitle *widget.Label
-	warningText  *widget.Label
-	moreTime     *widget.Button
+	confirm                   *widget.PopUp
+	confirmText, confirmFlash *widget.Label
+	confirmYes, confirmNo     *widget.Button
+
+	warning                   *widget.PopUp
+	warningTitle, warningText *widget.Label
+	moreTime                  *widget.Button
 
 	helpPopup *widget.PopUp
 	helpText  *widget.Label
@@ -111,24 +78,265 @@ type UI struct {
 	now           func() time.Time
 	// do runs a function on the UI thread: fyne.Do, or a test's queue.
 	do func(func())
-	// dirty is set when a text changed, so the layout must be redone.
-	dirty bool
+	texts
+
+	// next is the newest View not drawn yet: a burst of Views is drawn once.
+	mu      sync.Mutex
+	next    kiosk.View
+	pending bool
 }
 
-// setLabel changes a label's text only when it differs: every SetText
-// redraws, and Render sets every text on every change of View.
-func (u *UI) setLabel(l *widget.Label, text string) {
-	if l.Text != text {
-		l.SetText(text)
-		u.dirty = true
+// New builds the screens in win, sets the kiosk theme and wires the keyboard
+// wedge. Call Update with each View from the core.
+func New(a fyne.App, win fyne.Window, core Core, libraryName string) *UI {
+	a.Settings().SetTheme(newTheme())
+	u := &UI{core: core, win: win, now: time.Now, do: fyne.Do, wedgeDetector: &lineWedge{}, shown: -1}
+	u.build(libraryName)
+	win.Canvas().SetOnTypedRune(u.typedRune)
+	win.Canvas().SetOnTypedKey(u.typedKey)
+	u.Render(kiosk.View{Screen: kiosk.ScreenAttract, Chrome: kiosk.Chrome{Lang: kiosk.DefaultLanguage}})
+	return u
+}
+
+func (u *UI) build(name string) {
+	u.libraryName = widget.NewLabel(name)
+	u.libraryName.TextStyle.Bold = true
+	u.clock = widget.NewLabel("")
+	// What does not work shows below the header, full width, wrapped: in
+	// words of what still works, never wider than the screen.
+	u.scannerIcon = leftBody("")
+	u.offlineIcon = leftBody("")
+	u.scannerIcon.Importance = widget.WarningImportance
+	u.offlineIcon.Importance = widget.DangerImportance
+	headerBg := canvas.NewRectangle(colorHeader)
+	header := container.NewVBox(container.NewStack(headerBg, container.NewBorder(nil, nil, u.libraryName, u.clock)),
+		u.scannerIcon, u.offlineIcon)
+
+	// Two lines of room: a flash wraps in its own place, never pushing the
+	// body down.
+	u.hint = body("")
+	u.flash = body("")
+	u.flash.Importance = widget.WarningImportance
+	u.flash.TextStyle.Bold = true
+	u.flash.Hide()
+	u.status = container.New(fixedHeight{statusHeight}, u.hint, u.flash)
+
+	u.attract = newAttract(u.core)
+	u.busy = newBusy()
+	u.welcome = newWelcome(u.core)
+	u.notice = newNotice()
+	u.pin = newPIN(u.core)
+	u.loans = newLoans(u.core)
+	u.returns = newReturn()
+	u.receipt = newReceipt(u.core)
+	u.receiptShown = newReceiptShown()
+	u.screens = map[kiosk.Screen]screen{
+		kiosk.ScreenAttract: u.attract, kiosk.ScreenBusy: u.busy, kiosk.ScreenWelcome: u.welcome,
+		kiosk.ScreenNotice: u.notice, kiosk.ScreenPIN: u.pin, kiosk.ScreenLoans: u.loans,
+		kiosk.ScreenReturn: u.returns, kiosk.ScreenReceipt: u.receipt, kiosk.ScreenReceiptShown: u.receiptShown,
+	}
+	bodies := container.NewStack()
+	for _, s := range []screen{u.attract, u.busy, u.welcome, u.notice, u.pin, u.loans, u.returns, u.receipt, u.receiptShown} {
+		s.object().Hide()
+		bodies.Add(s.object())
+	}
+
+	u.language = widget.NewButton("", u.nextLanguage)
+	u.help = widget.NewButtonWithIcon("", theme.QuestionIcon(), func() { u.core.Help() })
+	u.done = widget.NewButtonWithIcon("", theme.ConfirmIcon(), func() { u.core.Done() })
+	u.done.Importance = widget.HighImportance
+	// The way out is in the same place, the same size, on every screen.
+	u.doneBox = container.New(fixedWidth{doneWidth}, u.done)
+	footer := container.NewBorder(nil, nil, outlined(u.language), u.doneBox, container.NewCenter(outlined(u.help)))
+
+	pad := container.NewPadded(container.New(column{1200}, container.NewBorder(u.status, nil, nil, nil, bodies)))
+	u.win.SetContent(container.NewBorder(header, container.NewPadded(footer), nil, nil, pad))
+
+	u.warningTitle = heading("")
+	u.warningText = body("")
+	u.moreTime = widget.NewButtonWithIcon("", theme.HistoryIcon(), func() { u.core.MoreTime() })
+	u.moreTime.Importance = widget.HighImportance
+	u.warning = widget.NewModalPopUp(container.New(fixedWidth{popupWidth}, container.NewVBox(u.warningTitle, u.warningText,
+		container.NewCenter(u.moreTime))), u.win.Canvas())
+
+	u.confirmText = body("")
+	u.confirmFlash = body("")
+	u.confirmFlash.Importance = widget.WarningImportance
+	u.confirmFlash.Hide()
+	u.confirmYes = widget.NewButtonWithIcon("", theme.ConfirmIcon(), func() { u.core.Answer(true) })
+	u.confirmNo = widget.NewButtonWithIcon("", theme.CancelIcon(), func() { u.core.Answer(false) })
+	u.confirmNo.Importance = widget.HighImportance
+	// One answer above the other, gap apart: long names fit, no mis-tap.
+	u.confirm = widget.NewModalPopUp(container.New(fixedWidth{popupWidth}, container.NewVBox(u.confirmText, u.confirmFlash,
+		stack(container.New(fixedHeight{80}, u.confirmNo), container.New(fixedHeight{80}, outlined(u.confirmYes))))), u.win.Canvas())
+
+	u.helpText = body("")
+	u.helpClose = widget.NewButton("", func() { u.core.CloseHelp() })
+	u.helpPopup = widget.NewModalPopUp(container.New(fixedWidth{popupWidth},
+		container.NewVBox(u.helpText, container.NewCenter(u.helpClose))), u.win.Canvas())
+}
+
+// doneWidth fits "Stoppen" and "Klaar" alike; popupWidth fits a portrait screen.
+const (
+	statusHeight = 64
+	doneWidth    = 240
+	popupWidth   = 640
+)
+
+// Update shows v; safe from any goroutine. Views that come faster than the
+// screen draws are drawn once, the newest.
+func (u *UI) Update(v kiosk.View) {
+	u.mu.Lock()
+	u.next = v
+	queued := u.pending
+	u.pending = true
+	u.mu.Unlock()
+	if queued {
+		return
+	}
+	u.do(func() {
+		u.mu.Lock()
+		v := u.next
+		u.pending = false
+		u.mu.Unlock()
+		u.Render(v)
+	})
+}
+
+// Render shows v; call it on the UI thread.
+func (u *UI) Render(v kiosk.View) {
+	u.view = v
+	setLanguage(v.Chrome.Lang)
+	if v.Screen != u.shown {
+		u.switchTo(v)
+	}
+	cur := u.screens[v.Screen]
+	cur.render(&u.texts, v)
+	u.renderChrome(v, cur)
+	u.flushLayout()
+	if u.OnRendered != nil {
+		u.OnRendered(v)
 	}
 }
 
-func (u *UI) setButton(b *widget.Button, text string) {
-	if b.Text != text {
-		b.SetText(text)
-		u.dirty = true
+// switchTo hides the old screen and shows the new one from its top; with
+// no patron at the kiosk, every screen forgets the last one.
+func (u *UI) switchTo(v kiosk.View) {
+	if old, ok := u.screens[u.shown]; ok {
+		old.object().Hide()
 	}
+	if v.Visit.Patron.Card == "" && v.Screen != kiosk.ScreenReturn && v.Screen != kiosk.ScreenReceipt && v.Screen != kiosk.ScreenReceiptShown {
+		for _, s := range u.screens {
+			s.clear(&u.texts)
+		}
+	}
+	next := u.screens[v.Screen]
+	if t, ok := next.(interface{ top() }); ok {
+		t.top() // every screen starts at its top, whoever scrolled it last
+	}
+	next.object().Show()
+	u.busy.spin(v.Screen == kiosk.ScreenBusy)
+	u.shown = v.Screen
+	u.dirty = true
+}
+
+func (u *UI) renderChrome(v kiosk.View, cur screen) {
+	u.label(u.helpText, lang.L("help.text"))
+	u.button(u.helpClose, lang.L("button.close"))
+	u.button(u.language, lang.L("button.language"))
+	u.button(u.help, lang.L("button.help"))
+	u.button(u.moreTime, lang.L("button.more_time"))
+	u.renderStatus(v)
+
+	// The way out: "Klaar" in a visit and on a message, "Stoppen" where
+	// the patron has not got in yet or waits.
+	u.show(u.doneBox, v.Screen != kiosk.ScreenAttract)
+	u.show(u.done, v.Screen != kiosk.ScreenAttract)
+	if v.Screen == kiosk.ScreenPIN || v.Screen == kiosk.ScreenBusy {
+		u.button(u.done, lang.L("button.stop"))
+		u.icon(u.done, theme.CancelIcon())
+	} else {
+		u.button(u.done, lang.L("button.done"))
+		u.icon(u.done, theme.ConfirmIcon())
+	}
+
+	flash := ""
+	if key, ok := noticeKeys[v.Chrome.Flash]; ok {
+		flash = "⚠ " + lang.L(key)
+	}
+	u.show(u.status, v.InSession())
+	u.label(u.hint, cur.hint(v))
+	u.label(u.flash, flash)
+	u.show(u.flash, flash != "" && v.Visit.Confirm == kiosk.ConfirmNone) // else it shows in the question
+	u.show(u.hint, !u.flash.Visible())
+	u.renderConfirm(v, flash)
+
+	if v.Chrome.Warning {
+		u.label(u.warningTitle, lang.L("warning.title"))
+		u.label(u.warningText, lang.N("warning.countdown", v.Chrome.SecondsLeft, map[string]any{"Count": v.Chrome.SecondsLeft}))
+	}
+	showPopup(u.warning, v.Chrome.Warning)
+	showPopup(u.helpPopup, v.Chrome.Help)
+}
+
+func (u *UI) renderConfirm(v kiosk.View, flash string) {
+	switch v.Visit.Confirm {
+	case kiosk.ConfirmSwitchPatron:
+		u.label(u.confirmText, lang.L("confirm.switch"))
+		stay, goOn := "confirm.switch_stay", "confirm.switch_go"
+		if v.Visit.Patron.Name == "" {
+			stay = "confirm.switch_stay_noname"
+		}
+		if v.Visit.SwitchName == "" {
+			goOn = "confirm.switch_go_noname"
+		}
+		u.button(u.confirmNo, lang.L(stay, map[string]any{"Name": v.Visit.Patron.Name}))
+		u.button(u.confirmYes, lang.L(goOn, map[string]any{"Name": v.Visit.SwitchName}))
+		u.icon(u.confirmNo, theme.AccountIcon())
+		u.icon(u.confirmYes, theme.LogoutIcon())
+	case kiosk.ConfirmBorrowNext:
+		u.label(u.confirmText, lang.L("confirm.borrow_next"))
+		u.button(u.confirmYes, lang.L("confirm.borrow_yes"))
+		u.button(u.confirmNo, lang.L("confirm.borrow_no"))
+		u.icon(u.confirmYes, theme.AccountIcon())
+		u.icon(u.confirmNo, theme.MailReplyIcon())
+	}
+	if v.Visit.Confirm != kiosk.ConfirmNone {
+		// The flash would sit behind the question: it shows in it.
+		u.label(u.confirmFlash, flash)
+		u.show(u.confirmFlash, flash != "")
+	}
+	showPopup(u.confirm, v.Visit.Confirm != kiosk.ConfirmNone)
+}
+
+func (u *UI) renderStatus(v kiosk.View) {
+	u.label(u.clock, u.now().Format("15:04"))
+	if v.Chrome.ScannerMissing() {
+		u.label(u.scannerIcon, "⚠ "+lang.L("status.scanner_missing"))
+	}
+	u.show(u.scannerIcon, v.Chrome.ScannerMissing())
+	ils := v.Chrome.ILS
+	if ils.Down {
+		// For patrons what still works; for staff since when and what waits.
+		text := "⚠ " + lang.L("status.offline")
+		if !ils.Since.IsZero() {
+			text += " · " + lang.L("status.offline_since", map[string]any{"Since": ils.Since.Format("15:04")})
+		}
+		if ils.Waiting > 0 {
+			text += " · " + lang.N("status.offline_waiting", ils.Waiting, map[string]any{"Count": ils.Waiting})
+		}
+		if key, ok := faultKeys[ils.Fault]; ok {
+			// For staff: a setting to fix, not a library system to wait for.
+			text += " · " + lang.L(key, map[string]any{"Keys": ils.Fault.ConfigKeys()})
+		}
+		u.label(u.offlineIcon, text)
+	}
+	u.show(u.offlineIcon, ils.Down)
+}
+
+var faultKeys = map[kiosk.ILSFault]string{
+	kiosk.FaultLogin:   "status.fault_login",
+	kiosk.FaultCharset: "status.fault_charset",
 }
 
 // flushLayout lays the window out again after a text changed size, without
@@ -139,349 +347,33 @@ func (u *UI) flushLayout() {
 	}
 	u.dirty = false
 	relayout(u.win.Content())
-	if u.warning.Visible() {
-		relayout(u.warning.Content)
-		u.warning.Refresh()
+	for _, p := range []*widget.PopUp{u.warning, u.confirm, u.helpPopup} {
+		if p.Visible() {
+			relayout(p.Content)
+			p.Refresh()
+		}
 	}
 }
 
-// relayout lays out every container under o again, top down.
+// relayout lays out every container under o again, top down; what is
+// hidden waits until it shows.
 func relayout(o fyne.CanvasObject) {
-	c, ok := o.(*fyne.Container)
-	if !ok {
+	if !o.Visible() {
 		return
 	}
-	if c.Layout != nil {
-		c.Layout.Layout(c.Objects, c.Size())
-	}
-	for _, child := range c.Objects {
-		relayout(child)
-	}
-}
-
-// New builds the screens in win, sets the kiosk theme and wires the keyboard
-// wedge. Call Update with each View from the core.
-func New(a fyne.App, win fyne.Window, core Core, libraryName string) *UI {
-	a.Settings().SetTheme(newTheme())
-	u := &UI{core: core, win: win, now: time.Now, rowCache: map[*fyne.Container]map[int]cachedRow{}, do: fyne.Do, wedgeDetector: &lineWedge{}, receiptTextOf: plainReceipt}
-	u.build(libraryName)
-	win.Canvas().SetOnTypedRune(u.typedRune)
-	win.Canvas().SetOnTypedKey(u.typedKey)
-	u.Render(kiosk.View{Screen: kiosk.ScreenAttract, Chrome: kiosk.Chrome{Lang: kiosk.DefaultLanguage}})
-	return u
-}
-
-func heading(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.SizeName = theme.SizeNameHeadingText
-	l.TextStyle.Bold = true
-	l.Alignment = fyne.TextAlignCenter
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-func body(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Alignment = fyne.TextAlignCenter
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-func (u *UI) build(name string) {
-	u.libraryName = widget.NewLabel(name)
-	u.libraryName.TextStyle.Bold = true
-	u.clock = widget.NewLabel("")
-	u.scannerIcon = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
-	u.offlineIcon = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
-	u.scannerIcon.Importance = widget.WarningImportance
-	u.offlineIcon.Importance = widget.DangerImportance
-	headerBg := canvas.NewRectangle(colorHeader)
-	header := container.NewStack(headerBg, container.NewHBox(
-		u.libraryName, layout.NewSpacer(), u.scannerIcon, u.offlineIcon, u.clock))
-
-	u.attractTitle = heading("")
-	u.attractHint = body("")
-	u.returnButton = bigButton(theme.MailReplyIcon(), func() { u.core.StartReturn() })
-	u.attract = container.NewVBox(layout.NewSpacer(), newScannerPicture(),
-		u.attractTitle, u.attractHint, layout.NewSpacer(),
-		container.NewCenter(container.New(fixedWidth{360}, u.returnButton)), layout.NewSpacer())
-
-	u.busySpinner = widget.NewActivity()
-	u.busyText = body("")
-	u.busy = container.NewVBox(layout.NewSpacer(), u.busySpinner, u.busyText, layout.NewSpacer())
-
-	u.flash = body("")
-	u.flash.Importance = widget.WarningImportance
-	u.flash.TextStyle.Bold = true
-	u.flash.Hide()
-	u.buildWelcome()
-	u.buildPIN()
-	u.buildLoans()
-	u.buildReturn()
-	u.buildReceipt()
-
-	u.noticeIcon = widget.NewIcon(theme.InfoIcon())
-	u.noticeText = body("")
-	u.noticeBack = widget.NewButton("", func() { u.core.Back() })
-	u.noticeBack.Importance = widget.HighImportance
-	iconBox := container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(96), u.noticeIcon))
-	u.notice = container.NewVBox(layout.NewSpacer(), iconBox, u.noticeText,
-		container.NewCenter(u.noticeBack), layout.NewSpacer())
-
-	u.language = widget.NewButton("", u.nextLanguage)
-	u.help = widget.NewButtonWithIcon("", theme.QuestionIcon(), u.showHelp)
-	u.done = widget.NewButtonWithIcon("", theme.ConfirmIcon(), func() { u.core.Done() })
-	u.done.Importance = widget.HighImportance
-	// Three fixed slots: the way out stays in the same place on every screen.
-	footer := container.NewGridWithColumns(3,
-		container.NewHBox(u.language),
-		container.NewCenter(u.help),
-		container.NewHBox(layout.NewSpacer(), u.done))
-
-	bodyStack := container.NewStack(u.attract, u.busy, u.welcome, u.notice, u.pin, u.loans,
-		u.returns, u.receiptChoice, u.receiptShown)
-	pad := container.NewPadded(container.New(column{width: 900},
-		container.NewBorder(u.flash, nil, nil, nil, bodyStack)))
-	u.win.SetContent(container.NewBorder(header, container.NewPadded(footer), nil, nil, pad))
-
-	u.warningTitle = heading("")
-	u.warningText = body("")
-	u.moreTime = widget.NewButtonWithIcon("", theme.HistoryIcon(), func() { u.core.MoreTime() })
-	u.moreTime.Importance = widget.HighImportance
-	u.warning = widget.NewModalPopUp(container.New(fixedWidth{640}, container.NewVBox(u.warningTitle, u.warningText,
-		container.NewCenter(u.moreTime))), u.win.Canvas())
-
-	u.buildConfirm()
-	u.helpText = body("")
-	u.helpClose = widget.NewButton("", func() { u.core.CloseHelp() })
-	u.helpPopup = widget.NewModalPopUp(container.New(fixedWidth{640},
-		container.NewVBox(u.helpText, container.NewCenter(u.helpClose))), u.win.Canvas())
-}
-
-// newScannerPicture draws where the scanner is: a barcode above an arrow.
-func newScannerPicture() fyne.CanvasObject {
-	bars := container.NewHBox()
-	for _, w := range []float32{4, 2, 6, 2, 2, 8, 4, 2, 6, 2, 4, 2, 8, 2, 4} {
-		r := canvas.NewRectangle(colorText)
-		r.SetMinSize(fyne.NewSize(w, 72))
-		bars.Add(r)
-	}
-	arrow := widget.NewIcon(theme.MoveDownIcon())
-	return container.NewCenter(container.NewVBox(container.NewCenter(bars),
-		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(72), arrow))))
-}
-
-// Update shows v; safe from any goroutine.
-func (u *UI) Update(v kiosk.View) {
-	u.do(func() { u.Render(v) })
-}
-
-// Render shows v; call it on the UI thread.
-func (u *UI) Render(v kiosk.View) {
-	u.view = v
-	setLanguage(v.Chrome.Lang)
-
-	u.setLabel(u.attractTitle, lang.L("attract.title"))
-	u.setLabel(u.attractHint, lang.L("attract.hint"))
-	u.setLabel(u.busyText, lang.L("busy.lookup"))
-	u.setButton(u.language, lang.L("button.language"))
-	u.setButton(u.help, lang.L("button.help"))
-	u.setButton(u.done, lang.L("button.done"))
-	u.setButton(u.noticeBack, lang.L("button.back"))
-	u.setButton(u.moreTime, lang.L("button.more_time"))
-	u.setLabel(u.helpText, lang.L("help.text"))
-	u.setButton(u.helpClose, lang.L("button.close"))
-	u.renderStatus(v)
-
-	u.setButton(u.returnButton, lang.L("attract.return"))
-	for c, scr := range map[*fyne.Container]kiosk.Screen{
-		u.attract: kiosk.ScreenAttract, u.busy: kiosk.ScreenBusy, u.welcome: kiosk.ScreenWelcome,
-		u.notice: kiosk.ScreenNotice, u.pin: kiosk.ScreenPIN, u.loans: kiosk.ScreenLoans,
-		u.returns: kiosk.ScreenReturn, u.receiptChoice: kiosk.ScreenReceipt, u.receiptShown: kiosk.ScreenReceiptShown,
-	} {
-		showIf(c, v.Screen == scr)
-	}
-	if v.Screen == kiosk.ScreenBusy {
-		u.busySpinner.Start()
-	} else {
-		u.busySpinner.Stop()
-	}
-	// The way out: "Klaar" in a session, "Stoppen" on the PIN screen.
-	showIf(u.done, v.InSession() && v.Screen != kiosk.ScreenReceipt)
-	if v.Screen == kiosk.ScreenPIN {
-		u.setButton(u.done, lang.L("button.stop"))
-		u.done.SetIcon(theme.CancelIcon())
-	} else {
-		u.setButton(u.done, lang.L("button.done"))
-		u.done.SetIcon(theme.ConfirmIcon())
-	}
-	flash := ""
-	if key, ok := noticeKeys[v.Chrome.Flash]; ok {
-		flash = "⚠ " + lang.L(key)
-	}
-	u.setLabel(u.flash, flash)
-	showIf(u.flash, flash != "" && v.Visit.Confirm == kiosk.ConfirmNone) // else it shows in the question
-
-	u.clearPatron(v)
-	switch v.Screen {
-	case kiosk.ScreenWelcome:
-		u.renderWelcome(v)
-	case kiosk.ScreenNotice:
-		u.renderNotice(v)
-	case kiosk.ScreenPIN:
-		u.renderPIN(v)
-	case kiosk.ScreenLoans:
-		u.renderLoans(v)
-	case kiosk.ScreenReturn:
-		u.renderReturn(v)
-	case kiosk.ScreenReceipt:
-		u.renderReceiptChoice(v)
-	case kiosk.ScreenReceiptShown:
-		u.renderReceiptShown(v)
-	}
-
-	switch v.Visit.Confirm {
-	case kiosk.ConfirmSwitchPatron:
-		u.setLabel(u.confirmText, lang.L("confirm.switch"))
-		stay, goOn := "confirm.switch_stay", "confirm.switch_go"
-		names := map[string]any{"Name": v.Visit.Patron.Name}
-		if v.Visit.Patron.Name == "" {
-			stay = "confirm.switch_stay_noname"
+	switch c := o.(type) {
+	case *fyne.Container:
+		if c.Layout != nil {
+			c.Layout.Layout(c.Objects, c.Size())
 		}
-		if v.Visit.SwitchName == "" {
-			goOn = "confirm.switch_go_noname"
+		for _, child := range c.Objects {
+			relayout(child)
 		}
-		u.setButton(u.confirmNo, lang.L(stay, names))
-		u.setButton(u.confirmYes, lang.L(goOn, map[string]any{"Name": v.Visit.SwitchName}))
-	case kiosk.ConfirmBorrowNext:
-		u.setLabel(u.confirmText, lang.L("confirm.borrow_next"))
-		u.setButton(u.confirmYes, lang.L("confirm.borrow_yes"))
-		u.setButton(u.confirmNo, lang.L("confirm.borrow_no"))
-	}
-	if v.Visit.Confirm != kiosk.ConfirmNone {
-		// The flash would sit behind the question: it shows in it.
-		u.setLabel(u.confirmFlash, flash)
-		showIf(u.confirmFlash, flash != "")
-	}
-	showPopup(u.confirm, v.Visit.Confirm != kiosk.ConfirmNone)
-	if v.Chrome.Warning {
-		u.setLabel(u.warningTitle, lang.L("warning.title"))
-		u.setLabel(u.warningText, lang.N("warning.countdown", v.Chrome.SecondsLeft, map[string]any{"Count": v.Chrome.SecondsLeft}))
-		if !u.warning.Visible() {
-			u.warning.Show()
-		}
-	} else if u.warning.Visible() {
-		u.warning.Hide()
-	}
-	if v.Chrome.Help && !u.helpPopup.Visible() {
-		u.helpPopup.Show()
-	} else if !v.Chrome.Help && u.helpPopup.Visible() {
-		u.helpPopup.Hide()
-	}
-	u.flushLayout()
-	if u.OnRendered != nil {
-		u.OnRendered(v)
-	}
-}
-
-func (u *UI) renderStatus(v kiosk.View) {
-	u.setLabel(u.clock, u.now().Format("15:04"))
-	if v.Chrome.ScannerMissing() {
-		u.setLabel(u.scannerIcon, "⚠ "+lang.L("status.scanner_missing"))
-		u.scannerIcon.Show()
-	} else {
-		u.scannerIcon.Hide()
-	}
-	if v.Chrome.ILS.Down {
-		// For patrons the promise; for staff since when and how much waits.
-		text := "⚠ " + lang.L("status.offline")
-		if !v.Chrome.ILS.Since.IsZero() {
-			text += " · " + lang.N("status.offline_detail", v.Chrome.ILS.Waiting, map[string]any{
-				"Since": v.Chrome.ILS.Since.Format("15:04"), "Count": v.Chrome.ILS.Waiting})
-		}
-		if key, ok := faultKeys[v.Chrome.ILS.Fault]; ok {
-			// For staff: a setting to fix, not a library system to wait for.
-			text += " · " + lang.L(key, map[string]any{"Keys": v.Chrome.ILS.Fault.ConfigKeys()})
-		}
-		u.setLabel(u.offlineIcon, text)
-		u.offlineIcon.Show()
-	} else {
-		u.offlineIcon.Hide()
-	}
-}
-
-var faultKeys = map[kiosk.ILSFault]string{
-	kiosk.FaultLogin:   "status.fault_login",
-	kiosk.FaultCharset: "status.fault_charset",
-}
-
-var noticeKeys = map[kiosk.Notice]string{
-	kiosk.NoticeUnknownCard:   "notice.unknown_card",
-	kiosk.NoticeCardLost:      "notice.card_lost",
-	kiosk.NoticeUnavailable:   "notice.unavailable",
-	kiosk.NoticeGoodbye:       "notice.goodbye",
-	kiosk.NoticeTimedOut:      "notice.timed_out",
-	kiosk.NoticeNotACard:      "notice.not_a_card",
-	kiosk.NoticeStaffCard:     "notice.staff_card",
-	kiosk.NoticeMisread:       "notice.misread",
-	kiosk.NoticePINWrong:      "notice.pin_wrong",
-	kiosk.NoticePINLocked:     "notice.pin_locked",
-	kiosk.NoticeAlreadyListed: "notice.already_listed",
-	kiosk.NoticeStaffIgnored:  "notice.staff_ignored",
-	kiosk.NoticeCardInReturn:  "notice.card_in_return",
-	kiosk.NoticeItemFirst:     "notice.item_first",
-	kiosk.NoticeTakeReceipt:   "notice.take_receipt",
-	kiosk.NoticePrinterFailed: "notice.printer_failed",
-	kiosk.NoticeThanksReturn:  "notice.thanks_return",
-	kiosk.NoticeStoreFull:     "row.store_full",
-	kiosk.NoticeAnswerFirst:   "notice.answer_first",
-	kiosk.NoticeReturnsOff:    "notice.returns_off",
-	kiosk.NoticeVisitFull:     "notice.visit_full",
-}
-
-func (u *UI) renderNotice(v kiosk.View) {
-	key, ok := noticeKeys[v.Notice]
-	if !ok {
-		key = "notice.blocked"
-	}
-	u.setLabel(u.noticeText, lang.L(key, map[string]any{"Amount": formatMoney(v.Visit.Patron.Fines, v.Visit.Patron.Currency, v.Chrome.Lang)}))
-	switch v.Notice {
-	case kiosk.NoticeGoodbye, kiosk.NoticeTimedOut, kiosk.NoticeTakeReceipt, kiosk.NoticeThanksReturn:
-		u.noticeIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
-	case kiosk.NoticeUnavailable, kiosk.NoticeNotACard, kiosk.NoticeStaffCard, kiosk.NoticeMisread, kiosk.NoticeItemFirst:
-		u.noticeIcon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
-	default:
-		u.noticeIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
-	}
-}
-
-// clearPatron wipes every widget that showed patron data once no patron is
-// at the kiosk, so nothing of the last one lingers in memory or on screen.
-func (u *UI) clearPatron(v kiosk.View) {
-	if v.Visit.Patron.Card != "" || v.Screen == kiosk.ScreenReturn {
-		return
-	}
-	for _, l := range []*widget.Label{u.welcomeTitle, u.welcomeLines, u.welcomeBlock, u.receiptText} {
-		u.setLabel(l, "")
-	}
-	if v.Screen != kiosk.ScreenNotice {
-		u.setLabel(u.noticeText, "")
-	}
-	for _, c := range []*fyne.Container{u.welcomeRows, u.loansList, u.returnRows} {
-		if len(c.Objects) > 0 {
-			c.RemoveAll()
-			u.dirty = true
-		}
-		delete(u.rowCache, c)
-	}
-	u.welcomeRowsKey, u.loansKey, u.returnRowsKey = "", "", ""
-}
-
-func showPopup(p *widget.PopUp, on bool) {
-	if on && !p.Visible() {
-		p.Show()
-	} else if !on && p.Visible() {
-		p.Hide()
+	case *container.Scroll:
+		// Its bars and its content's size, without redrawing the content
+		// (Scroll.Refresh would measure every text in it once more).
+		c.Base.Refresh()
+		relayout(c.Content)
 	}
 }
 
@@ -495,7 +387,8 @@ func (u *UI) nextLanguage() {
 	u.core.SetLanguage(next)
 }
 
-func (u *UI) showHelp() { u.core.Help() }
+// SetReceiptText sets how a receipt is laid out as text on the screen.
+func (u *UI) SetReceiptText(f func(kiosk.Receipt) string) { u.receiptShown.textOf = f }
 
 // StartClock keeps the header clock right until the app quits.
 func (u *UI) StartClock() {
@@ -504,7 +397,7 @@ func (u *UI) StartClock() {
 		defer t.Stop()
 		for range t.C {
 			u.do(func() {
-				u.setLabel(u.clock, u.now().Format("15:04"))
+				u.label(u.clock, u.now().Format("15:04"))
 				u.flushLayout()
 			})
 		}

@@ -17,7 +17,7 @@ import (
 
 func TestAttractScreenAsksForTheCard(t *testing.T) {
 	h := newHarness(t)
-	if got := h.ui.attractTitle.Text; got != "Scan uw bibliotheekpas" {
+	if got := h.ui.attract.title.Text; got != "Scan uw bibliotheekpas" {
 		t.Errorf("attract title = %q", got)
 	}
 	if h.ui.done.Visible() {
@@ -32,12 +32,12 @@ func TestCardScanShowsThePatronSummary(t *testing.T) {
 	h := newHarness(t)
 	h.scanCard(kiosktest.CardAdult)
 	if !h.ui.welcome.Visible() {
-		t.Fatalf("welcome not shown; notice says %q", h.ui.noticeText.Text)
+		t.Fatalf("welcome not shown; notice says %q", h.ui.notice.text.Text)
 	}
-	if got := h.ui.welcomeTitle.Text; got != "Welkom, Joost Müller" {
+	if got := h.ui.welcome.title.Text; got != "Welkom, Joost Müller" {
 		t.Errorf("title = %q", got)
 	}
-	lines := h.ui.welcomeLines.Text
+	lines := h.ui.welcome.lines.Text
 	for _, want := range []string{"U heeft 3 boeken geleend.", "1 boek is te laat."} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("summary %q lacks %q", lines, want)
@@ -59,8 +59,8 @@ func TestHoldReadyIsShown(t *testing.T) {
 	h.pumpUntil("the holds", func() bool { h.core.Sync(); return h.ui.view.Visit.HoldsState == kiosk.Loaded })
 	h.settle()
 	for _, want := range []string{"Klaar voor u: Het achterhuis. Het ligt bij: Afhaalkast."} {
-		if !strings.Contains(h.ui.welcomeLines.Text, want) {
-			t.Errorf("summary = %q, want %q", h.ui.welcomeLines.Text, want)
+		if !strings.Contains(h.ui.welcome.lines.Text, want) {
+			t.Errorf("summary = %q, want %q", h.ui.welcome.lines.Text, want)
 		}
 	}
 }
@@ -75,7 +75,7 @@ func TestAHoldNotYetInIsShownAsReserved(t *testing.T) {
 			h.scanCard(kiosktest.CardSenior) // Henk reserved Het diner, lent to Joost
 			h.pumpUntil("the holds", func() bool { h.core.Sync(); return h.ui.view.Visit.HoldsState == kiosk.Loaded })
 			h.settle()
-			got := h.ui.welcomeLines.Text
+			got := h.ui.welcome.lines.Text
 			if !strings.Contains(got, "Gereserveerd: Het diner. Het ligt nog niet voor u klaar.") || strings.Contains(got, "Er ligt") || strings.Contains(got, "Klaar voor u") {
 				t.Errorf("summary = %q; want Het diner reserved, nothing ready", got)
 			}
@@ -88,11 +88,11 @@ func TestDoneEndsTheSessionAndForgetsThePatron(t *testing.T) {
 	h.scanCard(kiosktest.CardAdult)
 	test.Tap(h.ui.done)
 	h.pumpUntil("goodbye", func() bool { return h.ui.notice.Visible() })
-	if h.ui.noticeText.Text != "Tot ziens!" {
-		t.Errorf("notice = %q", h.ui.noticeText.Text)
+	if h.ui.notice.text.Text != "Tot ziens!" {
+		t.Errorf("notice = %q", h.ui.notice.text.Text)
 	}
-	if h.ui.welcomeTitle.Text != "" || h.ui.welcomeLines.Text != "" {
-		t.Errorf("patron data still on a widget: %q %q", h.ui.welcomeTitle.Text, h.ui.welcomeLines.Text)
+	if h.ui.welcome.title.Text != "" || h.ui.welcome.lines.Text != "" {
+		t.Errorf("patron data still on a widget: %q %q", h.ui.welcome.title.Text, h.ui.welcome.lines.Text)
 	}
 	h.advance(8 * time.Second)
 	if !h.ui.attract.Visible() {
@@ -126,8 +126,8 @@ func TestInactivityCountsDownThenSignsOut(t *testing.T) {
 	if h.ui.warning.Visible() || !h.ui.notice.Visible() {
 		t.Fatal("session not ended at 60 s")
 	}
-	if !strings.Contains(h.ui.noticeText.Text, "afgemeld") {
-		t.Errorf("notice = %q", h.ui.noticeText.Text)
+	if !strings.Contains(h.ui.notice.text.Text, "afgemeld") {
+		t.Errorf("notice = %q", h.ui.notice.text.Text)
 	}
 	h.advance(8 * time.Second)
 	if !h.ui.attract.Visible() {
@@ -170,8 +170,8 @@ func TestRefusedCardsGetPlainWords(t *testing.T) {
 			if !h.ui.notice.Visible() {
 				t.Fatal("no notice")
 			}
-			if !strings.Contains(h.ui.noticeText.Text, tc.want) {
-				t.Errorf("notice = %q, want %q", h.ui.noticeText.Text, tc.want)
+			if !strings.Contains(h.ui.notice.text.Text, tc.want) {
+				t.Errorf("notice = %q, want %q", h.ui.notice.text.Text, tc.want)
 			}
 			h.advance(8 * time.Second)
 			if !h.ui.attract.Visible() {
@@ -194,25 +194,25 @@ func TestOfflineVisitIsReplayedWhenTheLibraryIsBack(t *testing.T) {
 
 	h.ils.Stop(t)
 	h.scanCard(kiosktest.CardAdult)
-	if !h.ui.welcome.Visible() || h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
-		t.Fatalf("offline visit: welcome %v, title %q, notice %q", h.ui.welcome.Visible(), h.ui.welcomeTitle.Text, h.ui.noticeText.Text)
+	if !h.ui.welcome.Visible() || h.ui.welcome.title.Text != "Welkom, Joost Müller" {
+		t.Fatalf("offline visit: welcome %v, title %q, notice %q", h.ui.welcome.Visible(), h.ui.welcome.title.Text, h.ui.notice.text.Text)
 	}
-	if !h.ui.offlineIcon.Visible() || !strings.Contains(h.ui.offlineIcon.Text, "Offline: uw uitleningen worden later verwerkt") {
+	if !h.ui.offlineIcon.Visible() || !strings.Contains(h.ui.offlineIcon.Text, "Geen verbinding met de bibliotheek. Lenen en inleveren kan wel") {
 		t.Errorf("banner: visible %v, %q", h.ui.offlineIcon.Visible(), h.ui.offlineIcon.Text)
 	}
 	h.scanItem(itemAvailable)
 	due := h.start.AddDate(0, 0, 21)
-	if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Geleend. Breng het terug vóór "+due.Format("02-01-2006")+". Het wordt later verwerkt.") {
+	if got := rowTexts(h.ui.welcome.rows.box); !strings.Contains(got, "Geleend. Breng het terug vóór "+due.Format("02-01-2006")+". Het wordt later verwerkt.") {
 		t.Errorf("offline row = %q", got)
 	}
 	h.scanItem(itemJoosts)
-	test.Tap(h.ui.loansButton)
+	test.Tap(h.ui.welcome.loans)
 	h.settle()
-	test.Tap(h.ui.loansBack)
+	test.Tap(h.ui.loans.back)
 	h.settle()
 	test.Tap(h.ui.done)
 	h.settle()
-	test.Tap(h.ui.receiptNone)
+	test.Tap(h.ui.receipt.none)
 	h.settle()
 	if item, _ := h.ils.Library.Item(itemAvailable); item.Loan != nil {
 		t.Fatal("the library lent the item while it was down")
@@ -247,8 +247,8 @@ func TestCardsRefusedOnlineAreRefusedOffline(t *testing.T) {
 		kiosktest.CardLost:    "als kwijt gemeld",
 	} {
 		h.scanCard(card)
-		if !h.ui.notice.Visible() || !strings.Contains(h.ui.noticeText.Text, want) {
-			t.Errorf("offline, card %s: notice %v %q; want %q", kiosk.Last4(card), h.ui.notice.Visible(), h.ui.noticeText.Text, want)
+		if !h.ui.notice.Visible() || !strings.Contains(h.ui.notice.text.Text, want) {
+			t.Errorf("offline, card %s: notice %v %q; want %q", kiosk.Last4(card), h.ui.notice.Visible(), h.ui.notice.text.Text, want)
 		}
 		h.advance(8 * time.Second)
 	}
@@ -256,7 +256,7 @@ func TestCardsRefusedOnlineAreRefusedOffline(t *testing.T) {
 	h.clock.Advance(8 * 24 * time.Hour)
 	h.scanCard(kiosktest.CardUnknown)
 	if !h.ui.welcome.Visible() {
-		t.Errorf("a week later, offline: notice %q; want an offline visit", h.ui.noticeText.Text)
+		t.Errorf("a week later, offline: notice %q; want an offline visit", h.ui.notice.text.Text)
 	}
 }
 
@@ -264,12 +264,12 @@ func TestUnknownCardOfflineStillBorrows(t *testing.T) {
 	h := newHarnessWith(t, kiosk.Options{OfflineBorrow: true, OfflineMaxItems: 1})
 	h.ils.Stop(t)
 	h.scanCard(kiosktest.CardSenior)
-	if h.ui.welcomeTitle.Text != "Welkom" || !strings.Contains(h.ui.welcomeLines.Text, "U kunt wel lenen en inleveren.") {
-		t.Errorf("offline welcome: %q / %q", h.ui.welcomeTitle.Text, h.ui.welcomeLines.Text)
+	if h.ui.welcome.title.Text != "Welkom" || !strings.Contains(h.ui.welcome.lines.Text, "U kunt wel lenen en inleveren.") {
+		t.Errorf("offline welcome: %q / %q", h.ui.welcome.title.Text, h.ui.welcome.lines.Text)
 	}
 	h.scanItem(itemAvailable)
 	h.scanItem(itemAvailable2)
-	got := rowTexts(h.ui.welcomeRows)
+	got := rowTexts(h.ui.welcome.rows.box)
 	if !strings.Contains(got, "Het wordt later verwerkt.") || !strings.Contains(got, "U kunt nu niet meer lenen") {
 		t.Errorf("with a limit of 1 offline: %q", got)
 	}
@@ -281,10 +281,10 @@ func TestLanguageButtonSwitchesToEnglishForOneVisit(t *testing.T) {
 		t.Fatalf("language button = %q", h.ui.language.Text)
 	}
 	test.Tap(h.ui.language)
-	h.pumpUntil("English", func() bool { return h.ui.attractTitle.Text == "Scan your library card" })
+	h.pumpUntil("English", func() bool { return h.ui.attract.title.Text == "Scan your library card" })
 	h.scanCard(kiosktest.CardAdult)
-	if h.ui.welcomeTitle.Text != "Welcome, Joost Müller" || !strings.Contains(h.ui.welcomeLines.Text, "You have 3 items on loan.") {
-		t.Errorf("welcome in English: %q / %q", h.ui.welcomeTitle.Text, h.ui.welcomeLines.Text)
+	if h.ui.welcome.title.Text != "Welcome, Joost Müller" || !strings.Contains(h.ui.welcome.lines.Text, "You have 3 items on loan.") {
+		t.Errorf("welcome in English: %q / %q", h.ui.welcome.title.Text, h.ui.welcome.lines.Text)
 	}
 	if h.ui.language.Text != "Nederlands" || h.ui.done.Text != "Done" {
 		t.Errorf("buttons: %q, %q", h.ui.language.Text, h.ui.done.Text)
@@ -292,8 +292,8 @@ func TestLanguageButtonSwitchesToEnglishForOneVisit(t *testing.T) {
 	test.Tap(h.ui.done)
 	h.settle()
 	h.advance(8 * time.Second)
-	if h.ui.attractTitle.Text != "Scan uw bibliotheekpas" {
-		t.Errorf("next patron greeted in %q", h.ui.attractTitle.Text)
+	if h.ui.attract.title.Text != "Scan uw bibliotheekpas" {
+		t.Errorf("next patron greeted in %q", h.ui.attract.title.Text)
 	}
 }
 
@@ -310,8 +310,8 @@ func TestGarbledKeyboardInputIsNoScan(t *testing.T) {
 	test.TypeOnCanvas(h.win.Canvas(), "2079")
 	h.clock.Advance(3 * time.Second)
 	h.scanCard(kiosktest.CardAdult)
-	if h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
-		t.Errorf("title = %q, notice %q", h.ui.welcomeTitle.Text, h.ui.noticeText.Text)
+	if h.ui.welcome.title.Text != "Welkom, Joost Müller" {
+		t.Errorf("title = %q, notice %q", h.ui.welcome.title.Text, h.ui.notice.text.Text)
 	}
 }
 
@@ -400,10 +400,10 @@ func TestMisreadCodeAsksToScanAgain(t *testing.T) {
 	}})
 	h.typeScan("20790000000011")
 	h.pumpUntil("a notice", func() bool { return h.ui.notice.Visible() })
-	if h.ui.noticeText.Text != "Deze code is niet goed gelezen. Scan opnieuw." {
-		t.Errorf("notice = %q", h.ui.noticeText.Text)
+	if h.ui.notice.text.Text != "Deze code is niet goed gelezen. Scan opnieuw." {
+		t.Errorf("notice = %q", h.ui.notice.text.Text)
 	}
-	test.Tap(h.ui.noticeBack)
+	test.Tap(h.ui.done)
 	h.settle()
 	h.scanCard(kiosktest.CardAdult)
 	h.typeScan("20790000000011")
@@ -429,8 +429,8 @@ func TestCardNumberTypedByHandStillWorks(t *testing.T) {
 	h := newHarness(t)
 	h.ui.SetWedge(fakeWedge{})
 	h.scanCard(kiosktest.CardAdult)
-	if h.ui.welcomeTitle.Text != "Welkom, Joost Müller" {
-		t.Errorf("title = %q", h.ui.welcomeTitle.Text)
+	if h.ui.welcome.title.Text != "Welkom, Joost Müller" {
+		t.Errorf("title = %q", h.ui.welcome.title.Text)
 	}
 }
 
@@ -438,11 +438,11 @@ func TestABlockIsExplainedOnThePatronsPage(t *testing.T) {
 	h := newHarness(t)
 	h.scanCard(kiosktest.CardFines)
 	if !h.ui.welcome.Visible() {
-		t.Fatalf("no patron page; notice %q", h.ui.noticeText.Text)
+		t.Fatalf("no patron page; notice %q", h.ui.notice.text.Text)
 	}
 	want := "U moet nog € 12,50 betalen. Daarom kunt u nu niet lenen. Ga naar de balie"
-	if !h.ui.welcomeBlock.Visible() || !strings.Contains(h.ui.welcomeBlock.Text, want) {
-		t.Errorf("block = %q (visible %v), want %q", h.ui.welcomeBlock.Text, h.ui.welcomeBlock.Visible(), want)
+	if !h.ui.welcome.block.Visible() || !strings.Contains(h.ui.welcome.block.Text, want) {
+		t.Errorf("block = %q (visible %v), want %q", h.ui.welcome.block.Text, h.ui.welcome.block.Visible(), want)
 	}
 }
 
@@ -452,7 +452,7 @@ func TestAReplayTheLibraryRefusesGoesToStaff(t *testing.T) {
 	h.scanCard(kiosktest.CardAdult)
 	const unknown = "30790000999995" // a good check digit, but no such item
 	h.scanItem(unknown)
-	if got := rowTexts(h.ui.welcomeRows); !strings.Contains(got, "Het wordt later verwerkt.") {
+	if got := rowTexts(h.ui.welcome.rows.box); !strings.Contains(got, "Het wordt later verwerkt.") {
 		t.Fatalf("offline row = %q", got)
 	}
 	h.ils.Restart(t)
@@ -473,7 +473,7 @@ func TestOfflineWelcomeClaimsNoLoanCount(t *testing.T) {
 	h.ils.Stop(t)
 	h.scanCard(kiosktest.CardAdult)
 	h.scanItem("30790000000075")
-	if lines := h.ui.welcomeLines.Text; strings.Contains(lines, "geleend") || !strings.Contains(lines, "U kunt wel lenen") {
+	if lines := h.ui.welcome.lines.Text; strings.Contains(lines, "geleend") || !strings.Contains(lines, "U kunt wel lenen") {
 		t.Errorf("offline summary = %q: it cannot know the loans", lines)
 	}
 }

@@ -1,0 +1,42 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+)
+
+type attractCore interface{ StartReturn() }
+
+// attractScreen waits for a card: where the scanner is, and "Inleveren".
+type attractScreen struct {
+	noHint
+	root         *fyne.Container
+	title, hint_ *widget.Label
+	returnButton *widget.Button
+}
+
+func newAttract(core attractCore) *attractScreen {
+	s := &attractScreen{title: heading(""), hint_: body("")}
+	s.returnButton = bigButton(theme.MailReplyIcon(), func() { core.StartReturn() })
+	s.root = container.New(column{900}, container.NewVBox(layout.NewSpacer(), newScannerPicture(),
+		s.title, s.hint_, layout.NewSpacer(),
+		container.NewCenter(container.New(fixedWidth{360}, s.returnButton)), layout.NewSpacer()))
+	return s
+}
+
+func (s *attractScreen) object() fyne.CanvasObject { return s.root }
+func (s *attractScreen) Visible() bool             { return s.root.Visible() }
+
+func (s *attractScreen) render(t *texts, v kiosk.View) {
+	t.label(s.title, lang.L("attract.title"))
+	t.label(s.hint_, lang.L("attract.hint"))
+	t.button(s.returnButton, lang.L("attract.return"))
+}
+
+func (s *attractScreen) clear(*texts) {}
