@@ -311,6 +311,16 @@ var mediaNames = [...]string{"unknown", "book", "magazine", "audiobook", "dvd", 
 
 func (m Media) String() string { return enumName(mediaNames[:], int(m), "media") }
 
+// KnownMedia lists every Media but MediaUnknown: the names a barcode rule
+// can give its items.
+func KnownMedia() []Media {
+	out := make([]Media, 0, len(mediaNames)-1)
+	for i := range mediaNames[1:] {
+		out = append(out, Media(i+1))
+	}
+	return out
+}
+
 // ParseMedia reads a media name as the config and the demo library write it
 // ("book", "dvd"); an unknown name is MediaUnknown.
 func ParseMedia(name string) Media {
