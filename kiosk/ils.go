@@ -13,6 +13,10 @@ type ILS interface {
 	// PatronInfo looks up a card; pin is empty when none was asked. An
 	// unknown card gives ErrUnknownPatron.
 	PatronInfo(ctx context.Context, card, pin string) (Patron, error)
+	// PatronName is the name of card's patron, for a question about
+	// another card in a visit: it begins no visit, and leaves the one at
+	// the kiosk as it is. An unknown card gives ErrUnknownPatron.
+	PatronName(ctx context.Context, card string) (string, error)
 	// Loans lists the items the patron has, with titles and due dates.
 	Loans(ctx context.Context, card, pin string) ([]Loan, error)
 	// Holds lists the patron's reservations, each ready for pickup only
