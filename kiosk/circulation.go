@@ -283,14 +283,15 @@ func (r *Row) describe(res Result, l Loan, rule Media) {
 // updateLoans keeps the loans list and the counts right after the success
 // of row r, described and with the ILS's due date.
 func (v *visit) updateLoans(r Row, now time.Time) {
-	switch r.Kind {
-	case TxCheckout:
+	has := slices.ContainsFunc(v.loans, func(l Loan) bool { return l.Item == r.Item })
+	switch {
+	case r.Kind == TxCheckout && !has:
 		v.patron.Loans++
-		if !slices.ContainsFunc(v.loans, func(l Loan) bool { return l.Item == r.Item }) {
-			v.loans = append(v.loans, Loan{Item: r.Item, Title: r.Title, Media: r.Media, Due: r.Due})
-		}
+		v.loans = append(v.loans, Loan{Item: r.Item, Title: r.Title, Media: r.Media, Due: r.Due})
 		sortLoans(v.loans)
-	case TxRenew:
+	case r.Kind == TxRenew || r.Kind == TxCheckout:
+		// A checkout of a loan the patron has is one the ILS renewed (as
+		// Koha and the demo do): no loan more, a later due date.
 		for i := range v.loans {
 			if v.loans[i].Item == r.Item {
 				if !r.Due.IsZero() {
