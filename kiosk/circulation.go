@@ -144,7 +144,8 @@ func (k *Kiosk) transact(kind TxKind, item string) {
 		r := v.row(id)
 		l := v.loanOf(item)
 		r.State, r.Reason = RowRefused, ReasonServiceOff
-		r.Title, r.Media, r.Due = l.Title, l.Media, l.Due // a loan not renewed stays due when it was
+		r.Due = l.Due // a loan not renewed stays due when it was
+		r.describe(Result{}, l, k.mediaOf(item))
 		k.log.Info("transaction not sent: the library system does not allow it now", "kind", kind, "service", svc.String())
 		k.publish()
 		return
@@ -216,14 +217,16 @@ func (k *Kiosk) transacted(v *visit, id int, res Result, err error) {
 	if r == nil {
 		return
 	}
-	switch {
-	case errors.Is(err, ErrUnavailable):
+	if errors.Is(err, ErrUnavailable) {
 		// Not sent: do it offline instead, as if the ILS had been down all along.
 		k.log.Warn("transaction not sent: working offline", "kind", r.Kind, "item", r.Item, "err", err)
 		k.ilsDown(err)
 		k.countWaiting()
 		k.transactOffline(id, r.Kind, r.Item)
 		return
+	}
+	r.describe(res, v.loanOf(r.Item), k.mediaOf(r.Item))
+	switch {
 	case err != nil:
 		k.log.Warn("transaction failed", "kind", r.Kind, "item", r.Item, "err", err)
 		r.State, r.Failure = RowFailed, NoticeUnavailable
@@ -241,7 +244,7 @@ func (k *Kiosk) transacted(v *visit, id int, res Result, err error) {
 			r.Unchanged = !old.IsZero() && !res.Due.IsZero() && sameDay(old, res.Due)
 		}
 		k.chrome.ILS.Down = false
-		v.updateLoans(r.Kind, res, k.clock.Now())
+		v.updateLoans(*r, k.clock.Now())
 	default:
 		r.State = RowRefused
 		r.Reason, r.Message = res.Reason, res.Message
@@ -253,13 +256,13 @@ func (k *Kiosk) transacted(v *visit, id int, res Result, err error) {
 			}
 		}
 	}
-	r.describe(res, v.loanOf(r.Item))
 	k.publish()
 }
 
 // describe names the row's item: what the ILS said of it, else what the
-// patron's loans say.
-func (r *Row) describe(res Result, l Loan) {
+// patron's loans say; its media, where neither says, is rule's (the
+// barcode rules', Options.MediaOf).
+func (r *Row) describe(res Result, l Loan, rule Media) {
 	if res.Title != "" {
 		r.Title = res.Title
 	}
@@ -272,24 +275,29 @@ func (r *Row) describe(res Result, l Loan) {
 	if r.Media == MediaUnknown {
 		r.Media = l.Media
 	}
+	if r.Media == MediaUnknown {
+		r.Media = rule
+	}
 }
 
-// updateLoans keeps the loans list and the counts right after a success.
-func (v *visit) updateLoans(kind TxKind, res Result, now time.Time) {
-	switch kind {
-	case TxCheckout:
+// updateLoans keeps the loans list and the counts right after the success
+// of row r, described and with the ILS's due date.
+func (v *visit) updateLoans(r Row, now time.Time) {
+	has := slices.ContainsFunc(v.loans, func(l Loan) bool { return l.Item == r.Item })
+	switch {
+	case r.Kind == TxCheckout && !has:
 		v.patron.Loans++
-		if !slices.ContainsFunc(v.loans, func(l Loan) bool { return l.Item == res.Item }) {
-			v.loans = append(v.loans, Loan{Item: res.Item, Title: res.Title, Media: res.Media, Due: res.Due})
-		}
+		v.loans = append(v.loans, Loan{Item: r.Item, Title: r.Title, Media: r.Media, Due: r.Due})
 		sortLoans(v.loans)
-	case TxRenew:
+	case r.Kind == TxRenew || r.Kind == TxCheckout:
+		// A checkout of a loan the patron has is one the ILS renewed (as
+		// Koha and the demo do): no loan more, a later due date.
 		for i := range v.loans {
-			if v.loans[i].Item == res.Item {
-				if !res.Due.IsZero() {
-					v.loans[i].Due = res.Due
+			if v.loans[i].Item == r.Item {
+				if !r.Due.IsZero() {
+					v.loans[i].Due = r.Due
 				}
-				if v.loans[i].Overdue && res.Due.After(now) {
+				if v.loans[i].Overdue && r.Due.After(now) {
 					v.loans[i].Overdue = false
 					v.patron.Overdue = max(0, v.patron.Overdue-1)
 				}

@@ -13,6 +13,10 @@ type ILS interface {
 	// PatronInfo looks up a card; pin is empty when none was asked. An
 	// unknown card gives ErrUnknownPatron.
 	PatronInfo(ctx context.Context, card, pin string) (Patron, error)
+	// PatronName is the name of card's patron, for a question about
+	// another card in a visit: it begins no visit, and leaves the one at
+	// the kiosk as it is. An unknown card gives ErrUnknownPatron.
+	PatronName(ctx context.Context, card string) (string, error)
 	// Loans lists the items the patron has, with titles and due dates.
 	Loans(ctx context.Context, card, pin string) ([]Loan, error)
 	// Holds lists the patron's reservations, each ready for pickup only
@@ -310,6 +314,16 @@ const (
 var mediaNames = [...]string{"unknown", "book", "magazine", "audiobook", "dvd", "cd", "game", "other"}
 
 func (m Media) String() string { return enumName(mediaNames[:], int(m), "media") }
+
+// KnownMedia lists every Media but MediaUnknown: the names a barcode rule
+// can give its items.
+func KnownMedia() []Media {
+	out := make([]Media, 0, len(mediaNames)-1)
+	for i := range mediaNames[1:] {
+		out = append(out, Media(i+1))
+	}
+	return out
+}
 
 // ParseMedia reads a media name as the config and the demo library write it
 // ("book", "dvd"); an unknown name is MediaUnknown.

@@ -36,6 +36,10 @@ type Options struct {
 	// the barcode rules know it (0: OfflineLoan).
 	OfflineLoanDays func(item string) int
 	PatronCache     time.Duration
+	// MediaOf gives an item's media by its barcode, where the barcode rules
+	// know it: for a row, loan or hold the ILS said no media of (no SIP2
+	// CK), and for what is done offline. Nil: MediaUnknown.
+	MediaOf func(item string) Media
 	// Classify tells a patron card from an item or staff card; an error
 	// means the code was misread (a check digit failed) and must not reach
 	// the ILS. Nil treats codes starting with 3 as items, others as cards.
@@ -285,6 +289,15 @@ func (k *Kiosk) after(d time.Duration, f func()) {
 			}
 		})
 	})
+}
+
+// mediaOf is item's media by the barcode rules, MediaUnknown if they do
+// not say.
+func (k *Kiosk) mediaOf(item string) Media {
+	if k.opts.MediaOf == nil {
+		return MediaUnknown
+	}
+	return k.opts.MediaOf(item)
 }
 
 // forget clears every trace of the patron from the core: the visit starts

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ type rig struct {
 	core   *kiosk.Kiosk
 	clock  *kiosk.FakeClock
 	store  *storage.Store
+	ils    *kiosktest.ILS // the demo library the core talks to
 	views  chan kiosk.View
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -27,17 +29,28 @@ type rig struct {
 
 func newRig(t *testing.T, opts kiosk.Options) *rig {
 	t.Helper()
+	return newRigWith(t, opts, nil)
+}
+
+// newRigWith is newRig with the core talking to wrap(the demo library's
+// adapter), for an ILS that answers differently; wrap nil is newRig.
+func newRigWith(t *testing.T, opts kiosk.Options, wrap func(kiosk.ILS) kiosk.ILS) *rig {
+	t.Helper()
 	clock := kiosk.NewFakeClock(kiosktest.Start(t))
 	d := kiosktest.StartILS(t, clock.Now)
+	var ils kiosk.ILS = d.ILS
+	if wrap != nil {
+		ils = wrap(ils)
+	}
 	store, err := storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	store.Now = clock.Now
 	t.Cleanup(func() { store.Close() })
-	r := &rig{clock: clock, store: store,
+	r := &rig{clock: clock, store: store, ils: d,
 		views: make(chan kiosk.View, 100), done: make(chan struct{})}
-	r.core = kiosk.New(opts, d.ILS, localstore.New(store), r.clock)
+	r.core = kiosk.New(opts, ils, localstore.New(store), r.clock)
 	r.core.Subscribe(func(v kiosk.View) { r.views <- v })
 	var ctx context.Context
 	ctx, r.cancel = context.WithCancel(context.Background())
@@ -71,6 +84,66 @@ func (r *rig) next(t *testing.T) kiosk.View {
 		t.Fatal("no View")
 	}
 	return kiosk.View{}
+}
+
+// wait returns the first View that ok accepts; what names it in a failure.
+func (r *rig) wait(t *testing.T, what string, ok func(kiosk.View) bool) kiosk.View {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case v := <-r.views:
+			if ok(v) {
+				return v
+			}
+		case <-timeout:
+			t.Fatalf("never: %s", what)
+		}
+	}
+}
+
+// quiet drains the Views published for a moment, and returns the last one
+// (or last if none came).
+func (r *rig) quiet(last kiosk.View) kiosk.View {
+	r.core.Sync()
+	for {
+		select {
+		case v := <-r.views:
+			last = v
+		case <-time.After(100 * time.Millisecond):
+			return last
+		}
+	}
+}
+
+// rowState is the state of the newest row of item, or -1 without one.
+func rowState(v kiosk.View, item string) kiosk.RowState {
+	for i := len(v.Visit.Rows) - 1; i >= 0; i-- {
+		if v.Visit.Rows[i].Item == item {
+			return v.Visit.Rows[i].State
+		}
+	}
+	return -1
+}
+
+// requests counts the requests the demo library answered, of the codes
+// given, or of all codes.
+func (r *rig) requests(codes ...string) int {
+	n := 0
+	for code, c := range r.ils.Library.Requests() {
+		if len(codes) == 0 || slices.Contains(codes, code) {
+			n += c
+		}
+	}
+	return n
+}
+
+// welcome starts a visit of card and waits for its loans.
+func (r *rig) welcome(t *testing.T, card string) kiosk.View {
+	t.Helper()
+	r.core.Scan(kiosk.Scan{Code: card})
+	r.until(t, kiosk.ScreenWelcome)
+	return r.wait(t, "the loans", func(v kiosk.View) bool { return v.Visit.LoansState == kiosk.Loaded })
 }
 
 func classify(code string) (kiosk.Kind, error) {

@@ -55,6 +55,11 @@ func (k *Kiosk) loadLoans() {
 				loans = append(loans, Loan{Item: r.Item, Title: r.Title, Media: r.Media, Due: r.Due})
 			}
 		}
+		for i := range loans {
+			if loans[i].Media == MediaUnknown {
+				loans[i].Media = k.mediaOf(loans[i].Item) // the ILS did not say (no CK)
+			}
+		}
 		sortLoans(loans)
 		v.loans, v.loansState = loans, Loaded
 	})
@@ -73,6 +78,11 @@ func (k *Kiosk) loadHolds() {
 			k.log.Warn("holds not loaded", "card", Last4(v.patron.Card), "err", err)
 			v.holdsState = LoadFailed
 			return
+		}
+		for i := range holds {
+			if holds[i].Media == MediaUnknown {
+				holds[i].Media = k.mediaOf(holds[i].Item)
+			}
 		}
 		v.holds, v.holdsState = holds, Loaded
 	})

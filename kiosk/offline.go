@@ -62,6 +62,7 @@ func (k *Kiosk) transactOffline(id int, kind TxKind, item string) {
 	v := k.visit
 	r := v.row(id)
 	loan := v.loanOf(item)
+	r.describe(Result{}, loan, k.mediaOf(item)) // refused or done, the row names what it is
 	switch {
 	case k.chrome.ILS.Service.NoOffline:
 		// The ILS takes no transaction it was not asked about at the time.
@@ -100,7 +101,6 @@ func (k *Kiosk) transactOffline(id int, kind TxKind, item string) {
 	}
 	k.log.Info("offline transaction journalled", "kind", kind, "item", item)
 	r.State, r.Offline, r.Due = RowOK, true, tx.Due
-	r.describe(Result{}, loan)
 	k.chrome.ILS.Waiting++
 	k.replay.more() // the replay worker picks it up after what it is sending
 	if kind == TxCheckout {

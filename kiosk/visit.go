@@ -121,10 +121,10 @@ func (f visitFlow) ask(c Confirm, card string) {
 	go func() {
 		ctx, cancel := k.ctx()
 		defer cancel()
-		p, err := k.ils.PatronInfo(ctx, card, "")
+		name, err := k.ils.PatronName(ctx, card)
 		k.post(func() {
 			if err == nil && k.visit == v && v.switchTo == card && v.confirm == c {
-				v.switchName = p.Name
+				v.switchName = name
 				k.publish()
 			}
 		})

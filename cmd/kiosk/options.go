@@ -18,8 +18,8 @@ import (
 
 // coreOptions are the core's options from cfg: [kiosk], [offline],
 // ils.request_timeout and scanning.debounce, the barcode rules as codes
-// (see barcodeClassifier), and translate for the receipts' texts. Scans are
-// debounced on clock.
+// (see barcodeClassifier) and for the media they name, and translate for
+// the receipts' texts. Scans are debounced on clock.
 func coreOptions(cfg config.Config, codes *devices.Classifier, clock kiosk.Clock, translate func(lang, key string, data map[string]any) string) kiosk.Options {
 	return kiosk.Options{
 		Lang:            cfg.Kiosk.Language,
@@ -34,10 +34,45 @@ func coreOptions(cfg config.Config, codes *devices.Classifier, clock kiosk.Clock
 		OfflineMaxItems: cfg.Offline.MaxItems,
 		OfflineLoan:     time.Duration(cfg.Offline.LoanDays) * 24 * time.Hour,
 		OfflineLoanDays: codes.LoanDays,
+		MediaOf:         mediaOf(cfg.BarcodeRules()),
 		PatronCache:     cfg.Offline.PatronCache.Duration,
 		Classify:        classifier(codes),
 		Accept:          debouncer(cfg.Scanning, clock.Now).Accept,
 		Translate:       translate,
+	}
+}
+
+// mediaOf is the media of an item by the barcode rules: that of the first
+// rule that matches its code, as devices.Classifier matches (nil when no
+// rule names a media, or the rules do not compile: barcodeClassifier
+// reports that).
+func mediaOf(rules []config.BarcodeRule) func(item string) kiosk.Media {
+	type rule struct {
+		match *devices.Classifier // this rule alone
+		media kiosk.Media
+	}
+	out := make([]rule, 0, len(rules))
+	named := false
+	for _, r := range rules {
+		// Any kind will do to match by; a code the rule matches is then
+		// never of KindUnknown, or fails the rule's check digit.
+		c, err := devices.NewClassifier([]devices.Rule{{Kind: devices.KindItem, Prefix: r.Prefix, Length: r.Length, Pattern: r.Pattern, Check: r.Check}})
+		if err != nil {
+			return nil
+		}
+		out = append(out, rule{c, kiosk.ParseMedia(r.Media)})
+		named = named || r.Media != ""
+	}
+	if !named {
+		return nil
+	}
+	return func(item string) kiosk.Media {
+		for _, r := range out {
+			if k, err := r.match.Classify(item); k != devices.KindUnknown || err != nil {
+				return r.media
+			}
+		}
+		return kiosk.MediaUnknown
 	}
 }
 

@@ -56,6 +56,7 @@ prefix = "3"
 length = 14
 check = "luhn14"
 loan_days = 42
+media = "dvd"
 
 [[barcode]]
 kind = "patron"
@@ -127,7 +128,7 @@ func TestCoreOptionsTakeEveryKey(t *testing.T) {
 	zeroOnly(t, got, "NoticeTime", "StatusInterval", "FlashTime", "MaxPINTries", "MaxRows", "Logger")
 
 	funcs := got
-	funcs.OfflineLoanDays, funcs.Classify, funcs.Accept, funcs.Translate = nil, nil, nil, nil
+	funcs.OfflineLoanDays, funcs.MediaOf, funcs.Classify, funcs.Accept, funcs.Translate = nil, nil, nil, nil, nil
 	want := kiosk.Options{
 		Lang:            "en",
 		SessionTimeout:  7 * time.Minute,
@@ -148,6 +149,12 @@ func TestCoreOptionsTakeEveryKey(t *testing.T) {
 
 	if n := got.OfflineLoanDays("30790000000018"); n != 42 {
 		t.Errorf("an item of the [[barcode]] with loan_days = 42 is lent offline for %d days", n)
+	}
+	if m := got.MediaOf("30790000000018"); m != kiosk.MediaDVD {
+		t.Errorf("an item of the [[barcode]] with media = \"dvd\" is %v", m)
+	}
+	if m := got.MediaOf("20790000000010"); m != kiosk.MediaUnknown {
+		t.Errorf("a card by the file's [[barcode]] rules is of media %v", m)
 	}
 	if k, err := got.Classify("20790000000010"); k != kiosk.KindPatron || err != nil {
 		t.Errorf("a card by the file's [[barcode]] rules is %v, %v", k, err)
@@ -188,6 +195,59 @@ func TestCoreOptionsOtherWay(t *testing.T) {
 	}
 	if !got.Accept("ingang", "30790000000018") || !got.Accept("ingang", "30790000000018") {
 		t.Error(`scanning.debounce = "0s" drops a repeated scan`)
+	}
+}
+
+// The first [[barcode]] that matches an item names its media, as it tells
+// its kind: a later rule's media is not the item's; without any media in
+// the rules the core has no MediaOf.
+func TestMediaOfTheFirstRuleThatMatches(t *testing.T) {
+	cfg, err := config.Parse("media.toml", []byte(`
+[[barcode]]
+kind = "item"
+prefix = "39"
+length = 14
+media = "magazine"
+
+[[barcode]]
+kind = "item"
+pattern = '30[0-9]{11}9'
+check = "luhn14"
+
+[[barcode]]
+kind = "item"
+prefix = "3"
+media = "dvd"
+
+[[barcode]]
+kind = "patron"
+prefix = "2"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, err := barcodeClassifier(cfg.BarcodeRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := coreOptions(cfg, codes, kiosk.NewFakeClock(kiosktest.Start(t)), nil).MediaOf
+	for code, want := range map[string]kiosk.Media{
+		"39000000000000": kiosk.MediaMagazine, // the first rule
+		"3900000000000":  kiosk.MediaDVD,      // not 14 long: the third
+		"30790000000299": kiosk.MediaUnknown,  // the second, which names none
+		"30790000000309": kiosk.MediaUnknown,  // the second, a misread
+		"30790000000307": kiosk.MediaDVD,      // the third
+		"20790000000010": kiosk.MediaUnknown,  // a card
+		"x":              kiosk.MediaUnknown,  // no rule
+	} {
+		if m := got(code); m != want {
+			t.Errorf("MediaOf(%s) = %v, want %v", code, m, want)
+		}
+	}
+
+	cfg.Barcodes = nil // the default rules, which name no media
+	if coreOptions(cfg, codes, kiosk.NewFakeClock(kiosktest.Start(t)), nil).MediaOf != nil {
+		t.Error("rules without media give the core a MediaOf")
 	}
 }
 

@@ -176,6 +176,10 @@ type BarcodeRule struct {
 	// LoanDays: the loan period promised offline for items of this rule;
 	// 0 means [offline] loan_days.
 	LoanDays int `toml:"loan_days"`
+	// Media: what items of this rule are, as kiosk.ParseMedia reads it
+	// ("book", "dvd", ...), for the screens' words where the library system
+	// does not say; "" for not said.
+	Media string `toml:"media"`
 }
 
 // DefaultBarcodeRules are the rules the kiosk uses when the file has no

@@ -86,6 +86,7 @@ var parseTests = []struct {
 	{name: "bad receipt", in: "[kiosk]\n\nreceipt = \"email\"\n", line: 3, key: "kiosk.receipt", msg: "not a receipt setting"},
 	{name: "relative printer", in: "[printer]\npath = \"ttyUSB0\"\n", line: 2, key: "printer.path", msg: "not a device path"},
 	{name: "loan days on a card rule", in: "[[barcode]]\nkind = \"patron\"\nprefix = \"2\"\nloan_days = 7\n", line: 4, key: "barcode.loan_days", msg: "only an item rule"},
+	{name: "media on a card rule", in: "[[barcode]]\nkind = \"patron\"\nprefix = \"2\"\nmedia = \"dvd\"\n", line: 4, key: "barcode.media", msg: "only an item rule names a media"},
 	{name: "retention too long", in: "[kiosk]\nretention = \"2000h\"\n", line: 2, key: "kiosk.retention", msg: "out of range"},
 	{name: "printer width", in: "[printer]\nwidth = 76\n", line: 2, key: "printer.width", msg: "58 or 80"},
 
@@ -260,6 +261,13 @@ var parseTests = []struct {
 		},
 	},
 	{
+		name: "barcode media",
+		in:   "[[barcode]]\nkind = \"item\"\nprefix = \"39\"\nlength = 14\nmedia = \"dvd\"\nloan_days = 7\n[[barcode]]\nkind = \"item\"\nprefix = \"3\"\nmedia = \"book\"\n",
+		changed: func(c *Config) {
+			c.Barcodes = []BarcodeRule{{Kind: "item", Prefix: "39", Length: 14, Media: "dvd", LoanDays: 7}, {Kind: "item", Prefix: "3", Media: "book"}}
+		},
+	},
+	{
 		name: "barcode isbn10 prefix may end in X",
 		in:   "[[barcode]]\nkind = \"item\"\nprefix = \"123456789X\"\ncheck = \"isbn10\"\n",
 		changed: func(c *Config) {
@@ -306,7 +314,13 @@ var parseTests = []struct {
 	{name: "barcode shadowed by a shorter prefix", in: "[[barcode]]\nkind = \"patron\"\nprefix = \"2\"\nlength = 14\n\n[[barcode]]\nkind = \"staff\"\nprefix = \"2079099\"\nlength = 14\n", line: 6, key: "barcode", msg: `never decides anything: [[barcode]] 1 above it (kind "patron")`},
 	{name: "barcode shadowed by any length", in: "[[barcode]]\nkind = \"item\"\nprefix = \"3\"\n[[barcode]]\nkind = \"patron\"\nprefix = \"3\"\nlength = 10\n", line: 4, key: "barcode", msg: "never decides anything"},
 	{name: "barcode shadowed by the same pattern", in: "[[barcode]]\nkind = \"item\"\npattern = 'x+'\n[[barcode]]\nkind = \"patron\"\nprefix = \"x\"\npattern = 'x+'\n", line: 4, key: "barcode", msg: "never decides anything"},
-	{name: "barcode unknown key", in: "[[barcode]]\nkind = \"item\"\nlenght = 13\n", line: 3, key: "barcode.lenght", msg: `unknown key "lenght" in [[barcode]]; allowed keys are kind, prefix, length, pattern, check, loan_days (did you mean "length"?)`},
+	{name: "barcode unknown key", in: "[[barcode]]\nkind = \"item\"\nlenght = 13\n", line: 3, key: "barcode.lenght", msg: `unknown key "lenght" in [[barcode]]; allowed keys are kind, prefix, length, pattern, check, loan_days, media (did you mean "length"?)`},
+	{name: "barcode bad media", in: "[[barcode]]\nkind = \"item\"\nprefix = \"3\"\n\nmedia = \"vinyl\"\n", line: 5, key: "barcode.media",
+		msg: `"vinyl" is not a media the kiosk knows; use one of "book", "magazine", "audiobook", "dvd", "cd", "game", "other", or "" to leave it to the library system`},
+	{name: "barcode media unknown", in: "[[barcode]]\nkind = \"item\"\nprefix = \"3\"\nmedia = \"unknown\"\n", line: 4, key: "barcode.media", msg: "not a media the kiosk knows"},
+	{name: "barcode media upper case", in: "[[barcode]]\nkind = \"item\"\nprefix = \"3\"\nmedia = \"DVD\"\n", line: 4, key: "barcode.media", msg: "not a media the kiosk knows"},
+	{name: "barcode media in the second rule", in: "[[barcode]]\nkind = \"item\"\nprefix = \"39\"\nmedia = \"dvd\"\n[[barcode]]\nkind = \"item\"\nprefix = \"3\"\nmedia = \"blu-ray\"\n", line: 8, key: "barcode.media", msg: `"blu-ray" is not a media`},
+	{name: "barcode media as number", in: "[[barcode]]\nkind = \"item\"\nprefix = \"3\"\nmedia = 5\n", line: 4, key: "barcode.media", msg: "must be text in double quotes"},
 	{name: "barcode as table", in: "[barcode]\nkind = \"item\"\n", line: 1, key: "barcode", msg: "[[barcode]]"},
 	{name: "misspelt barcode", in: "[[barcodes]]\nkind = \"item\"\n", line: 1, key: "barcodes", msg: `did you mean "barcode"`},
 

@@ -197,6 +197,7 @@ func (f *file) validate(c *Config) *Error {
 	// After [kiosk], as ever: of two problems on one line (an inline
 	// table), the first found is reported.
 	v.barcodeLoanDays(c.Barcodes)
+	v.barcodeMedia(c.Barcodes)
 	v.offline(c.Offline)
 	v.printer(c.Printer)
 	return first(v.errs)
@@ -431,6 +432,24 @@ func (v *validation) barcodeLoanDays(rules []BarcodeRule) {
 			v.add("barcode.loan_days", i, "%d is out of range; use a number of days from 1 to 365, or 0 for [offline] loan_days", r.LoanDays)
 		} else if r.LoanDays != 0 && r.Kind != KindItem {
 			v.add("barcode.loan_days", i, "only an item rule has a loan period; this rule is for kind %q", short(r.Kind))
+		}
+	}
+}
+
+// barcodeMedia checks the media of every [[barcode]]: one of the kiosk's
+// media names, and only for an item rule.
+func (v *validation) barcodeMedia(rules []BarcodeRule) {
+	for i, r := range rules {
+		switch {
+		case r.Media == "":
+		case kiosk.ParseMedia(r.Media) == kiosk.MediaUnknown:
+			names := make([]string, 0, len(kiosk.KnownMedia()))
+			for _, m := range kiosk.KnownMedia() {
+				names = append(names, strconv.Quote(m.String()))
+			}
+			v.add("barcode.media", i, "%q is not a media the kiosk knows; use one of %s, or \"\" to leave it to the library system", short(r.Media), strings.Join(names, ", "))
+		case r.Kind != KindItem:
+			v.add("barcode.media", i, "only an item rule names a media; this rule is for kind %q", short(r.Kind))
 		}
 	}
 }

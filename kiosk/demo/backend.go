@@ -195,7 +195,10 @@ var (
 	_ sip2.RenewAllBackend        = (*Library)(nil)
 )
 
-var mediaTypes = map[string]string{"book": "001", "magazine": "002", "audiobook": "004", "dvd": "000", "reference": "001"}
+// mediaTypes are the SIP2 media types (CK) the library sends for its items'
+// media. SIP2 has no code for a DVD: it sends video tape (005), as servers
+// do, which the kiosk's adapter reads as a DVD.
+var mediaTypes = map[string]string{"book": "001", "magazine": "002", "audiobook": "004", "dvd": "005", "reference": "001"}
 
 // Checkout answers 11. With NoBlock (an offline replay) it accepts what
 // the kiosk already promised, and uses the promised due date unless

@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/demo"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/ils"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
 )
@@ -82,8 +84,10 @@ func TestCatalogue(t *testing.T) {
 		}
 		media[it.Media]++
 	}
-	if media["dvd"] == 0 || media["reference"] == 0 {
-		t.Errorf("media = %v", media)
+	for _, m := range []string{"book", "dvd", "magazine", "audiobook", "reference"} {
+		if media[m] == 0 {
+			t.Errorf("no %s among the items: media = %v", m, media)
+		}
 	}
 	var staffCards int
 	for _, p := range patrons {
@@ -489,6 +493,44 @@ func TestUnknownItemMagneticMedia(t *testing.T) {
 	}
 	if co, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: joost, ItemID: bovenStil}); err != nil || co.MagneticMedia != sip2.No {
 		t.Errorf("12 for a book: %+v, %v", co, err)
+	}
+}
+
+// TestMediaTypes: the library sends each item's media as a CK the kiosk's
+// adapter reads as that media (a reference copy as a book), in 18, 12, 30
+// and 10 alike.
+func TestMediaTypes(t *testing.T) {
+	lib, c := serve(t)
+	ctx := context.Background()
+	for _, it := range lib.Items() {
+		want := kiosk.ParseMedia(it.Media)
+		if it.Media == "reference" {
+			want = kiosk.MediaBook
+		}
+		if want == kiosk.MediaUnknown {
+			t.Errorf("item %s: media %q is no kiosk media", it.Barcode, it.Media)
+			continue
+		}
+		r, err := c.ItemInformation(ctx, &sip2.ItemInformationRequest{ItemID: it.Barcode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ils.MediaType(r.MediaType); got != want {
+			t.Errorf("18 of %s (%s): CK %q reads as %v", it.Barcode, it.Media, r.MediaType, got)
+		}
+	}
+	const soof = "30790000000307" // a dvd on the shelf
+	co, err := c.Checkout(ctx, &sip2.CheckoutRequest{PatronID: joost, ItemID: soof})
+	if err != nil || !co.OK || ils.MediaType(co.MediaType) != kiosk.MediaDVD {
+		t.Errorf("12 of a dvd: %+v, %v", co, err)
+	}
+	rn, err := c.Renew(ctx, &sip2.RenewRequest{PatronID: joost, ItemID: soof})
+	if err != nil || ils.MediaType(rn.MediaType) != kiosk.MediaDVD {
+		t.Errorf("30 of a dvd: %+v, %v", rn, err)
+	}
+	ci, err := c.Checkin(ctx, &sip2.CheckinRequest{ItemID: soof})
+	if err != nil || !ci.OK || ils.MediaType(ci.MediaType) != kiosk.MediaDVD {
+		t.Errorf("10 of a dvd: %+v, %v", ci, err)
 	}
 }
 

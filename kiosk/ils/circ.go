@@ -42,7 +42,7 @@ func (s *SIP2) Checkout(ctx context.Context, card, pin, item string, at time.Tim
 		if info == nil || charged(info.CirculationStatus) {
 			res := kiosk.Result{Item: item, Reason: kiosk.ReasonAlreadyYours}
 			if info != nil {
-				res.Title, res.Due = strings.TrimSpace(info.TitleID), itemDue(info)
+				res.Title, res.Media, res.Due = strings.TrimSpace(info.TitleID), MediaType(info.MediaType), itemDue(info)
 			}
 			x.logResult(res)
 			return res, nil
@@ -174,7 +174,7 @@ func (s *SIP2) RenewAll(ctx context.Context, card, pin string, items []string, a
 		x := s.tx(ctx, opRenew, card, pin, item)
 		res := kiosk.Result{OK: renewed[item], Item: item, Message: first(resp.ScreenMessages)}
 		if info, _ := x.info(); info != nil {
-			res.Title, res.Due = strings.TrimSpace(info.TitleID), itemDue(info)
+			res.Title, res.Media, res.Due = strings.TrimSpace(info.TitleID), MediaType(info.MediaType), itemDue(info)
 		}
 		if res.OK {
 			s.sawDue(card, item, res.Due)
@@ -225,7 +225,7 @@ func (s *SIP2) checkin(ctx context.Context, x *tx, at time.Time, noBlock bool) (
 		}
 		return kiosk.Result{}, classify(err)
 	}
-	res := kiosk.Result{OK: resp.OK, Item: item, Title: strings.TrimSpace(resp.TitleID), Message: first(resp.ScreenMessages)}
+	res := kiosk.Result{OK: resp.OK, Item: item, Title: strings.TrimSpace(resp.TitleID), Media: MediaType(resp.MediaType), Message: first(resp.ScreenMessages)}
 	if resp.Alert {
 		res.HoldShelf = holdAlert(resp)
 		res.ToDesk = !res.HoldShelf
@@ -239,9 +239,7 @@ func (s *SIP2) checkin(ctx context.Context, x *tx, at time.Time, noBlock bool) (
 	if !res.OK && res.Reason == kiosk.ReasonNone {
 		res.Reason = x.reason(resp.ScreenMessages)
 	}
-	if res.Title == "" && res.Reason != kiosk.ReasonUnknownItem {
-		res.Title = x.title()
-	}
+	x.describe(&res)
 	x.logResult(res)
 	return res, nil
 }
@@ -279,7 +277,7 @@ func holdAlert(r *sip2.CheckinResponse) bool {
 
 // circResult maps a 12 or 30.
 func (x *tx) circResult(r *sip2.CheckoutResponse, ok bool) kiosk.Result {
-	res := kiosk.Result{OK: ok, Item: x.item, Title: strings.TrimSpace(r.TitleID), Message: first(r.ScreenMessages)}
+	res := kiosk.Result{OK: ok, Item: x.item, Title: strings.TrimSpace(r.TitleID), Media: MediaType(r.MediaType), Message: first(r.ScreenMessages)}
 	if t, err := r.Due(time.Local); err == nil {
 		res.Due = t
 	} else {
@@ -294,9 +292,7 @@ func (x *tx) circResult(r *sip2.CheckoutResponse, ok bool) kiosk.Result {
 			res.Due = time.Time{} // a refused checkout lends nothing
 		}
 	}
-	if res.Title == "" && res.Reason != kiosk.ReasonUnknownItem {
-		res.Title = x.title()
-	}
+	x.describe(&res)
 	return res
 }
 
@@ -384,12 +380,18 @@ func (x *tx) owns() (bool, error) {
 	return slices.Contains(items, x.item), nil
 }
 
-// title returns the item's title from 17, or "".
-func (x *tx) title() string {
-	if r, _ := x.info(); r != nil {
-		return strings.TrimSpace(r.TitleID)
+// describe fills in a result's title from the item's 17 where the answer
+// had none (not for an unknown item: it has none), and its media where the
+// answer had no CK but a 17 was asked anyway: no 17 for the media alone.
+func (x *tx) describe(res *kiosk.Result) {
+	if res.Title == "" && res.Reason != kiosk.ReasonUnknownItem {
+		if r, _ := x.info(); r != nil {
+			res.Title = strings.TrimSpace(r.TitleID)
+		}
 	}
-	return ""
+	if res.Media == kiosk.MediaUnknown && x.infoDone && x.infoR != nil {
+		res.Media = MediaType(x.infoR.MediaType)
+	}
 }
 
 // charged reports whether a circulation status means the item is lent.

@@ -67,7 +67,7 @@ func (x *tx) wasDone() (kiosk.Result, bool, error) {
 		}
 		res.OK = true
 		if info, _ := x.info(); info != nil {
-			res.Title, res.Due = strings.TrimSpace(info.TitleID), itemDue(info)
+			res.Title, res.Media, res.Due = strings.TrimSpace(info.TitleID), MediaType(info.MediaType), itemDue(info)
 		}
 		return res, true, nil
 	case opCheckin:
@@ -78,7 +78,7 @@ func (x *tx) wasDone() (kiosk.Result, bool, error) {
 		if charged(info.CirculationStatus) {
 			return res, false, nil
 		}
-		res.OK, res.Title = true, strings.TrimSpace(info.TitleID)
+		res.OK, res.Title, res.Media = true, strings.TrimSpace(info.TitleID), MediaType(info.MediaType)
 		res.HoldShelf = info.CirculationStatus == sip2.CircWaitingOnHold
 		return res, true, nil
 	case opRenew:
@@ -94,7 +94,7 @@ func (x *tx) wasDone() (kiosk.Result, bool, error) {
 		if !due.After(before) {
 			return res, false, nil
 		}
-		res.OK, res.Title, res.Due = true, strings.TrimSpace(info.TitleID), due
+		res.OK, res.Title, res.Media, res.Due = true, strings.TrimSpace(info.TitleID), MediaType(info.MediaType), due
 		return res, true, nil
 	}
 	return res, false, errOr(nil, "nothing to look up")

@@ -1,7 +1,7 @@
 // Package ils connects the kiosk core to a library system over SIP2: it turns
 // the core's questions into SIP2 requests and the answers into kiosk values.
 //
-// Patron: 63 (PatronInfo, Loans), 35 (EndSession). Items: 11, 29, 09 for
+// Patron: 63 (PatronInfo, PatronName, Loans), 35 (EndSession). Items: 11, 29, 09 for
 // checkout, renewal and return, 17 for titles and for working out why the
 // library system refused something it did not explain in words the kiosk
 // knows (see KnownMessage). Card numbers reach the log as their last four
@@ -54,6 +54,24 @@ func (s *SIP2) PatronInfo(ctx context.Context, card, pin string) (kiosk.Patron, 
 	}
 	s.visit(card, charged)
 	return patronFrom(card, resp), nil
+}
+
+// PatronName asks the ILS for the name of card's patron (63 with no item
+// list). Unlike PatronInfo it keeps the visit's loans as they are: the
+// card is only asked about, by the patron at the kiosk.
+func (s *SIP2) PatronName(ctx context.Context, card string) (string, error) {
+	var r *sip2.PatronInformationResponse
+	err := s.read(ctx, func() (err error) {
+		r, err = s.patronInformation(ctx, card, "", sip2.NoItems, nil, nil)
+		return err
+	})
+	if err != nil {
+		return "", classify(err)
+	}
+	if !validPatron(r) {
+		return "", kiosk.ErrUnknownPatron
+	}
+	return r.PersonalName, nil
 }
 
 // visit remembers the items lent to card, for the visit at the kiosk.

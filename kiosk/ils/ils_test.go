@@ -105,6 +105,29 @@ func TestPatronInfo(t *testing.T) {
 	})
 }
 
+// PatronName names the patron of a card asked about in a visit, and leaves
+// the visit's loans alone: the patron's own loan scanned afterwards is
+// still theirs, found without an 11 (which the demo would take as a renewal).
+func TestPatronName(t *testing.T) {
+	d := kiosktest.StartILS(t, now)
+	if _, err := d.ILS.PatronInfo(ctx(t), kiosktest.CardAdult, pinJoost); err != nil {
+		t.Fatal(err)
+	}
+	if name, err := d.ILS.PatronName(ctx(t), kiosktest.CardChild); err != nil || name != "Sanne de Vries" {
+		t.Errorf("PatronName = %q, %v; want Sanne de Vries", name, err)
+	}
+	if _, err := d.ILS.PatronName(ctx(t), kiosktest.CardUnknown); !errors.Is(err, kiosk.ErrUnknownPatron) {
+		t.Errorf("PatronName of an unknown card: err = %v; want ErrUnknownPatron", err)
+	}
+	r, err := d.ILS.Checkout(ctx(t), kiosktest.CardAdult, pinJoost, deAvonden, now())
+	if err != nil || r.OK || r.Reason != kiosk.ReasonAlreadyYours {
+		t.Errorf("checkout of the own loan after PatronName = %+v, %v; want refused, already yours", r, err)
+	}
+	if n := d.Library.Requests()["11"]; n != 0 {
+		t.Errorf("%d 11s sent: the visit's loans were forgotten", n)
+	}
+}
+
 func TestLoans(t *testing.T) {
 	d := kiosktest.StartILS(t, now)
 	loans, err := d.ILS.Loans(ctx(t), kiosktest.CardAdult, pinJoost)

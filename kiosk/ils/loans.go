@@ -60,6 +60,7 @@ func (s *SIP2) Loans(ctx context.Context, card, pin string) ([]kiosk.Loan, error
 			}
 			if r != nil {
 				l.Title = strings.TrimSpace(r.TitleID)
+				l.Media = MediaType(r.MediaType)
 				l.Due = itemDue(r)
 			}
 		}
@@ -122,6 +123,7 @@ func (s *SIP2) Holds(ctx context.Context, card, pin string) ([]kiosk.Hold, error
 			}
 			if r != nil {
 				h.Title = strings.TrimSpace(r.TitleID)
+				h.Media = MediaType(r.MediaType)
 				h.Ready = r.CirculationStatus == sip2.CircWaitingOnHold
 				if h.Ready {
 					h.Shelf = strings.TrimSpace(r.CurrentLocation)
