@@ -108,7 +108,9 @@ func (k *Kiosk) renewAll(loans []Loan) {
 	if len(items) == 0 {
 		return
 	}
+	k.inflight.Add(1)
 	go func() {
+		defer k.inflight.Done()
 		// A 65 and a 17 per loan: one request's time for each.
 		ctx, cancel := context.WithTimeout(k.life, k.opts.RequestTimeout*time.Duration(1+len(items)))
 		results, err := k.ils.RenewAll(ctx, card, pin, items, at)
@@ -166,7 +168,9 @@ func (k *Kiosk) transact(kind TxKind, item string) {
 	}
 	k.replay.sent(txID)
 	k.publish()
+	k.inflight.Add(1)
 	go func() {
+		defer k.inflight.Done()
 		ctx, cancel := k.ctx()
 		var res Result
 		switch kind {

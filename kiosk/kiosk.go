@@ -140,6 +140,10 @@ type Kiosk struct {
 	mu        sync.Mutex // guards listeners only
 	listeners []func(View)
 
+	// inflight counts the ILS calls whose outcome goes to the journal, and
+	// the end-of-session messages: Run waits for them (a while) on stopping.
+	inflight sync.WaitGroup
+
 	// Owned by the event loop.
 	screen  Screen
 	notice  Notice
@@ -209,10 +213,30 @@ func (k *Kiosk) Run(ctx context.Context) error {
 		select {
 		case <-k.life.Done():
 			k.flow().end("session_end")
+			k.drain()
 			return ctx.Err()
 		case f := <-k.events:
 			f()
 		}
+	}
+}
+
+// stopWait is how long a stopping kiosk waits for its last ILS calls to
+// be answered and journalled: well inside the 2 s a supervisor gives.
+const stopWait = 1500 * time.Millisecond
+
+// drain waits up to stopWait for the calls in flight, so the journal gets
+// their outcomes before the store is closed; what is not back by then is
+// in doubt, and looked up at the next start.
+func (k *Kiosk) drain() {
+	done := make(chan struct{})
+	go func() { k.inflight.Wait(); close(done) }()
+	t := time.NewTimer(stopWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		k.log.Warn("kiosk stopped with library calls unanswered: they are in doubt until the next start")
 	}
 }
 

@@ -210,8 +210,11 @@ func (f visitFlow) end(why string) {
 	}
 	k.audit(why, Last4(card))
 	k.log.Info("session ended", "card", Last4(card), "how", why)
+	k.inflight.Add(1)
 	go func() {
-		ctx, cancel := k.ctx()
+		defer k.inflight.Done()
+		// Sent also when the kiosk stops: Run waits for it a moment.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(k.life), k.opts.RequestTimeout)
 		defer cancel()
 		if err := k.ils.EndSession(ctx, card); err != nil {
 			k.log.Warn("end session not sent", "card", Last4(card), "err", err)

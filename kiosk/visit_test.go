@@ -16,6 +16,7 @@ import (
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
 )
 
 // Items on the demo library's shelf (assets/demo/library.json), and one
@@ -490,4 +491,17 @@ func constValue(e ast.Expr, iota int) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// A kiosk stopped while a patron is at it (SIGTERM from its supervisor)
+// still tells the library the patron left, and Run waits for that.
+func TestStoppingEndsTheVisitAtTheLibrary(t *testing.T) {
+	r := newRig(t, kiosk.Options{})
+	r.welcome(t, kiosktest.CardAdult)
+	before := r.requests(sip2.CodeEndPatronSession)
+	r.cancel()
+	<-r.done
+	if got := r.requests(sip2.CodeEndPatronSession); got != before+1 {
+		t.Errorf("%d end-session messages on stopping, want 1", got-before)
+	}
 }

@@ -52,12 +52,12 @@ func TestRefusalsAreExplainedInPlainWords(t *testing.T) {
 	for _, tc := range []struct {
 		name, card, item, want string
 	}{
-		{"on hold for someone else", kiosktest.CardAdult, itemOnShelf, "gereserveerd. U kunt het nu niet lenen."},
-		{"lent to someone else", kiosktest.CardAdult, itemHenks, "staat nog op naam van iemand anders."},
+		{"on hold for someone else", kiosktest.CardAdult, itemOnShelf, "Iemand anders heeft dit boek gereserveerd. U kunt het nu niet lenen."},
+		{"lent to someone else", kiosktest.CardAdult, itemHenks, "Dit boek staat nog op naam van iemand anders."},
 		{"not for loan", kiosktest.CardAdult, itemReference, "U mag het hier gebruiken."},
 		{"unknown item", kiosktest.CardAdult, "30790000999995", "Dit kennen we niet. Breng het naar de balie."},
 		{"patron blocked", kiosktest.CardFines, itemAvailable, "U kunt nu niet lenen."},
-		{"already yours", kiosktest.CardAdult, itemJoosts, "heeft u al geleend. Wilt u verlengen?"},
+		{"already yours", kiosktest.CardAdult, itemJoosts, "Dit boek heeft u al geleend. Wilt u verlengen?"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
