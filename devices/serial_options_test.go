@@ -135,9 +135,11 @@ func TestSerialScannerIdleCPU(t *testing.T) {
 		cpu, elapsed := cpuTime(t)-cpu0, time.Since(t0)
 		share := float64(cpu) / float64(elapsed) * 100
 		t.Logf("CPU %v in %v: %.3f%%", cpu, elapsed.Round(time.Millisecond), share)
-		// Expected ~0.01–0.1%; 1% leaves room for a loaded CI machine and -race.
-		if share >= 1 {
-			t.Errorf("idle scanner used %.2f%% CPU, want far below 1%%", share)
+		// Expected ~0.01–0.1%; a busy loop is 50–100%. 3% leaves room for
+		// the race detector's and the collector's own work on a machine
+		// loaded with the rest of the suite (1.09% was seen there).
+		if share >= 3 {
+			t.Errorf("idle scanner used %.2f%% CPU, want far below 3%%", share)
 		}
 		h.wantQuiet(t)
 	}

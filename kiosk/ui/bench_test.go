@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -328,4 +329,87 @@ func BenchmarkSlowLibraryVisit(b *testing.B) {
 	b.ReportMetric(float64(percentile(perItem, 0.5).Microseconds())/1e3, "scan-to-row-p50-ms")
 	b.ReportMetric(float64(percentile(perItem, 0.99).Microseconds())/1e3, "scan-to-row-p99-ms")
 	b.ReportMetric(perTrip*float64(delay.Milliseconds()), "trips×30ms")
+}
+
+// BenchmarkScanBurst throws 3,000 distinct item scans at a visit within
+// 10 s on a real serial port (a scanner stuck in continuous mode, a child
+// playing). Reported: the heap the burst leaves in use and the most it
+// grew to, how long until the screen is quiet again, how long a tap then
+// takes to show, and how long Run takes to stop. The baseline is issue
+// 11's measurement before the rows were capped: 3.7 GB, a frozen screen.
+func BenchmarkScanBurst(b *testing.B) {
+	const burst = 3000
+	r, items := newBenchRig(b, burst)
+	for b.Loop() {
+		r.scan(kiosktest.CardAdult)
+		r.waitView("welcome", screenIs(kiosk.ScreenWelcome))
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		peak := before.HeapInuse
+		stopSampling := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() { // the heap's high-water mark during the burst
+			defer close(sampled)
+			t := time.NewTicker(50 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-stopSampling:
+					return
+				case <-t.C:
+					var m runtime.MemStats
+					runtime.ReadMemStats(&m)
+					peak = max(peak, m.HeapInuse)
+				}
+			}
+		}()
+		start := time.Now()
+		pace := 10 * time.Second / burst
+		for i, item := range items[:burst] {
+			r.scan(item)
+			if wait := time.Duration(i+1)*pace - time.Since(start); wait > 0 {
+				time.Sleep(wait)
+			}
+		}
+		// Quiet: the visit is full and the last row has its answer.
+		r.waitView("the full visit", func(v kiosk.View) bool {
+			if !v.Visit.Full {
+				return false
+			}
+			for _, row := range v.Visit.Rows {
+				if row.State == kiosk.RowPending {
+					return false
+				}
+			}
+			return true
+		})
+		quiet := time.Since(start)
+		close(stopSampling)
+		<-sampled
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+
+		tap := time.Now()
+		r.core.Done()
+		r.waitView("the receipt choice", screenIs(kiosk.ScreenReceipt))
+		tapped := time.Since(tap)
+		r.core.ChooseReceipt(kiosk.ReceiptNone)
+		r.waitView("goodbye", screenIs(kiosk.ScreenNotice))
+
+		b.ReportMetric(float64(peak-before.HeapInuse)/(1<<20), "heap-growth-peak-MiB")
+		b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse))/(1<<20), "heap-after-MiB")
+		b.ReportMetric(quiet.Seconds(), "burst-to-quiet-s")
+		b.ReportMetric(float64(tapped.Microseconds())/1e3, "tap-after-burst-ms")
+		b.ReportMetric(3.7*1024, "baseline-heap-MiB")
+		r.advance(10 * time.Second)
+	}
+	b.StopTimer()
+	// Stopping as a supervisor would, with a patron at the kiosk.
+	r.scan(kiosktest.CardAdult)
+	r.waitView("welcome", screenIs(kiosk.ScreenWelcome))
+	stop := time.Now()
+	r.stop()
+	b.ReportMetric(float64(time.Since(stop).Microseconds())/1e3, "stop-ms")
 }

@@ -35,6 +35,8 @@ type harness struct {
 	faults *kiosktest.Faults
 	store  *storage.Store
 	queue  chan func()
+	// stop stops the core's Run and waits for it to return.
+	stop func()
 	// attentionCSV is where the journal lists what needs staff.
 	attentionCSV string
 }
@@ -148,7 +150,8 @@ func newHarnessSetup(t testing.TB, s setup) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { h.core.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	h.stop = func() { cancel(); <-done }
+	t.Cleanup(h.stop)
 	h.settle()
 	return h
 }
