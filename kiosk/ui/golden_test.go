@@ -88,7 +88,7 @@ func goldenViews(l string) []struct {
 		{Item: "4", Title: "Boven is het stil", Due: day(21)},
 	}
 	loanRows := []kiosk.Row{
-		{ID: 1, Kind: kiosk.TxRenew, Item: "2", Title: "Het diner", Due: day(7), State: kiosk.RowRefused, Reason: kiosk.ReasonRenewHeld},
+		{ID: 1, Kind: kiosk.TxRenew, Item: "2", Title: "Het diner", Media: kiosk.MediaAudiobook, Due: day(7), State: kiosk.RowRefused, Reason: kiosk.ReasonRenewHeld},
 		{ID: 2, Kind: kiosk.TxRenew, Item: "3", Title: "De avonden", Due: day(35), State: kiosk.RowOK},
 	}
 	returns := []kiosk.Row{

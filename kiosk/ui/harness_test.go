@@ -240,6 +240,10 @@ func rowTexts(list *fyne.Container) string {
 		case *widget.Button:
 			out = append(out, "["+o.Text+"]")
 		case *fyne.Container:
+			if l, ok := o.Layout.(*linesLayout); ok {
+				out = append(out, l.text) // the whole text, however it wraps
+				return
+			}
 			for _, c := range o.Objects {
 				walk(c)
 			}

@@ -131,3 +131,5 @@ func (s *loansScreen) hint(v kiosk.View) string {
 }
 
 func (s *loansScreen) top() { s.list.top() }
+
+func (s *loansScreen) refit() bool { return s.list.refit() }

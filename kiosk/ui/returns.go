@@ -44,3 +44,5 @@ func (s *returnScreen) hint(v kiosk.View) string {
 }
 
 func (s *returnScreen) top() { s.rows.top() }
+
+func (s *returnScreen) refit() bool { return s.rows.refit() }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -51,6 +52,11 @@ type rowList struct {
 	drawn  map[int]*drawn
 	order  []int
 	first  int // the id of the newest line when last shown
+	// width is what the lines were drawn for; lines is what was shown.
+	width float32
+	ids   []int
+	lines []line
+	mark  bool
 }
 
 func newRowList() *rowList {
@@ -62,6 +68,15 @@ func newRowList() *rowList {
 // show draws lines in the order given (ids name them across calls) and
 // reports whether anything changed. mark: the first line is highlighted.
 func (l *rowList) show(ids []int, lines []line, mark bool) bool {
+	l.ids, l.lines, l.mark = ids, lines, mark
+	width := l.textWidth()
+	if width != l.width { // turned, or first shown: every line anew
+		for id, d := range l.drawn {
+			d.stop()
+			delete(l.drawn, id)
+		}
+		l.width = width
+	}
 	changed := len(ids) != len(l.order)
 	seen := make(map[int]bool, len(ids))
 	objs := make([]fyne.CanvasObject, len(ids))
@@ -72,7 +87,7 @@ func (l *rowList) show(ids []int, lines []line, mark bool) bool {
 			if ok {
 				d.stop()
 			}
-			d = drawLine(lines[i])
+			d = drawLine(lines[i], width)
 			l.drawn[id] = d
 			changed = true
 		}
@@ -96,13 +111,41 @@ func (l *rowList) show(ids []int, lines []line, mark bool) bool {
 	// the caller's flush), not every line redrawn, which would measure
 	// every text once more.
 	l.box.Objects = objs
-	canvas.Refresh(l.box)
+	l.relayout()
 	if len(ids) > 0 && ids[0] != l.first {
 		l.scroll.ScrollToTop() // a new line: show it
 	}
 	if len(ids) > 0 {
 		l.first = ids[0]
 	}
+	return true
+}
+
+// textWidth is the width the list's lines have, as far as it is known
+// before the list is first laid out.
+func (l *rowList) textWidth() float32 {
+	if w := l.scroll.Size().Width; w > 0 {
+		return w
+	}
+	return 760
+}
+
+// relayout fits the scroll to the list and lays the list out, without
+// redrawing its lines (Scroll.Refresh would measure every text again). A
+// list that turned out wider or narrower than guessed is drawn again.
+func (l *rowList) relayout() {
+	l.scroll.Base.Refresh()
+	l.box.Layout.Layout(l.box.Objects, l.box.Size())
+	canvas.Refresh(l.box)
+}
+
+// refit draws the lines again if the list's width changed since: call it
+// after the window is laid out.
+func (l *rowList) refit() bool {
+	if l.scroll.Size().Width == l.width || len(l.ids) == 0 {
+		return false
+	}
+	l.show(l.ids, l.lines, l.mark)
 	return true
 }
 
@@ -149,7 +192,7 @@ const rowSign = 40
 // drawLine makes a line's widgets: the title on one line (cut with … when
 // too long), the detail wrapped below it, the button on the right. Results
 // always have words as well as a colour.
-func drawLine(ln line) *drawn {
+func drawLine(ln line, width float32) *drawn {
 	d := &drawn{line: ln}
 	var sign fyne.CanvasObject
 	switch ln.kind {
@@ -164,26 +207,133 @@ func drawLine(ln line) *drawn {
 	default:
 		sign = widget.NewIcon(theme.FileIcon())
 	}
-	title := widget.NewLabel(ln.title)
-	title.TextStyle.Bold = true
-	title.Truncation = fyne.TextTruncateEllipsis
-	detail := widget.NewLabel(ln.detail)
-	detail.Wrapping = fyne.TextWrapWord
-	if ln.kind == rowWarn {
-		detail.Importance = widget.WarningImportance
-	}
-	text := container.NewThemeOverride(container.NewVBox(title, detail), compactTheme{newTheme()})
 	var right fyne.CanvasObject
+	textWidth := width - lineChrome
 	if ln.action != "" {
 		b := widget.NewButtonWithIcon(ln.action, theme.ViewRefreshIcon(), ln.tapped)
 		right = container.NewCenter(outlined(b))
+		textWidth -= right.MinSize().Width + theme.Padding()
 	}
+	detailColor := theme.Color(theme.ColorNameForeground)
+	if ln.kind == rowWarn {
+		detailColor = theme.Color(theme.ColorNameWarning)
+	}
+	text := container.NewVBox(
+		textBlock(ln.title, fyne.TextStyle{Bold: true}, theme.Color(theme.ColorNameForeground), textWidth, false),
+		textBlock(ln.detail, fyne.TextStyle{}, detailColor, textWidth, true))
 	signBox := container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(rowSign), sign))
 	d.bg = canvas.NewRectangle(color.Transparent)
 	d.bg.CornerRadius = 8
 	content := container.NewBorder(nil, nil, container.NewPadded(signBox), right, text)
-	d.obj = container.NewStack(d.bg, container.New(layout.NewCustomPaddedLayout(3, 3, 4, 8), content))
+	d.obj = container.New(&memoMin{}, container.NewStack(d.bg, container.New(layout.NewCustomPaddedLayout(3, 3, 4, 8), content)))
 	return d
+}
+
+// lineChrome is what a line's sign, padding and the list's edge take of
+// its width, beside the text.
+const lineChrome = rowSign + 4*8 + 4 + 8 + gap + 8
+
+// textBlock lays text out once, for the width it is drawn at: one line cut
+// with …, or lines broken at spaces, each a canvas.Text. A wrapping Label
+// would measure its text again on every layout pass, which makes a long
+// list slow to update; a drawn line's words never change.
+func textBlock(text string, style fyne.TextStyle, c color.Color, width float32, wrap bool) *fyne.Container {
+	size := theme.TextSize()
+	var lines []string
+	switch {
+	case wrap:
+		lines = wrapWords(text, width, size, style)
+	default:
+		lines = []string{ellipsize(text, width, size, style)}
+	}
+	objs := make([]fyne.CanvasObject, len(lines))
+	for i, l := range lines {
+		t := canvas.NewText(l, c)
+		t.TextStyle = style
+		t.TextSize = size
+		objs[i] = t
+	}
+	return container.New(&linesLayout{text: text, lineHeight: fyne.MeasureText("Ág", size, style).Height}, objs...)
+}
+
+// linesLayout stacks a textBlock's lines; text is the whole, for tests.
+type linesLayout struct {
+	text       string
+	lineHeight float32
+}
+
+func (l *linesLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(0, l.lineHeight*float32(len(objects)))
+}
+
+func (l *linesLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for i, o := range objects {
+		o.Move(fyne.NewPos(0, float32(i)*l.lineHeight))
+		o.Resize(fyne.NewSize(size.Width, l.lineHeight))
+	}
+}
+
+// wrapWords breaks text at spaces into lines no wider than width (a word
+// longer than that gets a line of its own, cut with …).
+func wrapWords(text string, width, size float32, style fyne.TextStyle) []string {
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			try := w
+			if line != "" {
+				try = line + " " + w
+			}
+			if line == "" || fyne.MeasureText(try, size, style).Width <= width {
+				line = try
+				continue
+			}
+			lines = append(lines, ellipsize(line, width, size, style))
+			line = w
+		}
+		lines = append(lines, ellipsize(line, width, size, style))
+	}
+	return lines
+}
+
+// ellipsize cuts text with … to fit width.
+func ellipsize(text string, width, size float32, style fyne.TextStyle) string {
+	if width <= 0 || fyne.MeasureText(text, size, style).Width <= width {
+		return text
+	}
+	r := []rune(text)
+	lo, hi := 0, len(r) // the longest prefix that fits with … is r[:lo]
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if fyne.MeasureText(string(r[:mid])+"…", size, style).Width <= width {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return strings.TrimRight(string(r[:lo]), " ") + "…"
+}
+
+// memoMin keeps the minimum size of a drawn line for as long as its width
+// stays: a line's words never change (a changed line is drawn anew), and
+// measuring wrapped text is the costliest part of laying out a list.
+type memoMin struct {
+	width float32
+	min   fyne.Size
+	known bool
+}
+
+func (m *memoMin) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	w := objects[0].Size().Width
+	if !m.known || w != m.width {
+		m.min, m.width, m.known = objects[0].MinSize(), w, true
+	}
+	return m.min
+}
+
+func (m *memoMin) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	objects[0].Move(fyne.NewPos(0, 0))
+	objects[0].Resize(size)
 }
 
 // dueDate writes a due date the same way in every language: 18-12-2026.

@@ -66,17 +66,3 @@ func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	}
 	return t.Theme.Size(n)
 }
-
-// compactTheme is the kiosk theme with little padding, for the two lines of
-// text of a list entry: six entries fit at 1280×800. Buttons stay outside it.
-type compactTheme struct{ fyne.Theme }
-
-func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
-	switch n {
-	case theme.SizeNameInnerPadding:
-		return 2
-	case theme.SizeNamePadding:
-		return 2
-	}
-	return t.Theme.Size(n)
-}

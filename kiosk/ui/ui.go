@@ -214,6 +214,10 @@ func (u *UI) Render(v kiosk.View) {
 	cur.render(&u.texts, v)
 	u.renderChrome(v, cur)
 	u.flushLayout()
+	if f, ok := cur.(interface{ refit() bool }); ok && f.refit() {
+		u.dirty = true // its lines were drawn for another width
+		u.flushLayout()
+	}
 	if u.OnRendered != nil {
 		u.OnRendered(v)
 	}
@@ -371,7 +375,7 @@ func relayout(o fyne.CanvasObject) {
 		}
 	case *container.Scroll:
 		// Its bars and its content's size, without redrawing the content
-		// (Scroll.Refresh would measure every text in it once more).
+		// (Scroll.Refresh would refresh every widget in it once more).
 		c.Base.Refresh()
 		relayout(c.Content)
 	}

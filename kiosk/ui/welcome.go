@@ -151,3 +151,5 @@ func (portraitCap) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (s *welcomeScreen) top() { s.rows.top() }
+
+func (s *welcomeScreen) refit() bool { return s.rows.refit() }
