@@ -116,6 +116,7 @@ func goldenViews(l string) []struct {
 		{"busy_printing", kiosk.View{Screen: kiosk.ScreenBusy, Busy: kiosk.BusyPrinting, Chrome: chrome, Visit: kiosk.Visit{Patron: joost}}},
 		{"pin", kiosk.View{Screen: kiosk.ScreenPIN, Chrome: chrome, Visit: kiosk.Visit{Patron: joost, PINLength: 3, PINWrong: 1, PINTriesLeft: 2}}},
 		{"welcome", kiosk.View{Screen: kiosk.ScreenWelcome, Chrome: chrome, Visit: visit}},
+		{"welcome_empty", kiosk.View{Screen: kiosk.ScreenWelcome, Chrome: chrome, Visit: kiosk.Visit{Patron: joost, Holds: holds, HoldsState: kiosk.Loaded}}},
 		{"welcome_flash", kiosk.View{Screen: kiosk.ScreenWelcome, Chrome: flash, Visit: visit}},
 		{"welcome_offline", kiosk.View{Screen: kiosk.ScreenWelcome, Chrome: offline, Visit: kiosk.Visit{Patron: kiosk.Patron{Card: joost.Card}, Rows: []kiosk.Row{{ID: 1, Kind: kiosk.TxCheckout, Title: "Boven is het stil", Due: day(21), State: kiosk.RowOK, Offline: true}}}}},
 		{"welcome_blocked", kiosk.View{Screen: kiosk.ScreenWelcome, Chrome: chrome, Visit: kiosk.Visit{Patron: blocked}}},

@@ -136,9 +136,11 @@ type split struct{ sideWidth float32 }
 // wide is the body width from which side and main stand side by side.
 const wide = 1000
 
+// MinSize is what the two need side by side; standing, on a screen that
+// is taller than wide, they have the height to stand one above the other.
 func (s split) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	side, main := objects[0].MinSize(), objects[1].MinSize()
-	return fyne.NewSize(max(side.Width, main.Width), side.Height+gap+main.Height)
+	return fyne.NewSize(max(side.Width, main.Width), max(side.Height, main.Height))
 }
 
 func (s split) Layout(objects []fyne.CanvasObject, size fyne.Size) {

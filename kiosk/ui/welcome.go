@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -24,7 +25,11 @@ type welcomeScreen struct {
 	title, lines, block *widget.Label
 	loans               *widget.Button
 	rows                *rowList
-	core                welcomeCore
+	// empty stands where the list will be until the first scan: where the
+	// scanner is.
+	empty     *fyne.Container
+	emptyText *widget.Label
+	core      welcomeCore
 }
 
 func newWelcome(core welcomeCore) *welcomeScreen {
@@ -36,7 +41,10 @@ func newWelcome(core welcomeCore) *welcomeScreen {
 	info := container.NewVBox(s.title, s.lines, s.block)
 	// "Mijn leningen" stays in sight below the summary, however long it is.
 	side := container.NewBorder(nil, container.NewHBox(outlined(s.loans)), nil, nil, container.NewVScroll(info))
-	s.root = container.New(split{sideWidth: 380}, container.New(portraitCap{info, s.loans}, side), s.rows.scroll)
+	s.emptyText = body("")
+	s.empty = container.NewVBox(layout.NewSpacer(), newScannerPicture(), s.emptyText, layout.NewSpacer())
+	s.root = container.New(split{sideWidth: 380}, container.New(portraitCap{info, s.loans}, side),
+		container.NewStack(s.rows.scroll, s.empty))
 	return s
 }
 
@@ -55,6 +63,8 @@ func (s *welcomeScreen) render(t *texts, v kiosk.View) {
 	t.label(s.block, block)
 	t.show(s.block, block != "")
 	t.button(s.loans, lang.L("home.loans"))
+	t.label(s.emptyText, lang.L("home.empty"))
+	t.show(s.empty, len(v.Visit.Rows) == 0 && !p.Blocked())
 	ids, lines := visitLines(v.Visit.Rows, !v.Chrome.ILS.Service.NoRenew, s.core.Renew)
 	if s.rows.show(ids, lines, true) {
 		t.dirty = true
@@ -137,12 +147,12 @@ func holdLines(holds []kiosk.Hold) []string {
 }
 
 // portraitCap keeps the side of a split from taking more than a third of a
-// tall screen: below that it scrolls.
+// tall screen: beyond 440 px it scrolls.
 type portraitCap struct{ content, below fyne.CanvasObject }
 
 func (c portraitCap) MinSize([]fyne.CanvasObject) fyne.Size {
 	m, b := c.content.MinSize(), c.below.MinSize()
-	return fyne.NewSize(max(m.Width, b.Width), min(m.Height, 300)+b.Height+theme.Padding())
+	return fyne.NewSize(max(m.Width, b.Width), min(m.Height, 440)+b.Height+theme.Padding())
 }
 
 func (portraitCap) Layout(objects []fyne.CanvasObject, size fyne.Size) {
