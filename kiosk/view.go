@@ -95,21 +95,15 @@ func (v View) InSession() bool { return screens[v.Screen].session }
 func (v Visit) Returning() bool { return v.Patron.Card == "" }
 
 // Borrowed counts what this visit has borrowed so far.
-func (v Visit) Borrowed() int {
-	n := 0
-	for _, r := range v.Rows {
-		if r.Kind == TxCheckout && r.State == RowOK {
-			n++
-		}
-	}
-	return n
-}
+func (v Visit) Borrowed() int { return v.done(TxCheckout) }
 
 // Returned counts what this visit has returned so far.
-func (v Visit) Returned() int {
+func (v Visit) Returned() int { return v.done(TxCheckin) }
+
+func (v Visit) done(kind TxKind) int {
 	n := 0
 	for _, r := range v.Rows {
-		if r.Kind == TxCheckin && r.State == RowOK {
+		if r.Kind == kind && r.State == RowOK {
 			n++
 		}
 	}
