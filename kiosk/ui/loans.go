@@ -71,9 +71,7 @@ func (s *loansScreen) render(t *texts, v kiosk.View) {
 		ids = append(ids, s.id(l.Item))
 		lines = append(lines, s.loanLine(l, v))
 	}
-	if s.list.show(ids, lines, false) {
-		t.dirty = true
-	}
+	s.list.show(ids, lines, false) // the list lays itself out
 }
 
 // id gives each loan a line id of its own for as long as the screen lives.

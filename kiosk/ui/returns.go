@@ -29,9 +29,7 @@ func (s *returnScreen) Visible() bool             { return s.root.Visible() }
 func (s *returnScreen) render(t *texts, v kiosk.View) {
 	t.label(s.title, lang.L("return.title"))
 	ids, lines := visitLines(v.Visit.Rows, false, nil)
-	if s.rows.show(ids, lines, true) {
-		t.dirty = true
-	}
+	s.rows.show(ids, lines, true) // the list lays itself out
 }
 
 func (s *returnScreen) clear(*texts) { s.rows.clear() }

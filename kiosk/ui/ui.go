@@ -269,8 +269,8 @@ func (u *UI) renderChrome(v kiosk.View, cur screen) {
 		flash = "⚠ " + lang.L(key)
 	}
 	u.show(u.status, v.InSession())
-	u.label(u.hint, cur.hint(v))
-	u.label(u.flash, flash)
+	u.inPlace(u.hint, cur.hint(v))
+	u.inPlace(u.flash, flash)
 	u.show(u.flash, flash != "" && v.Visit.Confirm == kiosk.ConfirmNone) // else it shows in the question
 	u.show(u.hint, !u.flash.Visible())
 	u.renderConfirm(v, flash)

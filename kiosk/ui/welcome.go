@@ -66,9 +66,7 @@ func (s *welcomeScreen) render(t *texts, v kiosk.View) {
 	t.label(s.emptyText, lang.L("home.empty"))
 	t.show(s.empty, len(v.Visit.Rows) == 0 && !p.Blocked())
 	ids, lines := visitLines(v.Visit.Rows, !v.Chrome.ILS.Service.NoRenew, s.core.Renew)
-	if s.rows.show(ids, lines, true) {
-		t.dirty = true
-	}
+	s.rows.show(ids, lines, true) // the list lays itself out
 }
 
 // summary is what the patron has and what waits for them, in short lines.

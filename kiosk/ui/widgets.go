@@ -78,6 +78,14 @@ func (t *texts) label(l *widget.Label, text string) {
 	}
 }
 
+// inPlace sets a label whose room is fixed (the status line, the clock):
+// its new text needs no layout around it.
+func (t *texts) inPlace(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
+}
+
 func (t *texts) button(b *widget.Button, text string) {
 	if b.Text != text {
 		b.SetText(text)
