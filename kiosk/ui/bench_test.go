@@ -3,8 +3,8 @@ package ui
 import (
 	"context"
 	"runtime"
-	"sync/atomic"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
