@@ -264,10 +264,12 @@ func TestSmokeMissingScannerIsRetried(t *testing.T) {
 func stopKiosk(t testing.TB, k *kioskProcess) {
 	t.Helper()
 	k.cmd.Process.Signal(syscall.SIGTERM)
+	sent := time.Now()
 	done := make(chan error, 1)
 	go func() { done <- k.cmd.Wait() }()
 	select {
 	case err := <-done:
+		t.Logf("stopped %v after SIGTERM", time.Since(sent).Round(time.Millisecond))
 		if err != nil {
 			t.Errorf("kiosk exited with %v:\n%s", err, k.Log())
 		}

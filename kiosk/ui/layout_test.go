@@ -148,3 +148,39 @@ func luminance(c color.Color) float64 {
 	}
 	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 }
+
+// gapBetween is the free space between two rectangles on the canvas (0 if
+// they touch or overlap).
+func gapBetween(w fyne.Window, a, b fyne.CanvasObject) float32 {
+	pa, pb := absPos(w, a), absPos(w, b)
+	sa, sb := a.Size(), b.Size()
+	dx := max(pb.X-(pa.X+sa.Width), pa.X-(pb.X+sb.Width), 0)
+	dy := max(pb.Y-(pa.Y+sa.Height), pa.Y-(pb.Y+sb.Height), 0)
+	return max(dx, dy)
+}
+
+// Keys, tiles and answers stand at least 16 px apart: a finger that misses
+// one does not press the next.
+func TestTargetsStandApart(t *testing.T) {
+	u, w := fixedUI(t, "nl")
+	w.Resize(fyne.NewSize(1280, 800))
+	views := map[string]kiosk.View{}
+	for _, g := range goldenViews("nl") {
+		views[g.name] = g.v
+	}
+	check := func(what string, objs []fyne.CanvasObject) {
+		for i := range objs {
+			for j := i + 1; j < len(objs); j++ {
+				if g := gapBetween(w, objs[i], objs[j]); g < gap {
+					t.Errorf("%s %d and %d are %.0f px apart, want ≥ %d", what, i, j, g, gap)
+				}
+			}
+		}
+	}
+	u.Render(views["pin"])
+	check("keys", u.pin.keys.Objects)
+	u.Render(views["receipt"])
+	check("receipt tiles", []fyne.CanvasObject{u.receipt.print, u.receipt.screen, u.receipt.none})
+	u.Render(views["switch"])
+	check("answers", []fyne.CanvasObject{u.confirmYes, u.confirmNo})
+}
