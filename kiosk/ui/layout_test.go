@@ -3,9 +3,12 @@ package ui
 import (
 	"image/color"
 	"math"
+	"reflect"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 )
@@ -183,4 +186,31 @@ func TestTargetsStandApart(t *testing.T) {
 	check("receipt tiles", []fyne.CanvasObject{u.receipt.print, u.receipt.screen, u.receipt.none})
 	u.Render(views["switch"])
 	check("answers", []fyne.CanvasObject{u.confirmYes, u.confirmNo})
+}
+
+// running reports whether a spinner turns (Activity keeps it unexported).
+func running(a *widget.Activity) bool {
+	return reflect.ValueOf(a).Elem().FieldByName("started").Bool()
+}
+
+// A spinner turns only while its line waits: once the answer is in, or
+// the patron has gone, it stops (a forgotten one kept the CPU at 60%).
+func TestASpinnerStopsWithItsLine(t *testing.T) {
+	_ = test.NewTempApp(t)
+	l := newRowList()
+	l.show([]int{1}, []line{{kind: rowBusy, title: "Tirza", detail: "Een moment…"}}, true)
+	waiting := l.drawn[1].spinner
+	if waiting == nil || !running(waiting) {
+		t.Fatal("a waiting line has no turning spinner")
+	}
+	l.show([]int{1}, []line{{kind: rowOK, title: "Tirza", detail: "Geleend."}}, true)
+	if running(waiting) {
+		t.Error("the spinner still turns after the answer came")
+	}
+	l.show([]int{2}, []line{{kind: rowBusy, title: "Het diner", detail: "Een moment…"}}, true)
+	next := l.drawn[2].spinner
+	l.clear()
+	if running(next) {
+		t.Error("the spinner still turns after the visit ended")
+	}
 }
