@@ -22,7 +22,7 @@ var (
 	colorWarning = color.NRGBA{R: 0xb3, G: 0x4a, B: 0x00, A: 0xff}
 	colorError   = color.NRGBA{R: 0xb0, G: 0x1c, B: 0x1c, A: 0xff}
 	colorSuccess = color.NRGBA{R: 0x1b, G: 0x6e, B: 0x2e, A: 0xff}
-	// colorOutline borders the light buttons: 4.8:1 on white, so a button
+	// colorOutline borders the light buttons: 5.5:1 on white, so a button
 	// is seen as one (WCAG asks 3:1 for the edge of a control).
 	colorOutline = color.NRGBA{R: 0x5c, G: 0x6b, B: 0x7a, A: 0xff}
 	// colorNewest marks the line the patron just scanned.
