@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"sync/atomic"
 	"sync"
 	"time"
 )
@@ -55,6 +56,8 @@ type Options struct {
 	MaxRows int
 	// Logger gets the core's log lines; nil is slog.Default().
 	Logger *slog.Logger
+	// Study is the branch's study places; nil: none at this kiosk.
+	Study *StudyPlan
 }
 
 func (o *Options) defaults() {
@@ -157,6 +160,9 @@ type Kiosk struct {
 	idle    idleFlow
 	visits  visitFlow
 	replay  *replayer
+	study   *StudyDesk
+	// seatsDirty: a change of the seats is posted and not yet counted.
+	seatsDirty atomic.Bool
 }
 
 // New makes a core; call Run to start it. printer may be nil.
@@ -187,6 +193,15 @@ func New(opts Options, ils ILS, store Store, clock Clock) *Kiosk {
 	return k
 }
 
+// SetSeats gives the kiosk the store of its study places (Options.Study);
+// call before Run.
+func (k *Kiosk) SetSeats(store SeatStore) {
+	if k.opts.Study == nil || store == nil {
+		return
+	}
+	k.study = &StudyDesk{Plan: k.opts.Study, Store: store, Now: k.clock.Now}
+}
+
 // SetPrinter gives the kiosk a receipt printer; call before Run.
 func (k *Kiosk) SetPrinter(p Printer) {
 	k.printer = p
@@ -209,6 +224,7 @@ func (k *Kiosk) Subscribe(f func(View)) {
 func (k *Kiosk) Run(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, k.stop)
 	defer stop()
+	k.watchSeats()
 	for {
 		select {
 		case <-k.life.Done():

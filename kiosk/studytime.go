@@ -64,6 +64,7 @@ func (p *StudyPlan) FreeDuring(s Seat, rec SeatRecord, from, to, now time.Time) 
 // service.
 type ZoneCount struct {
 	Zone        string
+	Names       map[string]string // the zone's name per language
 	Free, Total int
 }
 
@@ -73,7 +74,7 @@ func (p *StudyPlan) Occupancy(recs map[string]Revisioned, now time.Time) []ZoneC
 	counts := make([]ZoneCount, len(p.Zones))
 	index := make(map[string]int, len(p.Zones))
 	for i, z := range p.Zones {
-		counts[i].Zone = z.ID
+		counts[i].Zone, counts[i].Names = z.ID, z.Names
 		index[z.ID] = i
 	}
 	slot := now.Add(max(p.Rules.Slot, time.Minute))

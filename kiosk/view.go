@@ -37,6 +37,9 @@ type Chrome struct {
 	Scanners []ScannerState
 	// CanPrint says whether a receipt printer is there to offer.
 	CanPrint bool
+	// Seats is how many study places are free per zone now, for the idle
+	// screen; nil where the kiosk has no study places.
+	Seats []ZoneCount
 }
 
 // ILSStatus is how the library system is, for the header and for staff.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -18,14 +20,16 @@ type attractScreen struct {
 	noHint
 	root         *fyne.Container
 	title, hint_ *widget.Label
+	// seats says per zone how many study places are free now.
+	seats        *widget.Label
 	returnButton *widget.Button
 }
 
 func newAttract(core attractCore) *attractScreen {
-	s := &attractScreen{title: heading(""), hint_: body("")}
+	s := &attractScreen{title: heading(""), hint_: body(""), seats: body("")}
 	s.returnButton = bigButton(theme.MailReplyIcon(), func() { core.StartReturn() })
 	s.root = container.New(column{900}, container.NewVBox(layout.NewSpacer(), newScannerPicture(),
-		s.title, s.hint_, layout.NewSpacer(),
+		s.title, s.hint_, layout.NewSpacer(), s.seats,
 		container.NewCenter(container.New(fixedWidth{360}, s.returnButton)), layout.NewSpacer()))
 	return s
 }
@@ -37,6 +41,16 @@ func (s *attractScreen) render(t *texts, v kiosk.View) {
 	t.label(s.title, lang.L("attract.title"))
 	t.label(s.hint_, lang.L("attract.hint"))
 	t.button(s.returnButton, lang.L("attract.return"))
+	var lines []string
+	for _, z := range v.Chrome.Seats {
+		name := z.Names[v.Chrome.Lang]
+		if name == "" {
+			name = z.Names[kiosk.DefaultLanguage]
+		}
+		lines = append(lines, lang.N("attract.seats_free", z.Free, map[string]any{"Zone": name, "Count": z.Free, "Total": z.Total}))
+	}
+	t.label(s.seats, strings.Join(lines, "\n"))
+	t.show(s.seats, len(lines) > 0)
 }
 
 func (s *attractScreen) clear(*texts) {}

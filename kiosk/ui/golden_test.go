@@ -71,6 +71,12 @@ func goldenViews(l string) []struct {
 	offline := chrome
 	offline.ILS = kiosk.ILSStatus{Down: true, Since: goldenDay.Add(-25 * time.Minute), Waiting: 3}
 	offline.Scanners = []kiosk.ScannerState{{Name: "scanner-1", Connected: false}}
+	seats := chrome
+	seats.Seats = []kiosk.ZoneCount{
+		{Zone: "stilte", Names: map[string]string{"nl": "Stilte", "en": "Quiet zone"}, Free: 12, Total: 20},
+		{Zone: "samen", Names: map[string]string{"nl": "Samenwerken", "en": "Group work"}, Free: 1, Total: 8},
+		{Zone: "pc", Names: map[string]string{"nl": "Computers"}, Free: 0, Total: 6},
+	}
 	holds := []kiosk.Hold{{Title: "De ontdekking van de hemel", Ready: true, Shelf: "Afhaalkast 3"}, {Title: "Het gouden ei", Media: kiosk.MediaDVD}}
 	rows := []kiosk.Row{
 		{ID: 1, Kind: kiosk.TxCheckout, Title: "Boven is het stil", Media: kiosk.MediaBook, Due: day(21), State: kiosk.RowOK},
@@ -113,6 +119,7 @@ func goldenViews(l string) []struct {
 	}{
 		{"attract", kiosk.View{Screen: kiosk.ScreenAttract, Chrome: chrome}},
 		{"attract_offline", kiosk.View{Screen: kiosk.ScreenAttract, Chrome: offline}},
+		{"attract_seats", kiosk.View{Screen: kiosk.ScreenAttract, Chrome: seats}},
 		{"busy_printing", kiosk.View{Screen: kiosk.ScreenBusy, Busy: kiosk.BusyPrinting, Chrome: chrome, Visit: kiosk.Visit{Patron: joost}}},
 		{"pin", kiosk.View{Screen: kiosk.ScreenPIN, Chrome: chrome, Visit: kiosk.Visit{Patron: joost, PINLength: 3, PINWrong: 1, PINTriesLeft: 2}}},
 		{"welcome", kiosk.View{Screen: kiosk.ScreenWelcome, Chrome: chrome, Visit: visit}},

@@ -19,7 +19,7 @@ func absPos(w fyne.Window, o fyne.CanvasObject) fyne.Position {
 }
 
 func welcomeWith(l string, rows int, flash kiosk.Notice) kiosk.View {
-	v := goldenViews(l)[4].v // "welcome"
+	v := goldenViews(l)[5].v // "welcome"
 	v.Chrome.Flash = flash
 	var rs []kiosk.Row
 	for i := range rows {
@@ -212,5 +212,19 @@ func TestASpinnerStopsWithItsLine(t *testing.T) {
 	l.clear()
 	if running(next) {
 		t.Error("the spinner still turns after the visit ended")
+	}
+}
+
+// The footer never moves: help is in the same place with or without the
+// way out beside it.
+func TestHelpStaysPut(t *testing.T) {
+	u, w := fixedUI(t, "nl")
+	w.Resize(fyne.NewSize(1280, 800))
+	views := goldenViews("nl")
+	u.Render(views[0].v) // attract: no way out
+	first := absPos(w, u.help)
+	u.Render(views[5].v) // welcome
+	if got := absPos(w, u.help); got != first {
+		t.Errorf("help moved from %v to %v", first, got)
 	}
 }

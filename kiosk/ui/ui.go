@@ -254,7 +254,7 @@ func (u *UI) renderChrome(v kiosk.View, cur screen) {
 
 	// The way out: "Klaar" in a visit and on a message, "Stoppen" where
 	// the patron has not got in yet or waits.
-	u.show(u.doneBox, v.Screen != kiosk.ScreenAttract)
+	// Hidden on the attract screen, its room kept: help stays in its place.
 	u.show(u.done, v.Screen != kiosk.ScreenAttract)
 	if v.Screen == kiosk.ScreenPIN || v.Screen == kiosk.ScreenBusy {
 		u.button(u.done, lang.L("button.stop"))

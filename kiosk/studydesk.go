@@ -1,0 +1,206 @@
+package kiosk
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// StudyDesk books, checks in, extends and ends study places through a
+// SeatStore. Every change is a compare-and-set on the seat's record: read,
+// decide, write if nobody wrote meanwhile, else read and decide again. Two
+// kiosks (or two goroutines) racing for one seat and slot: one wins, the
+// other is told the seat is taken.
+type StudyDesk struct {
+	Plan  *StudyPlan
+	Store SeatStore
+	Now   func() time.Time
+}
+
+// Why a booking is refused, in the kiosk's words.
+var (
+	ErrSeatTaken   = errors.New("the seat is taken for that time")
+	ErrClosed      = errors.New("the study places are closed then")
+	ErrTooLong     = errors.New("longer than one booking may last")
+	ErrTooFar      = errors.New("further ahead than bookings may be made")
+	ErrTooMany     = errors.New("the patron has as many bookings as allowed")
+	ErrNoBooking   = errors.New("the patron has no booking to check in to now")
+	ErrCannotStay  = errors.New("the seat is not free for longer")
+	ErrUnknownSeat = errors.New("no such seat")
+)
+
+// casTries bounds the read-decide-write rounds of one change: each lost
+// round means someone else changed the seat, which ends quickly.
+const casTries = 20
+
+// change applies decide to seat's record until the write lands.
+func (d *StudyDesk) change(seat string, decide func(rec SeatRecord, now time.Time) (SeatRecord, error)) error {
+	for range casTries {
+		rec, rev, err := d.Store.Get(seat)
+		if err != nil {
+			return err
+		}
+		now := d.Now()
+		next, err := decide(rec, now)
+		if err != nil {
+			return err
+		}
+		next.Bookings = slices.DeleteFunc(next.Bookings, func(b Booking) bool { return b.Expired(now, d.Plan.Rules.CheckinAfter) })
+		if _, err := d.Store.Put(seat, next, rev); errors.Is(err, ErrSeatChanged) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: %d tries", ErrSeatChanged, casTries)
+}
+
+func (d *StudyDesk) seat(number string) (Seat, bool) {
+	i := slices.IndexFunc(d.Plan.Seats, func(s Seat) bool { return s.Number == number })
+	if i < 0 {
+		return Seat{}, false
+	}
+	return d.Plan.Seats[i], true
+}
+
+// Book gives card seat from start to end, if the rules and the seat allow.
+// A booking that starts now (within the check-in window) is checked in at
+// once: the patron is at the kiosk.
+func (d *StudyDesk) Book(card, number string, start, end time.Time) (Booking, error) {
+	s, ok := d.seat(number)
+	if !ok {
+		return Booking{}, ErrUnknownSeat
+	}
+	r := d.Plan.Rules
+	now := d.Now()
+	switch closes, open := d.Plan.OpenAt(start); {
+	case !open || end.After(closes):
+		return Booking{}, ErrClosed
+	case end.Sub(start) > r.LongestStay || !end.After(start):
+		return Booking{}, ErrTooLong
+	case start.Sub(now) > r.Horizon:
+		return Booking{}, ErrTooFar
+	}
+	if err := d.withinLimits(card, start, now); err != nil {
+		return Booking{}, err
+	}
+	b := Booking{ID: uuid.NewString(), Card: card, Start: start, End: end, At: now,
+		CheckedIn: !start.After(now.Add(r.CheckinBefore))}
+	err := d.change(number, func(rec SeatRecord, now time.Time) (SeatRecord, error) {
+		if !d.Plan.FreeDuring(s, rec, start, end, now) {
+			return rec, ErrSeatTaken
+		}
+		rec.Bookings = append(slices.Clone(rec.Bookings), b)
+		return rec, nil
+	})
+	return b, err
+}
+
+// withinLimits checks the patron's bookings per day and open at once.
+// (Across seats this is read, then written: two kiosks booking for one
+// patron in the same instant could both pass; the seat itself can never
+// be double-booked.)
+func (d *StudyDesk) withinLimits(card string, start, now time.Time) error {
+	all, err := d.Store.All()
+	if err != nil {
+		return err
+	}
+	mine := d.Plan.Of(all, card, now)
+	r := d.Plan.Rules
+	sameDay := 0
+	for _, b := range mine {
+		if b.Start.Format("2006-01-02") == start.Format("2006-01-02") {
+			sameDay++
+		}
+	}
+	if r.OpenAtOnce > 0 && len(mine) >= r.OpenAtOnce || r.PerDay > 0 && sameDay >= r.PerDay {
+		return ErrTooMany
+	}
+	return nil
+}
+
+// CheckIn checks card in to its booking whose window is open now.
+func (d *StudyDesk) CheckIn(card string) (SeatBooking, error) {
+	all, err := d.Store.All()
+	if err != nil {
+		return SeatBooking{}, err
+	}
+	now := d.Now()
+	r := d.Plan.Rules
+	for _, sb := range d.Plan.Of(all, card, now) {
+		if sb.CheckedIn || now.Before(sb.Start.Add(-r.CheckinBefore)) {
+			continue
+		}
+		err := d.change(sb.Seat, func(rec SeatRecord, now time.Time) (SeatRecord, error) {
+			rec.Bookings = slices.Clone(rec.Bookings)
+			for i := range rec.Bookings {
+				if rec.Bookings[i].ID == sb.ID {
+					if rec.Bookings[i].Expired(now, r.CheckinAfter) {
+						return rec, ErrNoBooking // released meanwhile
+					}
+					rec.Bookings[i].CheckedIn = true
+					return rec, nil
+				}
+			}
+			return rec, ErrNoBooking
+		})
+		sb.CheckedIn = err == nil
+		return sb, err
+	}
+	return SeatBooking{}, ErrNoBooking
+}
+
+// Extend moves the end of a booking to end, if the seat is free until then.
+func (d *StudyDesk) Extend(sb SeatBooking, end time.Time) error {
+	s, ok := d.seat(sb.Seat)
+	if !ok {
+		return ErrUnknownSeat
+	}
+	if closes, open := d.Plan.OpenAt(sb.End.Add(-time.Minute)); !open || end.After(closes) {
+		return ErrClosed
+	}
+	if end.Sub(sb.Start) > d.Plan.Rules.LongestStay {
+		return ErrTooLong
+	}
+	return d.change(sb.Seat, func(rec SeatRecord, now time.Time) (SeatRecord, error) {
+		others := SeatRecord{}
+		var found bool
+		for _, b := range rec.Bookings {
+			if b.ID == sb.ID {
+				found = true
+				continue
+			}
+			others.Bookings = append(others.Bookings, b)
+		}
+		if !found {
+			return rec, ErrNoBooking
+		}
+		if !d.Plan.FreeDuring(s, others, sb.End, end, now) {
+			return rec, ErrCannotStay
+		}
+		b := sb.Booking
+		b.End = end
+		others.Bookings = append(others.Bookings, b)
+		return others, nil
+	})
+}
+
+// Leave ends a booking now (or cancels one that has not begun).
+func (d *StudyDesk) Leave(sb SeatBooking) error {
+	return d.change(sb.Seat, func(rec SeatRecord, now time.Time) (SeatRecord, error) {
+		out := SeatRecord{}
+		for _, b := range rec.Bookings {
+			if b.ID != sb.ID {
+				out.Bookings = append(out.Bookings, b)
+			}
+		}
+		if len(out.Bookings) == len(rec.Bookings) {
+			return rec, ErrNoBooking
+		}
+		return out, nil
+	})
+}
