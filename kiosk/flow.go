@@ -22,6 +22,7 @@ type flowID int
 const (
 	flowIdle flowID = iota
 	flowVisit
+	flowStudy
 )
 
 // screenInfo is what the loop needs to know of a screen.
@@ -43,6 +44,11 @@ var screens = map[Screen]screenInfo{
 	ScreenReturn:       {flowVisit, true},
 	ScreenReceipt:      {flowVisit, true},
 	ScreenReceiptShown: {flowVisit, true},
+	ScreenStudyCard:    {flowStudy, true},
+	ScreenStudyZones:   {flowStudy, true},
+	ScreenStudySeats:   {flowStudy, true},
+	ScreenStudyUntil:   {flowStudy, true},
+	ScreenStudyDone:    {flowStudy, true},
 }
 
 // flow is the flow of the screen shown now.
@@ -50,6 +56,8 @@ func (k *Kiosk) flow() flow {
 	switch screens[k.screen].flow {
 	case flowVisit:
 		return k.visits
+	case flowStudy:
+		return k.studies
 	}
 	return k.idle
 }

@@ -8,8 +8,8 @@ import (
 	"context"
 	"log/slog"
 	"slices"
-	"sync/atomic"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -161,6 +161,8 @@ type Kiosk struct {
 	visits  visitFlow
 	replay  *replayer
 	study   *StudyDesk
+	studies studyFlow
+	place   *studyVisit // the study-place visit, while one runs
 	// seatsDirty: a change of the seats is posted and not yet counted.
 	seatsDirty atomic.Bool
 }
@@ -189,6 +191,7 @@ func New(opts Options, ils ILS, store Store, clock Clock) *Kiosk {
 	k.visit = k.newVisit()
 	k.idle = idleFlow{k}
 	k.visits = visitFlow{k}
+	k.studies = studyFlow{k}
 	k.replay = newReplayer(k, ils, store, opts.Logger)
 	return k
 }
@@ -280,6 +283,9 @@ func (k *Kiosk) View() View {
 	if k.screen != ScreenAttract {
 		v.Visit = k.visit.snapshot()
 	}
+	if k.place != nil && screens[k.screen].flow == flowStudy {
+		v.Study = k.studyView()
+	}
 	return v
 }
 
@@ -346,6 +352,7 @@ func (k *Kiosk) forget() { k.visit = k.newVisit() }
 
 func (k *Kiosk) toAttract() {
 	k.forget()
+	k.place = nil
 	k.chrome.Lang = k.opts.Lang
 	k.show(ScreenAttract, NoticeNone)
 }

@@ -18,9 +18,15 @@ const (
 	ScreenReturn                     // returning items, no card needed
 	ScreenReceipt                    // print, show or no receipt?
 	ScreenReceiptShown               // the receipt on the screen
+	ScreenStudyCard                  // "Studieplek": scan your card
+	ScreenStudyZones                 // the zones with their free places, or the patron's own place
+	ScreenStudySeats                 // one zone's map
+	ScreenStudyUntil                 // until when?
+	ScreenStudyDone                  // the place is yours: seat, zone, until when
 )
 
-var screenNames = [...]string{"attract", "busy", "welcome", "notice", "pin", "loans", "return", "receipt", "receipt-shown"}
+var screenNames = [...]string{"attract", "busy", "welcome", "notice", "pin", "loans", "return", "receipt", "receipt-shown",
+	"study-card", "study-zones", "study-seats", "study-until", "study-done"}
 
 func (s Screen) String() string { return enumName(screenNames[:], int(s), "screen") }
 
@@ -62,12 +68,18 @@ const (
 	NoticeAnswerFirst   // flash in the open question: an item scanned now is not lent
 	NoticeReturnsOff    // the library system takes no returns at the kiosk now
 	NoticeVisitFull     // flash: this visit has as many items as one visit may
+	NoticeSeatTaken     // flash: someone took that place just now
+	NoticeStudyLimit    // flash: the patron has as many bookings as allowed
+	NoticeStudyClosed   // the study places are closed now
+	NoticeStudyOff      // flash or notice: booking does not work now (store unreadable)
+	NoticeLeftPlace     // goodbye after leaving a study place
+	NoticeSeatNotFree   // flash: that place is not free; choose one marked free
 )
 
 var noticeNames = [...]string{"none", "unknown-card", "card-lost", "unavailable", "goodbye", "timed-out",
 	"not-a-card", "staff-card", "misread", "pin-wrong", "pin-locked", "already-listed", "staff-ignored",
 	"card-in-return", "item-first", "take-receipt", "printer-failed", "thanks-return", "store-full",
-	"answer-first", "returns-off", "visit-full"}
+	"answer-first", "returns-off", "visit-full", "seat-taken", "study-limit", "study-closed", "study-off", "left-place", "seat-not-free"}
 
 func (n Notice) String() string { return enumName(noticeNames[:], int(n), "notice") }
 

@@ -18,6 +18,8 @@ type View struct {
 	// Visit is the patron at the kiosk, or a pile of returns; zero on the
 	// attract screen.
 	Visit Visit
+	// Study is a visit for a study place, on the study screens.
+	Study Study
 }
 
 // Chrome is what stays around every screen: the language, the countdown,

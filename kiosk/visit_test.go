@@ -347,6 +347,7 @@ var enumStrings = map[string]func(int) string{
 	"Block":     func(i int) string { return kiosk.Block(i).String() },
 	"Media":     func(i int) string { return kiosk.Media(i).String() },
 	"ILSFault":  func(i int) string { return kiosk.ILSFault(i).String() },
+	"SeatState": func(i int) string { return kiosk.SeatState(i).String() },
 }
 
 // fallbackName is enumName's form for a value without a name.

@@ -13,7 +13,10 @@ import (
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 )
 
-type attractCore interface{ StartReturn() }
+type attractCore interface {
+	StartReturn()
+	StartStudy()
+}
 
 // attractScreen waits for a card: where the scanner is, and "Inleveren".
 type attractScreen struct {
@@ -23,14 +26,19 @@ type attractScreen struct {
 	// seats says per zone how many study places are free now.
 	seats        *widget.Label
 	returnButton *widget.Button
+	studyButton  *widget.Button
+	studyBox     fyne.CanvasObject
 }
 
 func newAttract(core attractCore) *attractScreen {
 	s := &attractScreen{title: heading(""), hint_: body(""), seats: body("")}
 	s.returnButton = bigButton(theme.MailReplyIcon(), func() { core.StartReturn() })
+	s.studyButton = bigButton(theme.HomeIcon(), func() { core.StartStudy() })
+	s.studyBox = container.New(fixedWidth{320}, s.studyButton)
 	s.root = container.New(column{900}, container.NewVBox(layout.NewSpacer(), newScannerPicture(),
 		s.title, s.hint_, layout.NewSpacer(), s.seats,
-		container.NewCenter(container.New(fixedWidth{360}, s.returnButton)), layout.NewSpacer()))
+		container.NewCenter(row(container.New(fixedWidth{320}, s.returnButton), s.studyBox)),
+		layout.NewSpacer()))
 	return s
 }
 
@@ -51,6 +59,8 @@ func (s *attractScreen) render(t *texts, v kiosk.View) {
 	}
 	t.label(s.seats, strings.Join(lines, "\n"))
 	t.show(s.seats, len(lines) > 0)
+	t.button(s.studyButton, lang.L("attract.study"))
+	t.show(s.studyBox, v.Chrome.Seats != nil) // a kiosk with study places
 }
 
 func (s *attractScreen) clear(*texts) {}

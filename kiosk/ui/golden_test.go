@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -23,21 +24,28 @@ var goldenDay = time.Date(2026, 11, 27, 10, 30, 0, 0, time.UTC)
 // stubCore takes the taps of a screen drawn from a fixed View.
 type stubCore struct{}
 
-func (stubCore) Scan(kiosk.Scan)                 {}
-func (stubCore) Done()                           {}
-func (stubCore) MoreTime()                       {}
-func (stubCore) Back()                           {}
-func (stubCore) SetLanguage(string)              {}
-func (stubCore) Help()                           {}
-func (stubCore) CloseHelp()                      {}
-func (stubCore) PINDigit(rune)                   {}
-func (stubCore) PINBackspace()                   {}
-func (stubCore) PINSubmit()                      {}
-func (stubCore) ShowLoans()                      {}
-func (stubCore) Renew(string)                    {}
-func (stubCore) StartReturn()                    {}
-func (stubCore) ChooseReceipt(kiosk.ReceiptKind) {}
-func (stubCore) Answer(bool)                     {}
+func (stubCore) Scan(kiosk.Scan)                           {}
+func (stubCore) Done()                                     {}
+func (stubCore) MoreTime()                                 {}
+func (stubCore) Back()                                     {}
+func (stubCore) SetLanguage(string)                        {}
+func (stubCore) Help()                                     {}
+func (stubCore) CloseHelp()                                {}
+func (stubCore) PINDigit(rune)                             {}
+func (stubCore) PINBackspace()                             {}
+func (stubCore) PINSubmit()                                {}
+func (stubCore) ShowLoans()                                {}
+func (stubCore) Renew(string)                              {}
+func (stubCore) StartReturn()                              {}
+func (stubCore) ChooseReceipt(kiosk.ReceiptKind)           {}
+func (stubCore) Answer(bool)                               {}
+func (stubCore) StartStudy()                               {}
+func (stubCore) ChooseZone(string, bool, ...kiosk.Feature) {}
+func (stubCore) ChooseSeat(string)                         {}
+func (stubCore) ChooseUntil(time.Time)                     {}
+func (stubCore) CheckInPlace()                             {}
+func (stubCore) ExtendPlace(time.Time)                     {}
+func (stubCore) LeavePlace()                               {}
 
 // Orientations the kiosk's screen may stand in.
 var orientations = []struct {
@@ -76,6 +84,14 @@ func goldenViews(l string) []struct {
 		{Zone: "stilte", Names: map[string]string{"nl": "Stilte", "en": "Quiet zone"}, Free: 12, Total: 20},
 		{Zone: "samen", Names: map[string]string{"nl": "Samenwerken", "en": "Group work"}, Free: 1, Total: 8},
 		{Zone: "pc", Names: map[string]string{"nl": "Computers"}, Free: 0, Total: 6},
+	}
+	var seatMap []kiosk.SeatNow
+	for i, st := range []kiosk.SeatState{kiosk.SeatFree, kiosk.SeatTaken, kiosk.SeatFree, kiosk.SeatReserved, kiosk.SeatOutOfService, kiosk.SeatFree, kiosk.SeatTaken, kiosk.SeatFree} {
+		seatMap = append(seatMap, kiosk.SeatNow{Seat: kiosk.Seat{Number: fmt.Sprintf("S%02d", i+10), Zone: "stilte", Row: 1 + i/4, Column: 1 + i%4}, State: st})
+	}
+	var untils []time.Time
+	for i := 1; i <= 16; i++ {
+		untils = append(untils, goldenDay.Add(time.Duration(i)*15*time.Minute-30*time.Minute+15*time.Minute))
 	}
 	holds := []kiosk.Hold{{Title: "De ontdekking van de hemel", Ready: true, Shelf: "Afhaalkast 3"}, {Title: "Het gouden ei", Media: kiosk.MediaDVD}}
 	rows := []kiosk.Row{
@@ -134,6 +150,15 @@ func goldenViews(l string) []struct {
 		{"receipt", kiosk.View{Screen: kiosk.ScreenReceipt, Chrome: chrome, Visit: kiosk.Visit{Patron: joost, ReceiptDefault: kiosk.ReceiptPrint}}},
 		{"receipt_shown", kiosk.View{Screen: kiosk.ScreenReceiptShown, Chrome: chrome, Visit: kiosk.Visit{Patron: joost, Receipt: receipt}}},
 		{"goodbye", kiosk.View{Screen: kiosk.ScreenNotice, Notice: kiosk.NoticeGoodbye, Chrome: chrome}},
+		{"study_card", kiosk.View{Screen: kiosk.ScreenStudyCard, Chrome: seats}},
+		{"study_zones", kiosk.View{Screen: kiosk.ScreenStudyZones, Chrome: seats, Study: kiosk.Study{Name: "Joost Müller", Zones: seats.Seats}}},
+		{"study_mine", kiosk.View{Screen: kiosk.ScreenStudyZones, Chrome: seats, Study: kiosk.Study{Zones: seats.Seats,
+			Mine:   []kiosk.SeatBooking{{Seat: "S12", Booking: kiosk.Booking{Start: goldenDay.Add(-time.Hour), End: goldenDay.Add(time.Hour), CheckedIn: true}}},
+			Extend: []time.Time{goldenDay.Add(75 * time.Minute), goldenDay.Add(90 * time.Minute), goldenDay.Add(105 * time.Minute), goldenDay.Add(2 * time.Hour)}}}},
+		{"study_seats", kiosk.View{Screen: kiosk.ScreenStudySeats, Chrome: seats, Study: kiosk.Study{Zones: seats.Seats, Zone: "stilte", Seats: seatMap}}},
+		{"study_until", kiosk.View{Screen: kiosk.ScreenStudyUntil, Chrome: seats, Study: kiosk.Study{Seat: "S12", Until: untils}}},
+		{"study_done", kiosk.View{Screen: kiosk.ScreenStudyDone, Chrome: seats, Study: kiosk.Study{
+			Booked: kiosk.SeatBooking{Seat: "S12", Booking: kiosk.Booking{Start: goldenDay, End: goldenDay.Add(3 * time.Hour), CheckedIn: true}}, BookedZone: seats.Seats[0].Names}}},
 	}
 }
 

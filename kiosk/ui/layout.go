@@ -63,7 +63,13 @@ func (f fixedWidth) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 type fixedHeight struct{ height float32 }
 
 func (f fixedHeight) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(0, f.height)
+	var w float32
+	for _, o := range objects {
+		if o.Visible() {
+			w = max(w, o.MinSize().Width)
+		}
+	}
+	return fyne.NewSize(w, f.height)
 }
 
 func (f fixedHeight) Layout(objects []fyne.CanvasObject, size fyne.Size) {

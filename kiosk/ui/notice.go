@@ -50,6 +50,12 @@ var noticeKeys = map[kiosk.Notice]string{
 	kiosk.NoticeAnswerFirst:   "notice.answer_first",
 	kiosk.NoticeReturnsOff:    "notice.returns_off",
 	kiosk.NoticeVisitFull:     "notice.visit_full",
+	kiosk.NoticeSeatTaken:     "notice.seat_taken",
+	kiosk.NoticeStudyLimit:    "notice.study_limit",
+	kiosk.NoticeStudyClosed:   "notice.study_closed",
+	kiosk.NoticeStudyOff:      "notice.study_off",
+	kiosk.NoticeLeftPlace:     "notice.left_place",
+	kiosk.NoticeSeatNotFree:   "notice.seat_not_free",
 }
 
 func (s *noticeScreen) render(t *texts, v kiosk.View) {
@@ -59,7 +65,7 @@ func (s *noticeScreen) render(t *texts, v kiosk.View) {
 	}
 	t.label(s.text, lang.L(key))
 	switch v.Notice {
-	case kiosk.NoticeGoodbye, kiosk.NoticeTimedOut, kiosk.NoticeTakeReceipt, kiosk.NoticeThanksReturn:
+	case kiosk.NoticeGoodbye, kiosk.NoticeTimedOut, kiosk.NoticeTakeReceipt, kiosk.NoticeThanksReturn, kiosk.NoticeLeftPlace:
 		s.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 	case kiosk.NoticeUnavailable, kiosk.NoticeNotACard, kiosk.NoticeStaffCard, kiosk.NoticeMisread, kiosk.NoticeItemFirst:
 		s.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))

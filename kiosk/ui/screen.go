@@ -28,6 +28,7 @@ type Core interface {
 	loansCore
 	receiptCore
 	confirmCore
+	studyCore
 }
 
 var _ Core = (*kiosk.Kiosk)(nil)

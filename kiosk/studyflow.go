@@ -1,0 +1,404 @@
+package kiosk
+
+import (
+	"errors"
+	"slices"
+	"time"
+)
+
+// Study is what the study-place screens show.
+type Study struct {
+	// Name is the patron's, when the library system said it.
+	Name string
+	// Mine are the patron's place and bookings, soonest first.
+	Mine []SeatBooking
+	// Zones count the free places per zone now.
+	Zones []ZoneCount
+	// Zone is the zone whose map is shown; Seats its seats as they are now.
+	Zone  string
+	Seats []SeatNow
+	// Seat is the place chosen; Until the ends it may have.
+	Seat  string
+	Until []time.Time
+	// Booked is the place the patron just took, checked in to or extended,
+	// in the zone named BookedZone; CheckinFrom is when a booking for later
+	// may be checked in to.
+	Booked      SeatBooking
+	BookedZone  map[string]string
+	CheckinFrom time.Time
+	// Extend lists the ends the patron's own place (Mine[0]) may move to.
+	Extend []time.Time
+}
+
+// SeatState is how a seat is now, in words on the map.
+type SeatState int
+
+const (
+	SeatFree     SeatState = iota
+	SeatTaken              // someone sits there
+	SeatReserved           // booked for later today, or waiting for its patron
+	SeatOutOfService
+)
+
+var seatStateNames = [...]string{"free", "taken", "reserved", "out-of-service"}
+
+func (s SeatState) String() string { return enumName(seatStateNames[:], int(s), "seat state") }
+
+// SeatNow is one seat on the map.
+type SeatNow struct {
+	Seat  Seat
+	State SeatState
+}
+
+// studyVisit is a patron at the kiosk for a study place.
+type studyVisit struct {
+	card, name string
+	zone, seat string
+	recs       map[string]Revisioned
+	booked     SeatBooking
+}
+
+func (s *studyVisit) snapshot() Study {
+	return Study{Name: s.name, Zone: s.zone, Seat: s.seat, Booked: s.booked}
+}
+
+// studyFlow is taking a study place: card, zone, seat, until when.
+type studyFlow struct{ k *Kiosk }
+
+// StartStudy opens "Studieplek" on the attract screen.
+func (k *Kiosk) StartStudy() {
+	k.post(func() {
+		if k.study == nil || screens[k.screen].flow != flowIdle {
+			return
+		}
+		k.forget()
+		k.place = &studyVisit{}
+		k.show(ScreenStudyCard, NoticeNone)
+	})
+}
+
+func (f studyFlow) scan(code string, kind Kind, misread error) {
+	k := f.k
+	k.activity()
+	switch {
+	case misread != nil:
+		k.flash(NoticeMisread)
+	case kind != KindPatron:
+		k.flash(NoticeNotACard)
+	case k.place.card == code && k.screen != ScreenStudyCard:
+		// the patron's own card again: nothing to do
+	default:
+		f.lookup(code)
+	}
+}
+
+// lookup asks the library system about the card, as a checkout does: an
+// unknown or lost card is refused; fines do not stop studying unless the
+// rules say so.
+func (f studyFlow) lookup(card string) {
+	k := f.k
+	if k.chrome.ILS.Down {
+		p := Patron{Card: card}
+		if k.opts.PatronCache > 0 {
+			if cached, ok, _ := k.patrons.CachedPatron(card, k.clock.Now().Add(-k.opts.PatronCache)); ok {
+				p = cached
+			}
+		}
+		f.lookedUp(card, p, nil)
+		return
+	}
+	k.busy = BusyLookup
+	k.show(ScreenBusy, NoticeNone)
+	k.place = &studyVisit{}
+	gen := k.gen
+	go func() {
+		ctx, cancel := k.ctx()
+		defer cancel()
+		p, err := k.ils.PatronInfo(ctx, card, "")
+		k.post(func() {
+			if k.gen == gen {
+				f.lookedUp(card, p, err)
+			}
+		})
+	}()
+}
+
+func (f studyFlow) lookedUp(card string, p Patron, err error) {
+	k := f.k
+	switch {
+	case errors.Is(err, ErrUnknownPatron) || p.Unknown:
+		k.place = nil
+		k.show(ScreenNotice, NoticeUnknownCard)
+		return
+	case err != nil && unreachable(err):
+		k.ilsDown(err)
+		f.lookup(card) // offline now: by the patron cache
+		return
+	case err != nil:
+		k.log.Warn("study: patron lookup failed", "card", Last4(card), "err", err)
+		k.place = nil
+		k.show(ScreenNotice, NoticeUnavailable)
+		return
+	case p.Has(BlockCardLost):
+		k.place = nil
+		k.show(ScreenNotice, NoticeCardLost)
+		return
+	case p.Blocked() && !k.study.Plan.Rules.BlockedMayStudy:
+		k.place = nil
+		k.show(ScreenNotice, NoticeUnavailable)
+		return
+	}
+	k.place = &studyVisit{card: card, name: p.Name}
+	k.audit("study_start", Last4(card))
+	f.home()
+}
+
+// home shows the patron's own place first, or the zones.
+func (f studyFlow) home() {
+	k := f.k
+	if !f.read() {
+		return
+	}
+	k.place.zone, k.place.seat = "", ""
+	k.show(ScreenStudyZones, NoticeNone)
+}
+
+// read fetches every seat's record; false (with a notice) if the store
+// cannot be read.
+func (f studyFlow) read() bool {
+	k := f.k
+	all, err := k.study.Store.All()
+	if err != nil {
+		k.log.Error("study places not read", "err", err)
+		k.place = nil
+		k.show(ScreenNotice, NoticeStudyOff)
+		return false
+	}
+	k.place.recs = all
+	return true
+}
+
+// studyView builds the Study part of the View from the visit and the records.
+func (k *Kiosk) studyView() Study {
+	s := k.place.snapshot()
+	if k.place.recs == nil || k.study == nil {
+		return s
+	}
+	plan, now := k.study.Plan, k.clock.Now()
+	s.Mine = plan.Of(k.place.recs, k.place.card, now)
+	s.Zones = plan.Occupancy(k.place.recs, now)
+	if len(s.Mine) > 0 && s.Mine[0].CheckedIn {
+		seat, _ := k.study.seat(s.Mine[0].Seat)
+		others := SeatRecord{}
+		for _, b := range k.place.recs[seat.Number].Record.Bookings {
+			if b.ID != s.Mine[0].ID {
+				others.Bookings = append(others.Bookings, b)
+			}
+		}
+		s.Extend = slices.DeleteFunc(plan.Until(seat, others, s.Mine[0].Start, now), func(t time.Time) bool {
+			return !t.After(s.Mine[0].End)
+		})
+	}
+	if s.Zone != "" {
+		for _, seat := range plan.Seats {
+			if seat.Zone == s.Zone {
+				s.Seats = append(s.Seats, SeatNow{Seat: seat, State: plan.stateOf(seat, k.place.recs[seat.Number].Record, now)})
+			}
+		}
+	}
+	if s.Seat != "" {
+		seat, _ := k.study.seat(s.Seat)
+		s.Until = plan.Until(seat, k.place.recs[s.Seat].Record, now, now)
+	}
+	if s.Booked.Seat != "" {
+		seat, _ := k.study.seat(s.Booked.Seat)
+		for _, z := range plan.Zones {
+			if z.ID == seat.Zone {
+				s.BookedZone = z.Names
+			}
+		}
+		s.CheckinFrom = s.Booked.Start.Add(-plan.Rules.CheckinBefore)
+	}
+	return s
+}
+
+// stateOf says how seat s is at now.
+func (p *StudyPlan) stateOf(s Seat, rec SeatRecord, now time.Time) SeatState {
+	if s.OutOfService {
+		return SeatOutOfService
+	}
+	for _, b := range rec.Bookings {
+		if b.Expired(now, p.Rules.CheckinAfter) || b.End.Sub(now) > 24*time.Hour || b.Start.Format("2006-01-02") != now.Format("2006-01-02") {
+			continue
+		}
+		if b.CheckedIn && !now.Before(b.Start) {
+			return SeatTaken
+		}
+		if p.Rules.holds(b, now, now.Add(max(p.Rules.Slot, time.Minute)), now) {
+			return SeatReserved
+		}
+	}
+	return SeatFree
+}
+
+// ChooseZone opens a zone's map; or, with zone "", takes the first free
+// place with the features wanted (and in a quiet zone if quiet).
+func (k *Kiosk) ChooseZone(zone string, quiet bool, want ...Feature) {
+	k.post(func() {
+		if k.screen != ScreenStudyZones || k.place == nil {
+			return
+		}
+		k.activity()
+		if zone != "" {
+			k.place.zone = zone
+			k.show(ScreenStudySeats, NoticeNone)
+			return
+		}
+		now := k.clock.Now()
+		free := k.study.Plan.FreeSeats(k.place.recs, "", quiet, want, now, now.Add(max(k.study.Plan.Rules.Slot, time.Minute)), now)
+		if len(free) == 0 {
+			k.flash(NoticeSeatNotFree)
+			return
+		}
+		k.place.seat = free[0].Number
+		k.show(ScreenStudyUntil, NoticeNone)
+	})
+}
+
+// ChooseSeat picks a seat on the map.
+func (k *Kiosk) ChooseSeat(number string) {
+	k.post(func() {
+		if k.screen != ScreenStudySeats || k.place == nil {
+			return
+		}
+		k.activity()
+		k.place.seat = number
+		if len(k.studyView().Until) == 0 {
+			k.flash(NoticeSeatNotFree)
+			k.place.seat = ""
+			return
+		}
+		k.show(ScreenStudyUntil, NoticeNone)
+	})
+}
+
+// ChooseUntil takes the chosen seat from now until end.
+func (k *Kiosk) ChooseUntil(end time.Time) {
+	k.post(func() {
+		if k.screen != ScreenStudyUntil || k.place == nil || k.place.seat == "" {
+			return
+		}
+		now := k.clock.Now()
+		b, err := k.study.Book(k.place.card, k.place.seat, now, end)
+		k.studied(SeatBooking{Seat: k.place.seat, Booking: b}, err, "study_book")
+	})
+}
+
+// CheckInPlace checks the patron in to their booking.
+func (k *Kiosk) CheckInPlace() {
+	k.post(func() {
+		if k.screen != ScreenStudyZones || k.place == nil {
+			return
+		}
+		sb, err := k.study.CheckIn(k.place.card)
+		k.studied(sb, err, "study_checkin")
+	})
+}
+
+// ExtendPlace moves the end of the patron's place to end.
+func (k *Kiosk) ExtendPlace(end time.Time) {
+	k.post(func() {
+		if k.screen != ScreenStudyZones || k.place == nil {
+			return
+		}
+		mine := k.studyView().Mine
+		if len(mine) == 0 {
+			return
+		}
+		err := k.study.Extend(mine[0], end)
+		mine[0].End = end
+		k.studied(mine[0], err, "study_extend")
+	})
+}
+
+// LeavePlace gives the patron's place (or first booking) back now.
+func (k *Kiosk) LeavePlace() {
+	k.post(func() {
+		if k.screen != ScreenStudyZones || k.place == nil {
+			return
+		}
+		mine := k.studyView().Mine
+		if len(mine) == 0 {
+			return
+		}
+		if err := k.study.Leave(mine[0]); err != nil && !errors.Is(err, ErrNoBooking) {
+			k.log.Error("study place not given back", "err", err)
+			k.flash(NoticeStudyOff)
+			return
+		}
+		k.audit("study_leave", Last4(k.place.card))
+		k.studies.end("session_end")
+		k.show(ScreenNotice, NoticeLeftPlace)
+	})
+}
+
+// studied shows the outcome of a booking, check-in or extension.
+func (k *Kiosk) studied(sb SeatBooking, err error, what string) {
+	switch {
+	case err == nil:
+		k.audit(what, Last4(k.place.card))
+		k.place.booked = sb
+		if k.studies.read() {
+			k.show(ScreenStudyDone, NoticeNone)
+		}
+	case errors.Is(err, ErrTooMany):
+		k.flash(NoticeStudyLimit)
+	case errors.Is(err, ErrClosed):
+		k.flash(NoticeStudyClosed)
+	case errors.Is(err, ErrSeatTaken), errors.Is(err, ErrCannotStay), errors.Is(err, ErrSeatChanged), errors.Is(err, ErrNoBooking):
+		// Someone was quicker: the patron chooses again from what is free now.
+		k.studies.home()
+		k.flash(NoticeSeatTaken)
+	default:
+		k.log.Error("study place not booked", "err", err)
+		k.flash(NoticeStudyOff)
+	}
+}
+
+func (f studyFlow) done() {
+	k := f.k
+	booked := k.place != nil && k.place.booked.ID != ""
+	f.end("session_end")
+	if booked {
+		k.show(ScreenNotice, NoticeGoodbye)
+		return
+	}
+	k.toAttract()
+}
+
+func (f studyFlow) back() {
+	k := f.k
+	switch k.screen {
+	case ScreenStudySeats:
+		k.place.zone = ""
+		k.show(ScreenStudyZones, NoticeNone)
+	case ScreenStudyUntil:
+		k.place.seat = ""
+		if k.place.zone != "" {
+			k.show(ScreenStudySeats, NoticeNone)
+		} else {
+			k.show(ScreenStudyZones, NoticeNone)
+		}
+	default:
+		f.done()
+	}
+}
+
+func (f studyFlow) end(why string) {
+	k := f.k
+	if k.place != nil && k.place.card != "" {
+		k.audit("study_"+why, Last4(k.place.card))
+	}
+	k.place = nil
+	k.forget()
+}
