@@ -75,7 +75,7 @@ func fill(t *testing.T, db *bolt.DB) {
 				return err
 			}
 		}
-		big, err := tx.CreateBucketIfNotExists([]byte("seats"))
+		big, err := tx.CreateBucketIfNotExists([]byte("rooms"))
 		if err != nil {
 			return err
 		}
