@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+	bolt "go.etcd.io/bbolt"
 )
 
 // seatStart is the moment the seat tests start: kiosktest.DateEnv's if set,
@@ -153,5 +155,39 @@ func TestSeatsSurviveReopen(t *testing.T) {
 		if rec := all[seat]; rec.Revision != 1 || !sameBookings(rec.Bookings, bs) {
 			t.Errorf("%s after reopen = %+v, want revision 1 and %+v", seat, rec, bs)
 		}
+	}
+}
+
+// A salvage keeps the seat records it can read, revision and all, and
+// drops a value that is no seat record.
+func TestSalvageKeepsSeatRecords(t *testing.T) {
+	s, path := mustOpenStore(t)
+	now := seatClock(t, s).Now()
+	bs := []SeatBooking{{ID: "b1", Card: "20790000000010", Start: now, End: now.Add(time.Hour), At: now}}
+	if _, err := s.PutSeat("S1", bs, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.write(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSeats).Put([]byte("S2"), []byte("free"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	sc := scanPath(t, path, true)
+	if sc.dropped[string(bucketSeats)] != 1 {
+		t.Errorf("salvage dropped %d seat values, want the one that is none", sc.dropped[string(bucketSeats)])
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh.db")
+	if err := sc.write(fresh, &Damage{Kind: DamageReadOnly}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	all, err := s.Seats()
+	if err != nil || len(all) != 1 || all["S1"].Revision != 1 || !sameBookings(all["S1"].Bookings, bs) {
+		t.Errorf("salvaged seats = %+v, %v; want S1 at revision 1", all, err)
 	}
 }
