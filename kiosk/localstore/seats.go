@@ -14,7 +14,10 @@ import (
 
 // Seats is the core's SeatStore on the seats of a storage.Store, for a
 // kiosk that books its study places alone. Watch sees the Puts made through
-// this Seats: the file has no other writer while the kiosk holds it.
+// this Seats: the file has no other writer while the kiosk holds it. The
+// retention (storage.Store.ScrubSeats) also gives the seats it changes a new
+// revision, but calls no watcher: it changes only bookings long ended, which
+// hold no seat, and a Put on the revision before gets ErrSeatChanged.
 type Seats struct {
 	s *storage.Store
 
@@ -57,7 +60,7 @@ func (st *Seats) Put(seat string, rec kiosk.SeatRecord, rev uint64) (uint64, err
 	n, err := st.s.PutSeat(seat, bs, rev)
 	switch {
 	case errors.Is(err, storage.ErrSeatChanged):
-		return 0, fmt.Errorf("%w: %w", kiosk.ErrSeatChanged, err)
+		return 0, fmt.Errorf("seat %s: %w", seat, kiosk.ErrSeatChanged)
 	case errors.Is(err, storage.ErrDiskFull):
 		return 0, fmt.Errorf("%w: %w", kiosk.ErrStoreFull, err)
 	case err != nil:
