@@ -44,12 +44,25 @@ type Retention struct {
 	Journal   time.Duration // a finished transaction's card number (kiosk.retention)
 	Attention time.Duration // an unresolved transaction for staff: AttentionRetention
 	Patrons   time.Duration // a remembered card and name (offline.patron_cache)
+	// Seats is how long a seat's booking keeps its card after it ended
+	// (ScrubSeats); 0 means as long as Journal, the kiosk's one setting of
+	// how long it remembers who did what (kiosk.retention).
+	Seats time.Duration
+}
+
+// seats is the retention of a booking's card.
+func (r Retention) seats() time.Duration {
+	if r.Seats == 0 {
+		return r.Journal
+	}
+	return r.Seats
 }
 
 // Retained is what one Retain did.
 type Retained struct {
 	Scrubbed  int  // journal entries that lost their card number
 	Forgotten int  // remembered cards removed
+	Unbooked  int  // seat bookings that lost their card or were dropped
 	Compacted bool // the file was rewritten with only what it keeps
 	// Removed counts the copies of damaged files (kiosk.db.damaged-…)
 	// deleted: they hold card numbers, and are kept only as long as an entry
@@ -69,6 +82,9 @@ func (s *Store) Retain(r Retention) (Retained, error) {
 		return out, err
 	}
 	if out.Forgotten, err = s.PrunePatrons(s.Now().Add(-r.Patrons)); err != nil {
+		return out, err
+	}
+	if out.Unbooked, err = s.ScrubSeats(r); err != nil {
 		return out, err
 	}
 	if out.Removed, err = s.removeOldAsideCopies(s.Now().Add(-r.Attention)); err != nil {

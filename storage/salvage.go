@@ -120,7 +120,7 @@ func guessPageSize(r io.ReaderAt, size int64) int {
 // inside (the journal's readers would stop at one).
 var flat = map[string]bool{
 	string(bucketMeta): true, string(bucketAudit): true, string(bucketJournal): true,
-	string(bucketPatrons): true, string(bucketDamage): true,
+	string(bucketPatrons): true, string(bucketDamage): true, string(bucketSeats): true,
 }
 
 // visit takes one key and value found by the walk; a nil key means the
@@ -171,6 +171,9 @@ func (s *fileScan) visit(path []string, k, v []byte) {
 	case name == string(bucketDamage):
 		var d Damage
 		ok = json.Unmarshal(v, &d) == nil
+	case name == string(bucketSeats):
+		_, err := decodeSeat(v)
+		ok = err == nil
 	}
 	if !ok || len(k) == 0 {
 		s.dropped[name]++

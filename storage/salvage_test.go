@@ -75,7 +75,15 @@ func fill(t *testing.T, db *bolt.DB) {
 				return err
 			}
 		}
-		big, err := tx.CreateBucketIfNotExists([]byte("seats"))
+		seats := tx.Bucket(bucketSeats)
+		for i := range 300 {
+			b := at.Add(time.Duration(i%8) * time.Hour)
+			v := encodeSeat([]SeatBooking{{ID: fmt.Sprint("b", i), Card: fmt.Sprint(20790000000000 + i), Start: b, End: b.Add(time.Hour), At: at}}, uint64(i+1))
+			if err := seats.Put(fmt.Appendf(nil, "S%03d", i), v); err != nil {
+				return err
+			}
+		}
+		big, err := tx.CreateBucketIfNotExists([]byte("rooms"))
 		if err != nil {
 			return err
 		}
