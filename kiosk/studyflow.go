@@ -145,7 +145,7 @@ func (f studyFlow) lookedUp(card string, p Patron, err error) {
 		return
 	case p.Blocked() && !k.study.Plan.Rules.BlockedMayStudy:
 		k.place = nil
-		k.show(ScreenNotice, NoticeUnavailable)
+		k.show(ScreenNotice, NoticeStudyOff) // "ask at the desk"
 		return
 	}
 	k.place = &studyVisit{card: card, name: p.Name}

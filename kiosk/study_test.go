@@ -1,0 +1,202 @@
+package kiosk_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/localstore"
+	"github.com/bibliotheekzoetermeer/kiosk/storage"
+)
+
+// studyRig is a core with study places on a real bbolt file, against the
+// demo library over SIP2, on a Monday 10:30 (any week).
+type studyRig struct {
+	*rig
+	seats *localstore.Seats
+	desk  *kiosk.StudyDesk
+	first kiosk.View // the View the kiosk started with
+}
+
+func newStudyRig(t *testing.T) *studyRig {
+	t.Helper()
+	loc := amsterdam(t)
+	start := kiosktest.Start(t).In(loc)
+	for start.Weekday() != time.Monday {
+		start = start.AddDate(0, 0, 1)
+	}
+	y, m, d := start.Date()
+	start = time.Date(y, m, d, 10, 30, 0, 0, loc)
+	clock := kiosk.NewFakeClock(start)
+	lib := kiosktest.StartILS(t, clock.Now)
+	store, err := storage.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Now = clock.Now
+	t.Cleanup(func() { store.Close() })
+	plan := olc()
+	plan.Rules.BlockedMayStudy = true
+	r := &studyRig{rig: &rig{clock: clock, store: store, ils: lib, views: make(chan kiosk.View, 100), done: make(chan struct{})},
+		seats: localstore.NewSeats(store)}
+	r.desk = &kiosk.StudyDesk{Plan: plan, Store: r.seats, Now: clock.Now}
+	r.core = kiosk.New(kiosk.Options{Study: plan, Classify: classify}, lib.ILS, localstore.New(store), clock)
+	r.core.SetSeats(r.seats)
+	r.core.Subscribe(func(v kiosk.View) { r.views <- v })
+	var ctx context.Context
+	ctx, r.cancel = context.WithCancel(context.Background())
+	go func() { r.core.Run(ctx); close(r.done) }()
+	t.Cleanup(func() { r.cancel(); <-r.done })
+	r.first = r.next(t)
+	return r
+}
+
+// A patron walks up, scans the card, asks for any place with a PC, takes
+// it until 12:00 and sees it confirmed; the idle screen counts it taken.
+func TestTakeAStudyPlace(t *testing.T) {
+	r := newStudyRig(t)
+	v := r.first
+	if len(v.Chrome.Seats) != 2 || v.Chrome.Seats[0].Free != 2 || v.Chrome.Seats[0].Total != 2 {
+		t.Fatalf("idle screen %+v, want stilte 2 of 2 free", v.Chrome.Seats)
+	}
+	r.core.StartStudy()
+	r.until(t, kiosk.ScreenStudyCard)
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	v = r.until(t, kiosk.ScreenStudyZones)
+	if v.Study.Name != "Joost Müller" || len(v.Study.Mine) != 0 || len(v.Study.Zones) != 2 {
+		t.Fatalf("zones screen: %+v", v.Study)
+	}
+	r.core.ChooseZone("", false, kiosk.FeaturePC)
+	v = r.until(t, kiosk.ScreenStudyUntil)
+	if v.Study.Seat != "S1" || len(v.Study.Until) == 0 || v.Study.Until[0].Format("15:04") != "10:45" {
+		t.Fatalf("until screen: seat %q, ends %v", v.Study.Seat, v.Study.Until)
+	}
+	var noon time.Time
+	for _, e := range v.Study.Until {
+		if e.Format("15:04") == "12:00" {
+			noon = e
+		}
+	}
+	r.core.ChooseUntil(noon)
+	v = r.until(t, kiosk.ScreenStudyDone)
+	if b := v.Study.Booked; b.Seat != "S1" || !b.CheckedIn || !b.End.Equal(noon) || v.Study.BookedZone["nl"] != "Stilte" {
+		t.Fatalf("confirmation: %+v in %v", b, v.Study.BookedZone)
+	}
+	r.core.Done()
+	r.wait(t, "one place fewer on the idle screen", func(v kiosk.View) bool {
+		return len(v.Chrome.Seats) == 2 && v.Chrome.Seats[0].Free == 1
+	})
+
+	// Back at the kiosk: the patron's own place comes first, and leaving
+	// frees it.
+	r.clock.Advance(10 * time.Second)
+	r.core.StartStudy()
+	r.until(t, kiosk.ScreenStudyCard)
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	v = r.until(t, kiosk.ScreenStudyZones)
+	if len(v.Study.Mine) != 1 || v.Study.Mine[0].Seat != "S1" || len(v.Study.Extend) == 0 {
+		t.Fatalf("own place: %+v, extend %v", v.Study.Mine, v.Study.Extend)
+	}
+	r.core.LeavePlace()
+	v = r.until(t, kiosk.ScreenNotice)
+	if v.Notice != kiosk.NoticeLeftPlace {
+		t.Errorf("after leaving: %v", v.Notice)
+	}
+	r.wait(t, "the place free again", func(v kiosk.View) bool { return len(v.Chrome.Seats) == 2 && v.Chrome.Seats[0].Free == 2 })
+}
+
+// Cards the library refuses for lending are refused here too; a patron
+// with fines may study (studying is free).
+func TestStudyCards(t *testing.T) {
+	r := newStudyRig(t)
+	for _, tc := range []struct {
+		card   string
+		screen kiosk.Screen
+		notice kiosk.Notice
+	}{
+		{kiosktest.CardUnknown, kiosk.ScreenNotice, kiosk.NoticeUnknownCard},
+		{kiosktest.CardLost, kiosk.ScreenNotice, kiosk.NoticeCardLost},
+		{kiosktest.CardFines, kiosk.ScreenStudyZones, kiosk.NoticeNone},
+	} {
+		r.core.StartStudy()
+		r.until(t, kiosk.ScreenStudyCard)
+		r.core.Scan(kiosk.Scan{Code: tc.card})
+		v := r.wait(t, "the answer to "+tc.card, func(v kiosk.View) bool {
+			return v.Screen == kiosk.ScreenNotice || v.Screen == kiosk.ScreenStudyZones
+		})
+		if v.Screen != tc.screen || v.Notice != tc.notice {
+			t.Errorf("%s: screen %v notice %v, want %v %v", tc.card, v.Screen, v.Notice, tc.screen, tc.notice)
+		}
+		r.core.Done()
+		r.clock.Advance(10 * time.Second)
+		r.until(t, kiosk.ScreenAttract)
+	}
+}
+
+// Never double-booked: 40 patrons race for one seat and slot through the
+// real store; exactly one gets it, the others are told it is taken.
+func TestNoSeatIsBookedTwice(t *testing.T) {
+	r := newStudyRig(t)
+	now := r.clock.Now()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	won, taken := 0, 0
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := r.desk.Book(kiosktest.CardAdult[:13]+string(rune('0'+i%10))+string(rune('a'+i)), "S2", now, now.Add(time.Hour))
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				won++
+			case errors.Is(err, kiosk.ErrSeatTaken):
+				taken++
+			default:
+				t.Errorf("booking: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if won != 1 || taken != 39 {
+		t.Errorf("%d won and %d were told it is taken; want 1 and 39", won, taken)
+	}
+	rec, _, err := r.seats.Get("S2")
+	if err != nil || len(rec.Bookings) != 1 {
+		t.Errorf("S2 holds %d bookings (%v)", len(rec.Bookings), err)
+	}
+}
+
+// The rules: not longer than the longest stay, not past closing, not more
+// open bookings than allowed; a place given back is free at once.
+func TestStudyRules(t *testing.T) {
+	r := newStudyRig(t)
+	r.desk.Plan.Rules.OpenAtOnce = 1
+	now := r.clock.Now()
+	if _, err := r.desk.Book("p1", "S1", now, now.Add(5*time.Hour)); !errors.Is(err, kiosk.ErrTooLong) {
+		t.Errorf("5 h: %v, want too long", err)
+	}
+	closing := now.Add(10*time.Hour + 45*time.Minute) // 21:15
+	if _, err := r.desk.Book("p1", "S1", closing.Add(-2*time.Hour), closing); !errors.Is(err, kiosk.ErrClosed) {
+		t.Errorf("past closing: %v, want closed", err)
+	}
+	b, err := r.desk.Book("p1", "S1", now, now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.desk.Book("p1", "S2", now, now.Add(time.Hour)); !errors.Is(err, kiosk.ErrTooMany) {
+		t.Errorf("a second place: %v, want too many", err)
+	}
+	if err := r.desk.Leave(kiosk.SeatBooking{Seat: "S1", Booking: b}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.desk.Book("p2", "S1", now, now.Add(time.Hour)); err != nil {
+		t.Errorf("the place given back: %v", err)
+	}
+}
