@@ -143,6 +143,9 @@ func newHarnessSetup(t testing.TB, s setup) *harness {
 	h.attentionCSV = filepath.Join(t.TempDir(), "attention.csv")
 	journal.AttentionCSV = h.attentionCSV
 	h.core = kiosk.New(opts, h.ils.ILS, journal, h.clock)
+	if opts.Study != nil {
+		h.core.SetSeats(localstore.NewSeats(h.store))
+	}
 	h.ui = New(a, w, h.core, "Bibliotheek Zoetermeer")
 	h.ui.now = h.clock.Now
 	h.ui.do = func(f func()) { h.queue <- f }
