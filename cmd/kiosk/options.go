@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/bibliotheekzoetermeer/kiosk/devices"
@@ -144,4 +147,53 @@ func retention(cfg config.Config) storage.Retention {
 		Attention: storage.AttentionRetention,
 		Patrons:   cfg.Offline.PatronCache.Duration,
 	}
+}
+
+// studyPlan is the study places of [study]; nil without the section. The
+// configuration has checked the hours, so ParseHours cannot fail here.
+func studyPlan(cfg config.Config) *kiosk.StudyPlan {
+	s := cfg.Study
+	if s == nil {
+		return nil
+	}
+	hours := func(key, text string) []kiosk.Span {
+		spans, err := config.ParseHours(text)
+		if err != nil {
+			slog.Error("study hours", "key", key, "err", err)
+		}
+		return spans
+	}
+	plan := &kiosk.StudyPlan{
+		Rules: kiosk.StudyRules{
+			Slot:              s.Slot.Duration,
+			LongestStay:       s.LongestStay.Duration,
+			PerDay:            s.BookingsPerDay,
+			OpenAtOnce:        s.OpenBookings,
+			Horizon:           s.Horizon.Duration,
+			CheckinBefore:     s.CheckinBefore.Duration,
+			CheckinAfter:      s.CheckinAfter.Duration,
+			BlockedMayStudy:   s.BlockedMayStudy,
+			TeacherCategories: slices.Clone(s.TeacherCategories),
+		},
+	}
+	for _, z := range s.Zones {
+		plan.Zones = append(plan.Zones, kiosk.Zone{ID: z.ID, Names: maps.Clone(z.Name), Quiet: z.Quiet})
+	}
+	for _, st := range s.Seats {
+		seat := kiosk.Seat{Number: st.Number, Zone: st.Zone, Row: st.Row, Column: st.Column, OutOfService: st.OutOfService}
+		for _, f := range st.Features {
+			seat.Features = append(seat.Features, kiosk.Feature(f))
+		}
+		plan.Seats = append(plan.Seats, seat)
+	}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		plan.Week[d] = hours("study.hours."+strings.ToLower(d.String()), s.Hours.Day(d))
+	}
+	if len(s.Exceptions) > 0 {
+		plan.Exceptions = make(map[string][]kiosk.Span, len(s.Exceptions))
+		for _, e := range s.Exceptions {
+			plan.Exceptions[e.Date] = hours("study.exception", e.Hours) // nil: closed
+		}
+	}
+	return plan
 }

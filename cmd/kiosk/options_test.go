@@ -84,6 +84,57 @@ max_items = 9
 loan_days = 17
 patron_cache = "50h"
 probe = "13s"
+
+[study]
+slot = "20m"
+longest_stay = "3h20m"
+bookings_per_day = 5
+open_bookings = 3
+horizon = "120h"
+checkin_before = "25m"
+checkin_after = "35m"
+blocked_may_study = true
+teacher_categories = ["LK", "DOC"]
+
+[study.hours]
+monday = "08:00-20:00"
+tuesday = "08:20-12:00, 13:00-18:00"
+wednesday = "09:00-17:00"
+thursday = "10:00-22:00"
+friday = "08:40-16:00"
+saturday = "10:00-14:00"
+sunday = "12:00-16:00"
+
+[[study.exception]]
+date = "2026-12-24"
+hours = "09:00-15:00"
+
+[[study.exception]]
+date = "2026-12-25"
+hours = ""
+
+[[study.zone]]
+id = "stilte"
+name = { nl = "Stilte", en = "Quiet zone" }
+quiet = true
+
+[[study.zone]]
+id = "samen"
+name = { nl = "Samenwerken" }
+
+[[study.seat]]
+number = "S01"
+zone = "stilte"
+features = ["pc", "power", "window", "accessible"]
+row = 2
+column = 3
+out_of_service = true
+
+[[study.seat]]
+number = "G07"
+zone = "samen"
+row = 4
+column = 5
 `
 
 func everyKeyConfig(t *testing.T) config.Config {
@@ -321,5 +372,77 @@ func TestRetentionTakesItsKeys(t *testing.T) {
 	want := storage.Retention{Journal: 30 * time.Hour, Attention: storage.AttentionRetention, Patrons: 50 * time.Hour}
 	if got != want {
 		t.Errorf("retention %+v, want %+v", got, want)
+	}
+}
+
+func TestStudyPlanTakesEveryKey(t *testing.T) {
+	got := studyPlan(everyKeyConfig(t))
+	if got == nil {
+		t.Fatal("no study plan from a file with [study]")
+	}
+	zeroOnly(t, *got)
+	zeroOnly(t, got.Rules)
+	zeroOnly(t, got.Zones[0])
+	zeroOnly(t, got.Seats[0])
+	h := func(hh, mm int) time.Duration { return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute }
+	span := func(open, closing time.Duration) []kiosk.Span { return []kiosk.Span{{Open: open, Close: closing}} }
+	want := &kiosk.StudyPlan{
+		Zones: []kiosk.Zone{
+			{ID: "stilte", Names: map[string]string{"nl": "Stilte", "en": "Quiet zone"}, Quiet: true},
+			{ID: "samen", Names: map[string]string{"nl": "Samenwerken"}},
+		},
+		Seats: []kiosk.Seat{
+			{Number: "S01", Zone: "stilte", Features: []kiosk.Feature{kiosk.FeaturePC, kiosk.FeaturePower, kiosk.FeatureWindow, kiosk.FeatureAccessible},
+				Row: 2, Column: 3, OutOfService: true},
+			{Number: "G07", Zone: "samen", Row: 4, Column: 5},
+		},
+		Week: [7][]kiosk.Span{
+			time.Sunday:    span(h(12, 0), h(16, 0)),
+			time.Monday:    span(h(8, 0), h(20, 0)),
+			time.Tuesday:   {{Open: h(8, 20), Close: h(12, 0)}, {Open: h(13, 0), Close: h(18, 0)}},
+			time.Wednesday: span(h(9, 0), h(17, 0)),
+			time.Thursday:  span(h(10, 0), h(22, 0)),
+			time.Friday:    span(h(8, 40), h(16, 0)),
+			time.Saturday:  span(h(10, 0), h(14, 0)),
+		},
+		Exceptions: map[string][]kiosk.Span{"2026-12-24": span(h(9, 0), h(15, 0)), "2026-12-25": nil},
+		Rules: kiosk.StudyRules{
+			Slot:              20 * time.Minute,
+			LongestStay:       200 * time.Minute,
+			PerDay:            5,
+			OpenAtOnce:        3,
+			Horizon:           120 * time.Hour,
+			CheckinBefore:     25 * time.Minute,
+			CheckinAfter:      35 * time.Minute,
+			BlockedMayStudy:   true,
+			TeacherCategories: []string{"LK", "DOC"},
+		},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("study plan\n%+v\nwant\n%+v", got, want)
+	}
+	if _, ok := got.Exceptions["2026-12-25"]; !ok {
+		t.Error("the closed exception 2026-12-25 is not in the plan")
+	}
+}
+
+// blocked_may_study = false reaches the plan too, and a file without
+// [study] has no study places.
+func TestStudyPlanOtherWay(t *testing.T) {
+	cfg := everyKeyConfig(t)
+	cfg.Study.BlockedMayStudy = false
+	if studyPlan(cfg).Rules.BlockedMayStudy {
+		t.Error("blocked_may_study = false lets blocked patrons book")
+	}
+	cfg.Study = nil
+	if p := studyPlan(cfg); p != nil {
+		t.Errorf("without [study], plan %+v", p)
+	}
+	empty, err := config.Parse("empty.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := studyPlan(empty); p != nil {
+		t.Errorf("an empty file gives the study plan %+v", p)
 	}
 }

@@ -78,6 +78,7 @@ type Config struct {
 	Kiosk    Kiosk         `toml:"kiosk"`
 	Printer  Printer       `toml:"printer"`
 	Offline  Offline       `toml:"offline"`
+	Study    *Study        `toml:"study"` // nil: no study places
 }
 
 // Offline is the [offline] section: what the kiosk does while the library
@@ -383,6 +384,9 @@ func Parse(name string, data []byte) (Config, error) {
 
 	// Into the struct, starting from the defaults.
 	cfg := Default()
+	if _, ok := raw["study"]; ok {
+		cfg.Study = defaultStudy() // decoded onto, so its left-out keys keep their defaults
+	}
 	fields := reflect.ValueOf(&cfg).Elem()
 	known := map[string]bool{}
 	for i, s := range schema() {
@@ -433,8 +437,8 @@ func firstUnknown(md toml.MetaData, known map[string]bool) (toml.Key, bool) {
 	return undecoded[0], true
 }
 
-// checkCounts bounds the number of [[scanner]] and [[barcode]] sections,
-// before any check that looks at every pair of them.
+// checkCounts bounds the number of [[scanner]], [[barcode]] and
+// [[study.seat]] sections, before any check that looks at every pair of them.
 func (f *file) checkCounts(tree map[string]any) *Error {
 	for _, c := range []struct {
 		name, what string
@@ -442,6 +446,13 @@ func (f *file) checkCounts(tree map[string]any) *Error {
 	}{{"scanner", "scanners", maxScanners}, {"barcode", "barcode rules", maxBarcodeRules}} {
 		if n := len(tablesOf(tree[c.name])); n > c.max {
 			return f.errorAt(c.name, c.max, "the file has %d [[%s]] sections; a kiosk takes at most %d %s", n, c.name, c.max, c.what)
+		}
+	}
+	if study, ok := tree["study"].(map[string]any); ok {
+		if n := len(tablesOf(study["seat"])); n > maxStudySeats {
+			e := f.errorAt("study.seat", maxStudySeats, "the file has %d [[study.seat]] sections; the kiosk takes at most %d study places", n, maxStudySeats)
+			e.Key = studyKey("seat", maxStudySeats, "")
+			return e
 		}
 	}
 	return nil

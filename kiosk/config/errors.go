@@ -111,6 +111,16 @@ func (f *file) unknownKey(k toml.Key) *Error {
 		}
 		return e
 	}
+	if header, allowed, name, ok := f.nestedKeys(k); ok {
+		e := f.errorAt(key, -1, "unknown key %q in %s; allowed keys are %s", short(strings.Join(k[2:], ".")), header, strings.Join(allowed, ", "))
+		e.Key = short(name)
+		if len(k) == 3 {
+			if s := closest(k[2], allowed); s != "" {
+				e.Msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+		}
+		return e
+	}
 	section := k[0]
 	allowed := sectionKeys(section)
 	header := "[" + section + "]"
@@ -260,10 +270,15 @@ func (f *file) index() map[string][]def {
 				continue
 			}
 			table = normalizeKey(t[1:end])
-			// A sub-table of an array table, [scanner.x], belongs to its last element.
+			// A sub-table of an array table, [scanner.x] or [study.zone.name],
+			// belongs to its last element.
 			arrayIdx = -1
-			if parent, _, ok := strings.Cut(table, "."); ok && seen[parent] > 0 {
-				arrayIdx = seen[parent] - 1
+			for parent := table; strings.Contains(parent, "."); {
+				parent = parent[:strings.LastIndexByte(parent, '.')]
+				if seen[parent] > 0 {
+					arrayIdx = seen[parent] - 1
+					break
+				}
 			}
 			add(table, lineNo)
 		default:

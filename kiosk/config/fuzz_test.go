@@ -14,6 +14,9 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range parseTests {
 		f.Add([]byte(tc.in))
 	}
+	for _, tc := range studyTests {
+		f.Add([]byte(tc.in))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse("fuzz.toml", data)
 		if err != nil {

@@ -39,14 +39,75 @@ func uncommentExample(sample, name string) string {
 	return strings.Join(lines, "\n")
 }
 
-// uncommentExamples uncomments every example array section of the sample.
+// uncommentStudy turns the commented-out example [study] into a real one:
+// from the line "# [study]" to the next line that is not a comment, "# " is
+// removed before its headers and key = value lines.
+func uncommentStudy(sample string) string {
+	lines := strings.Split(sample, "\n")
+	start := slices.Index(lines, "# [study]")
+	if start < 0 {
+		return sample
+	}
+	kv := regexp.MustCompile(`^# (\[\[?study(\.[a-z]+)?\]\]?$|[a-z_]+ = )`)
+	for i := start; i < len(lines) && strings.HasPrefix(lines[i], "#"); i++ {
+		if kv.MatchString(lines[i]) {
+			lines[i] = strings.TrimPrefix(lines[i], "# ")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// uncommentExamples uncomments every example array section of the sample,
+// and the example [study].
 func uncommentExamples(sample string) string {
 	for _, s := range schema() {
 		if s.array {
 			sample = uncommentExample(sample, s.name)
 		}
 	}
-	return sample
+	return uncommentStudy(sample)
+}
+
+// TestSampleStudyExample: the example [study] loads, has the rules'
+// defaults, and writes every key of its tables.
+func TestSampleStudyExample(t *testing.T) {
+	text := uncommentStudy(readSample(t))
+	cfg, err := Parse(samplePath, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := cfg.Study
+	if st == nil || len(st.Zones) != 2 || len(st.Seats) != 5 || len(st.Exceptions) != 2 || st.Hours.Monday == "" {
+		t.Fatalf("example study = %+v", st)
+	}
+	rules := *st
+	rules.Hours, rules.Exceptions, rules.Zones, rules.Seats = StudyHours{}, nil, nil, nil
+	if len(rules.TeacherCategories) == 0 {
+		rules.TeacherCategories = nil
+	}
+	if want := *defaultStudy(); !reflect.DeepEqual(rules, want) {
+		t.Errorf("example study rules =\n%+v\nwant the defaults\n%+v", rules, want)
+	}
+	cfg.Study = nil
+	if want := Default(); !reflect.DeepEqual(cfg, want) {
+		t.Errorf("sample with the example study, study removed =\n%+v\nDefault() =\n%+v", cfg, want)
+	}
+	f := &file{name: samplePath, text: text}
+	for _, sub := range []struct {
+		table string
+		typ   reflect.Type
+	}{{"hours", reflect.TypeFor[StudyHours]()}, {"exception", reflect.TypeFor[StudyException]()},
+		{"zone", reflect.TypeFor[StudyZone]()}, {"seat", reflect.TypeFor[StudySeat]()}} {
+		for i := range sub.typ.NumField() {
+			k := tagName(sub.typ.Field(i))
+			if f.find("study."+sub.table+"."+k, -1) == 0 {
+				t.Errorf("study.%s.%s is not in the sample's example", sub.table, k)
+			}
+			if sub.table != "hours" && !strings.Contains(text, "#   "+k) && !strings.Contains(text, ", "+k+":") {
+				t.Errorf("study.%s.%s has no \"#   %s: \" line in the sample", sub.table, k, k)
+			}
+		}
+	}
 }
 
 func TestSampleIsDefault(t *testing.T) {

@@ -35,6 +35,9 @@ func schema() []section {
 	for i := range ct.NumField() {
 		f := ct.Field(i)
 		s := section{name: tagName(f), typ: f.Type}
+		if f.Type.Kind() == reflect.Pointer { // an optional section: [study]
+			s.typ = f.Type.Elem()
+		}
 		if f.Type.Kind() == reflect.Slice {
 			s.array, s.typ = true, f.Type.Elem()
 		}
@@ -140,6 +143,10 @@ func (f *file) checkTable(s section, m map[string]any, index int) []*Error {
 				errs = append(errs, f.errorAt(key, index, "must be true or false (without quotes), not %s", got))
 			}
 		default:
+			if e, ok := f.checkNested(key, field.Type, v, index); ok {
+				errs = append(errs, e...)
+				continue
+			}
 			panic("config: no type check for field " + key)
 		}
 	}
@@ -200,6 +207,7 @@ func (f *file) validate(c *Config) *Error {
 	v.barcodeMedia(c.Barcodes)
 	v.offline(c.Offline)
 	v.printer(c.Printer)
+	v.study(c.Study)
 	return first(v.errs)
 }
 
