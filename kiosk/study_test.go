@@ -200,3 +200,18 @@ func TestStudyRules(t *testing.T) {
 		t.Errorf("the place given back: %v", err)
 	}
 }
+
+// After closing time the idle screen says the places are closed (within
+// a minute, on the kiosk's clock), and "Studieplek" says so too.
+func TestStudyPlacesClose(t *testing.T) {
+	r := newStudyRig(t)
+	if !r.first.Chrome.StudyOpen {
+		t.Fatal("closed at 10:30 on a Monday")
+	}
+	r.clock.Advance(10*time.Hour + 31*time.Minute) // 21:01
+	r.wait(t, "closed on the idle screen", func(v kiosk.View) bool { return !v.Chrome.StudyOpen })
+	r.core.StartStudy()
+	if v := r.until(t, kiosk.ScreenNotice); v.Notice != kiosk.NoticeStudyClosedNow {
+		t.Errorf("Studieplek after closing: %v", v.Notice)
+	}
+}

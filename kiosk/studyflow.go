@@ -72,6 +72,10 @@ func (k *Kiosk) StartStudy() {
 			return
 		}
 		k.forget()
+		if _, open := k.study.Plan.OpenAt(k.clock.Now()); !open {
+			k.show(ScreenNotice, NoticeStudyClosedNow)
+			return
+		}
 		k.place = &studyVisit{}
 		k.show(ScreenStudyCard, NoticeNone)
 	})

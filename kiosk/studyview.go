@@ -46,11 +46,14 @@ func (k *Kiosk) countSeats() {
 		k.log.Error("study places not read", "err", err)
 		return
 	}
-	counts := k.study.Plan.Occupancy(all, k.clock.Now())
-	if equalCounts(counts, k.chrome.Seats) {
+	now := k.clock.Now()
+	counts := k.study.Plan.Occupancy(all, now)
+	_, open := k.study.Plan.OpenAt(now)
+	if equalCounts(counts, k.chrome.Seats) && open == k.chrome.StudyOpen {
 		return
 	}
 	k.chrome.Seats = counts // a new slice: Views published before keep theirs
+	k.chrome.StudyOpen = open
 	k.publish()
 }
 

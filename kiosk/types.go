@@ -55,31 +55,32 @@ const (
 	NoticeNotACard
 	NoticeStaffCard
 	NoticeMisread
-	NoticePINWrong      // flash: try again
-	NoticePINLocked     // too many wrong PINs: session over
-	NoticeAlreadyListed // flash: this item is already on the list
-	NoticeStaffIgnored  // flash: a staff card in a patron session
-	NoticeCardInReturn  // flash: only items while returning
-	NoticeItemFirst     // flash: scan your card to borrow
-	NoticeTakeReceipt   // goodbye with a printed receipt
-	NoticePrinterFailed // flash on the shown receipt: the printer did not work
-	NoticeThanksReturn  // goodbye after returning
-	NoticeStoreFull     // the journal could not be written: nothing was sent
-	NoticeAnswerFirst   // flash in the open question: an item scanned now is not lent
-	NoticeReturnsOff    // the library system takes no returns at the kiosk now
-	NoticeVisitFull     // flash: this visit has as many items as one visit may
-	NoticeSeatTaken     // flash: someone took that place just now
-	NoticeStudyLimit    // flash: the patron has as many bookings as allowed
-	NoticeStudyClosed   // the study places are closed now
-	NoticeStudyOff      // flash or notice: booking does not work now (store unreadable)
-	NoticeLeftPlace     // goodbye after leaving a study place
-	NoticeSeatNotFree   // flash: that place is not free; choose one marked free
+	NoticePINWrong       // flash: try again
+	NoticePINLocked      // too many wrong PINs: session over
+	NoticeAlreadyListed  // flash: this item is already on the list
+	NoticeStaffIgnored   // flash: a staff card in a patron session
+	NoticeCardInReturn   // flash: only items while returning
+	NoticeItemFirst      // flash: scan your card to borrow
+	NoticeTakeReceipt    // goodbye with a printed receipt
+	NoticePrinterFailed  // flash on the shown receipt: the printer did not work
+	NoticeThanksReturn   // goodbye after returning
+	NoticeStoreFull      // the journal could not be written: nothing was sent
+	NoticeAnswerFirst    // flash in the open question: an item scanned now is not lent
+	NoticeReturnsOff     // the library system takes no returns at the kiosk now
+	NoticeVisitFull      // flash: this visit has as many items as one visit may
+	NoticeSeatTaken      // flash: someone took that place just now
+	NoticeStudyLimit     // flash: the patron has as many bookings as allowed
+	NoticeStudyClosed    // the study places are closed now
+	NoticeStudyOff       // flash or notice: booking does not work now (store unreadable)
+	NoticeLeftPlace      // goodbye after leaving a study place
+	NoticeSeatNotFree    // flash: that place is not free; choose one marked free
+	NoticeStudyClosedNow // the study places are closed now
 )
 
 var noticeNames = [...]string{"none", "unknown-card", "card-lost", "unavailable", "goodbye", "timed-out",
 	"not-a-card", "staff-card", "misread", "pin-wrong", "pin-locked", "already-listed", "staff-ignored",
 	"card-in-return", "item-first", "take-receipt", "printer-failed", "thanks-return", "store-full",
-	"answer-first", "returns-off", "visit-full", "seat-taken", "study-limit", "study-closed", "study-off", "left-place", "seat-not-free"}
+	"answer-first", "returns-off", "visit-full", "seat-taken", "study-limit", "study-closed", "study-off", "left-place", "seat-not-free", "study-closed-now"}
 
 func (n Notice) String() string { return enumName(noticeNames[:], int(n), "notice") }
 

@@ -40,8 +40,10 @@ type Chrome struct {
 	// CanPrint says whether a receipt printer is there to offer.
 	CanPrint bool
 	// Seats is how many study places are free per zone now, for the idle
-	// screen; nil where the kiosk has no study places.
-	Seats []ZoneCount
+	// screen; nil where the kiosk has no study places. StudyOpen: the study
+	// places are open now.
+	Seats     []ZoneCount
+	StudyOpen bool
 }
 
 // ILSStatus is how the library system is, for the header and for staff.

@@ -57,6 +57,9 @@ func run() int {
 			fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
 			return 2
 		}
+	} else if cfg.Study, err = demoStudy(); err != nil {
+		fmt.Fprintf(os.Stderr, "kiosk: %v\n", err)
+		return 1
 	}
 	if *dataDir != "" {
 		cfg.Kiosk.DataDir = *dataDir
@@ -133,6 +136,9 @@ func run() int {
 	journal := localstore.New(store)
 	journal.AttentionCSV = filepath.Join(dir, "attention.csv")
 	core := kiosk.New(coreOptions(cfg, codes, clock, texts.T), library, journal, clock)
+	if cfg.Study != nil {
+		core.SetSeats(localstore.NewSeats(store))
+	}
 	paper := receiptPrinter(cfg.Printer)
 	if paper.Path != "" {
 		core.SetPrinter(printer{p: paper, ils: client})

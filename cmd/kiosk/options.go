@@ -25,6 +25,7 @@ import (
 // the receipts' texts. Scans are debounced on clock.
 func coreOptions(cfg config.Config, codes *devices.Classifier, clock kiosk.Clock, translate func(lang, key string, data map[string]any) string) kiosk.Options {
 	return kiosk.Options{
+		Study:           studyPlan(cfg),
 		Lang:            cfg.Kiosk.Language,
 		SessionTimeout:  cfg.Kiosk.SessionTimeout.Duration,
 		Warning:         cfg.Kiosk.Warning.Duration,

@@ -180,6 +180,10 @@ func TestCoreOptionsTakeEveryKey(t *testing.T) {
 
 	funcs := got
 	funcs.OfflineLoanDays, funcs.MediaOf, funcs.Classify, funcs.Accept, funcs.Translate = nil, nil, nil, nil, nil
+	if got.Study == nil || !reflect.DeepEqual(*got.Study, *studyPlan(cfg)) {
+		t.Error("the [study] plan does not reach the core's options")
+	}
+	funcs.Study = nil
 	want := kiosk.Options{
 		Lang:            "en",
 		SessionTimeout:  7 * time.Minute,
@@ -444,5 +448,18 @@ func TestStudyPlanOtherWay(t *testing.T) {
 	}
 	if p := studyPlan(empty); p != nil {
 		t.Errorf("an empty file gives the study plan %+v", p)
+	}
+}
+
+// The demo's study places (a kiosk without a configuration) are a valid
+// [study] section, with places in two zones.
+func TestDemoStudyPlaces(t *testing.T) {
+	s, err := demoStudy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := studyPlan(config.Config{Study: s})
+	if plan == nil || len(plan.Zones) != 2 || len(plan.Seats) < 10 {
+		t.Fatalf("demo plan %+v", plan)
 	}
 }

@@ -50,7 +50,13 @@ func (s *attractScreen) render(t *texts, v kiosk.View) {
 	t.label(s.hint_, lang.L("attract.hint"))
 	t.button(s.returnButton, lang.L("attract.return"))
 	var lines []string
+	if !v.Chrome.StudyOpen && v.Chrome.Seats != nil {
+		lines = append(lines, lang.L("attract.study_closed"))
+	}
 	for _, z := range v.Chrome.Seats {
+		if !v.Chrome.StudyOpen {
+			break
+		}
 		name := z.Names[v.Chrome.Lang]
 		if name == "" {
 			name = z.Names[kiosk.DefaultLanguage]

@@ -80,6 +80,7 @@ func goldenViews(l string) []struct {
 	offline.ILS = kiosk.ILSStatus{Down: true, Since: goldenDay.Add(-25 * time.Minute), Waiting: 3}
 	offline.Scanners = []kiosk.ScannerState{{Name: "scanner-1", Connected: false}}
 	seats := chrome
+	seats.StudyOpen = true
 	seats.Seats = []kiosk.ZoneCount{
 		{Zone: "stilte", Names: map[string]string{"nl": "Stilte", "en": "Quiet zone"}, Free: 12, Total: 20},
 		{Zone: "samen", Names: map[string]string{"nl": "Samenwerken", "en": "Group work"}, Free: 1, Total: 8},
