@@ -309,33 +309,40 @@ func (k *Kiosk) CheckInPlace() {
 	})
 }
 
+// ownPlace is the place (or first booking) of the patron on the screen
+// that shows it.
+func (k *Kiosk) ownPlace() (SeatBooking, bool) {
+	if k.screen != ScreenStudyZones || k.place == nil {
+		return SeatBooking{}, false
+	}
+	mine := k.studyView().Mine
+	if len(mine) == 0 {
+		return SeatBooking{}, false
+	}
+	return mine[0], true
+}
+
 // ExtendPlace moves the end of the patron's place to end.
 func (k *Kiosk) ExtendPlace(end time.Time) {
 	k.post(func() {
-		if k.screen != ScreenStudyZones || k.place == nil {
+		mine, ok := k.ownPlace()
+		if !ok {
 			return
 		}
-		mine := k.studyView().Mine
-		if len(mine) == 0 {
-			return
-		}
-		err := k.study.Extend(mine[0], end)
-		mine[0].End = end
-		k.studied(mine[0], err, "study_extend")
+		err := k.study.Extend(mine, end)
+		mine.End = end
+		k.studied(mine, err, "study_extend")
 	})
 }
 
 // LeavePlace gives the patron's place (or first booking) back now.
 func (k *Kiosk) LeavePlace() {
 	k.post(func() {
-		if k.screen != ScreenStudyZones || k.place == nil {
+		mine, ok := k.ownPlace()
+		if !ok {
 			return
 		}
-		mine := k.studyView().Mine
-		if len(mine) == 0 {
-			return
-		}
-		if err := k.study.Leave(mine[0]); err != nil && !errors.Is(err, ErrNoBooking) {
+		if err := k.study.Leave(mine); err != nil && !errors.Is(err, ErrNoBooking) {
 			k.log.Error("study place not given back", "err", err)
 			k.flash(NoticeStudyOff)
 			return
