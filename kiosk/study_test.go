@@ -42,6 +42,7 @@ func newStudyRig(t *testing.T) *studyRig {
 	t.Cleanup(func() { store.Close() })
 	plan := olc()
 	plan.Rules.BlockedMayStudy = true
+	plan.Rules.Horizon = 72 * time.Hour
 	r := &studyRig{rig: &rig{clock: clock, store: store, ils: lib, views: make(chan kiosk.View, 100), done: make(chan struct{})},
 		seats: localstore.NewSeats(store)}
 	r.desk = &kiosk.StudyDesk{Plan: plan, Store: r.seats, Now: clock.Now}
@@ -213,5 +214,36 @@ func TestStudyPlacesClose(t *testing.T) {
 	r.core.StartStudy()
 	if v := r.until(t, kiosk.ScreenNotice); v.Notice != kiosk.NoticeStudyClosedNow {
 		t.Errorf("Studieplek after closing: %v", v.Notice)
+	}
+}
+
+// A patron at their place stays longer while the seat is free after it,
+// and not into someone else's booking.
+func TestStayLonger(t *testing.T) {
+	r := newStudyRig(t)
+	now := r.clock.Now()
+	mine, err := r.desk.Book(kiosktest.CardAdult, "S1", now, now.Add(time.Hour)) // 10:30-11:30, checked in
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.desk.Book("someone", "S1", now.Add(2*time.Hour), now.Add(3*time.Hour)); err != nil { // 12:30-13:30
+		t.Fatal(err)
+	}
+	r.core.StartStudy()
+	r.until(t, kiosk.ScreenStudyCard)
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	v := r.until(t, kiosk.ScreenStudyZones)
+	ext := v.Study.Extend
+	if len(ext) == 0 || !ext[len(ext)-1].Equal(now.Add(2*time.Hour)) || !ext[0].After(mine.End) {
+		t.Fatalf("stay longer until %v; want after 11:30 up to the next booking at 12:30", ext)
+	}
+	r.core.ExtendPlace(ext[len(ext)-1])
+	v = r.until(t, kiosk.ScreenStudyDone)
+	if !v.Study.Booked.End.Equal(now.Add(2 * time.Hour)) {
+		t.Errorf("extended to %v", v.Study.Booked.End)
+	}
+	rec, _, _ := r.seats.Get("S1")
+	if len(rec.Bookings) != 2 {
+		t.Errorf("S1 has %d bookings after extending, want 2", len(rec.Bookings))
 	}
 }
