@@ -37,6 +37,8 @@ type harness struct {
 	queue  chan func()
 	// stop stops the core's Run and waits for it to return.
 	stop func()
+	// seats is the study places' store, with setup.opts.Study.
+	seats *localstore.Seats
 	// attentionCSV is where the journal lists what needs staff.
 	attentionCSV string
 }
@@ -144,7 +146,8 @@ func newHarnessSetup(t testing.TB, s setup) *harness {
 	journal.AttentionCSV = h.attentionCSV
 	h.core = kiosk.New(opts, h.ils.ILS, journal, h.clock)
 	if opts.Study != nil {
-		h.core.SetSeats(localstore.NewSeats(h.store))
+		h.seats = localstore.NewSeats(h.store)
+		h.core.SetSeats(h.seats)
 	}
 	h.ui = New(a, w, h.core, "Bibliotheek Zoetermeer")
 	h.ui.now = h.clock.Now
