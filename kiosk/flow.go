@@ -49,6 +49,7 @@ var screens = map[Screen]screenInfo{
 	ScreenStudySeats:   {flowStudy, true},
 	ScreenStudyUntil:   {flowStudy, true},
 	ScreenStudyDone:    {flowStudy, true},
+	ScreenStudyWhen:    {flowStudy, true},
 }
 
 // flow is the flow of the screen shown now.

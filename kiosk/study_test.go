@@ -247,3 +247,77 @@ func TestStayLonger(t *testing.T) {
 		t.Errorf("S1 has %d bookings after extending, want 2", len(rec.Bookings))
 	}
 }
+
+// A place for tomorrow: booked now, checked in tomorrow within the window;
+// a booking not checked in by 15 minutes after its start is released.
+func TestBookForLater(t *testing.T) {
+	r := newStudyRig(t)
+	r.core.StartStudy()
+	r.until(t, kiosk.ScreenStudyCard)
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	r.until(t, kiosk.ScreenStudyZones)
+	r.core.BookLater()
+	v := r.until(t, kiosk.ScreenStudyWhen)
+	if len(v.Study.Days) < 2 {
+		t.Fatalf("days to choose: %v", v.Study.Days)
+	}
+	tomorrow := v.Study.Days[1]
+	r.core.ChooseDay(tomorrow)
+	v = r.wait(t, "tomorrow's starts", func(v kiosk.View) bool { return v.Study.Day.Equal(tomorrow) })
+	var ten time.Time
+	for _, s := range v.Study.Starts {
+		if s.Format("15:04") == "10:00" {
+			ten = s
+		}
+	}
+	if ten.IsZero() || v.Study.Starts[0].Format("15:04") != "09:00" {
+		t.Fatalf("tomorrow's starts %v", v.Study.Starts)
+	}
+	r.core.ChooseStart(ten)
+	v = r.until(t, kiosk.ScreenStudyZones)
+	if !v.Study.Later || !v.Study.Start.Equal(ten) {
+		t.Fatalf("zones for later: %+v", v.Study)
+	}
+	r.core.ChooseZone("", false, kiosk.FeaturePC)
+	v = r.until(t, kiosk.ScreenStudyUntil)
+	r.core.ChooseUntil(v.Study.Until[7]) // two hours
+	v = r.until(t, kiosk.ScreenStudyDone)
+	if b := v.Study.Booked; b.CheckedIn || !b.Start.Equal(ten) || b.End.Sub(b.Start) != 2*time.Hour {
+		t.Fatalf("booked %+v", b)
+	}
+	r.core.Done()
+
+	// Tomorrow at 09:50 the patron checks in.
+	r.clock.Advance(ten.Sub(r.clock.Now()) - 10*time.Minute)
+	r.core.StartStudy()
+	r.until(t, kiosk.ScreenStudyCard)
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	v = r.until(t, kiosk.ScreenStudyZones)
+	if len(v.Study.Mine) != 1 || v.Study.Mine[0].CheckedIn {
+		t.Fatalf("own booking %+v", v.Study.Mine)
+	}
+	r.core.CheckInPlace()
+	if v = r.until(t, kiosk.ScreenStudyDone); !v.Study.Booked.CheckedIn {
+		t.Errorf("checked in: %+v", v.Study.Booked)
+	}
+	r.core.Done()
+
+	// Another's booking for 12:30 is released at 12:46 without a check-in.
+	noon := ten.Add(2*time.Hour + 30*time.Minute)
+	if _, err := r.desk.Book("late", "S2", noon, noon.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Advance(noon.Add(16 * time.Minute).Sub(r.clock.Now()))
+	if mine := r.desk.Plan.Of(mustAll(t, r.seats), "late", r.clock.Now()); len(mine) != 0 {
+		t.Errorf("a no-show still holds %+v", mine)
+	}
+}
+
+func mustAll(t *testing.T, s kiosk.SeatStore) map[string]kiosk.Revisioned {
+	t.Helper()
+	all, err := s.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}

@@ -20,6 +20,15 @@ type Study struct {
 	// Seat is the place chosen; Until the ends it may have.
 	Seat  string
 	Until []time.Time
+	// Start is when the place is wanted: now unless the patron chose a
+	// later time (ScreenStudyWhen), from Days and the Starts of Day.
+	Start time.Time
+	Later bool
+	// Now is the kiosk's clock when the View was built, to say "today".
+	Now    time.Time
+	Days   []time.Time
+	Day    time.Time
+	Starts []time.Time
 	// Booked is the place the patron just took, checked in to or extended,
 	// in the zone named BookedZone; CheckinFrom is when a booking for later
 	// may be checked in to.
@@ -54,6 +63,7 @@ type SeatNow struct {
 type studyVisit struct {
 	card, name string
 	zone, seat string
+	day, start time.Time // a booking for later; zero: now
 	recs       map[string]Revisioned
 	booked     SeatBooking
 }
@@ -189,8 +199,21 @@ func (k *Kiosk) studyView() Study {
 		return s
 	}
 	plan, now := k.study.Plan, k.clock.Now()
+	start := now
+	if !k.place.start.IsZero() {
+		start, s.Later = k.place.start, true
+	}
+	s.Start, s.Now = start, now
 	s.Mine = plan.Of(k.place.recs, k.place.card, now)
-	s.Zones = plan.Occupancy(k.place.recs, now)
+	s.Zones = plan.OccupancyAt(k.place.recs, start, now)
+	if k.screen == ScreenStudyWhen {
+		s.Days = plan.Days(now)
+		s.Day = k.place.day
+		if s.Day.IsZero() && len(s.Days) > 0 {
+			s.Day = s.Days[0]
+		}
+		s.Starts = plan.Starts(s.Day, now)
+	}
 	if len(s.Mine) > 0 && s.Mine[0].CheckedIn {
 		seat, _ := k.study.seat(s.Mine[0].Seat)
 		others := SeatRecord{}
@@ -206,13 +229,13 @@ func (k *Kiosk) studyView() Study {
 	if s.Zone != "" {
 		for _, seat := range plan.Seats {
 			if seat.Zone == s.Zone {
-				s.Seats = append(s.Seats, SeatNow{Seat: seat, State: plan.stateOf(seat, k.place.recs[seat.Number].Record, now)})
+				s.Seats = append(s.Seats, SeatNow{Seat: seat, State: plan.stateAt(seat, k.place.recs[seat.Number].Record, start, now)})
 			}
 		}
 	}
 	if s.Seat != "" {
 		seat, _ := k.study.seat(s.Seat)
-		s.Until = plan.Until(seat, k.place.recs[s.Seat].Record, now, now)
+		s.Until = plan.Until(seat, k.place.recs[s.Seat].Record, start, now)
 	}
 	if s.Booked.Seat != "" {
 		seat, _ := k.study.seat(s.Booked.Seat)
@@ -226,10 +249,17 @@ func (k *Kiosk) studyView() Study {
 	return s
 }
 
-// stateOf says how seat s is at now.
-func (p *StudyPlan) stateOf(s Seat, rec SeatRecord, now time.Time) SeatState {
+// stateAt says how seat s is at at, as the records stand at now: for a
+// later time, a seat is free or reserved.
+func (p *StudyPlan) stateAt(s Seat, rec SeatRecord, at, now time.Time) SeatState {
 	if s.OutOfService {
 		return SeatOutOfService
+	}
+	if at.After(now) {
+		if p.FreeDuring(s, rec, at, at.Add(max(p.Rules.Slot, time.Minute)), now) {
+			return SeatFree
+		}
+		return SeatReserved
 	}
 	for _, b := range rec.Bookings {
 		if b.Expired(now, p.Rules.CheckinAfter) || b.End.Sub(now) > 24*time.Hour || b.Start.Format("2006-01-02") != now.Format("2006-01-02") {
@@ -258,8 +288,8 @@ func (k *Kiosk) ChooseZone(zone string, quiet bool, want ...Feature) {
 			k.show(ScreenStudySeats, NoticeNone)
 			return
 		}
-		now := k.clock.Now()
-		free := k.study.Plan.FreeSeats(k.place.recs, "", quiet, want, now, now.Add(max(k.study.Plan.Rules.Slot, time.Minute)), now)
+		now, start := k.clock.Now(), k.studyView().Start
+		free := k.study.Plan.FreeSeats(k.place.recs, "", quiet, want, start, start.Add(max(k.study.Plan.Rules.Slot, time.Minute)), now)
 		if len(free) == 0 {
 			k.flash(NoticeSeatNotFree)
 			return
@@ -292,9 +322,42 @@ func (k *Kiosk) ChooseUntil(end time.Time) {
 		if k.screen != ScreenStudyUntil || k.place == nil || k.place.seat == "" {
 			return
 		}
-		now := k.clock.Now()
-		b, err := k.study.Book(k.place.card, k.place.seat, now, end)
+		b, err := k.study.Book(k.place.card, k.place.seat, k.studyView().Start, end)
 		k.studied(SeatBooking{Seat: k.place.seat, Booking: b}, err, "study_book")
+	})
+}
+
+// BookLater asks when: a day within the horizon and a start time.
+func (k *Kiosk) BookLater() {
+	k.post(func() {
+		if k.screen != ScreenStudyZones || k.place == nil {
+			return
+		}
+		k.activity()
+		k.show(ScreenStudyWhen, NoticeNone)
+	})
+}
+
+// ChooseDay shows the start times of another day.
+func (k *Kiosk) ChooseDay(day time.Time) {
+	k.post(func() {
+		if k.screen != ScreenStudyWhen || k.place == nil {
+			return
+		}
+		k.activity()
+		k.place.day = day
+		k.publish()
+	})
+}
+
+// ChooseStart sets when the place is wanted, and goes on to the zones.
+func (k *Kiosk) ChooseStart(start time.Time) {
+	k.post(func() {
+		if k.screen != ScreenStudyWhen || k.place == nil {
+			return
+		}
+		k.place.start = start
+		k.show(ScreenStudyZones, NoticeNone)
 	})
 }
 
@@ -390,7 +453,7 @@ func (f studyFlow) done() {
 func (f studyFlow) back() {
 	k := f.k
 	switch k.screen {
-	case ScreenStudySeats:
+	case ScreenStudySeats, ScreenStudyWhen:
 		k.place.zone = ""
 		k.show(ScreenStudyZones, NoticeNone)
 	case ScreenStudyUntil:

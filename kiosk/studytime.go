@@ -71,20 +71,26 @@ type ZoneCount struct {
 // Occupancy counts, per zone in the plan's order, the seats free at now
 // (for at least one slot) out of those in service.
 func (p *StudyPlan) Occupancy(recs map[string]Revisioned, now time.Time) []ZoneCount {
+	return p.OccupancyAt(recs, now, now)
+}
+
+// OccupancyAt counts, per zone, the seats free for one slot from at, as
+// the records stand at now.
+func (p *StudyPlan) OccupancyAt(recs map[string]Revisioned, at, now time.Time) []ZoneCount {
 	counts := make([]ZoneCount, len(p.Zones))
 	index := make(map[string]int, len(p.Zones))
 	for i, z := range p.Zones {
 		counts[i].Zone, counts[i].Names = z.ID, z.Names
 		index[z.ID] = i
 	}
-	slot := now.Add(max(p.Rules.Slot, time.Minute))
+	slot := at.Add(max(p.Rules.Slot, time.Minute))
 	for _, s := range p.Seats {
 		i, ok := index[s.Zone]
 		if !ok || s.OutOfService {
 			continue
 		}
 		counts[i].Total++
-		if p.FreeDuring(s, recs[s.Number].Record, now, slot, now) {
+		if p.FreeDuring(s, recs[s.Number].Record, at, slot, now) {
 			counts[i].Free++
 		}
 	}
@@ -186,4 +192,36 @@ func (p *StudyPlan) Of(recs map[string]Revisioned, card string, now time.Time) [
 type SeatBooking struct {
 	Seat string
 	Booking
+}
+
+// Starts are the times a booking may start on day, in slot steps from the
+// opening (or the next slot after now) until one slot before closing.
+func (p *StudyPlan) Starts(day, now time.Time) []time.Time {
+	slot := max(p.Rules.Slot, time.Minute)
+	var out []time.Time
+	for _, h := range p.Hours(day) {
+		t := h[0]
+		if t.Before(now) {
+			t = nextSlot(now, slot)
+		}
+		for ; !t.Add(slot).After(h[1]); t = t.Add(slot) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Days are the days from now's within the booking horizon on which a
+// booking can still start, at noon of each.
+func (p *StudyPlan) Days(now time.Time) []time.Time {
+	var out []time.Time
+	for d := 0; d <= int(p.Rules.Horizon/(24*time.Hour)); d++ {
+		y, m, dd := now.Date()
+		day := time.Date(y, m, dd+d, 12, 0, 0, 0, now.Location())
+		starts := p.Starts(day, now)
+		if len(starts) > 0 && starts[0].Sub(now) <= p.Rules.Horizon {
+			out = append(out, day)
+		}
+	}
+	return out
 }

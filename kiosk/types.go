@@ -23,10 +23,11 @@ const (
 	ScreenStudySeats                 // one zone's map
 	ScreenStudyUntil                 // until when?
 	ScreenStudyDone                  // the place is yours: seat, zone, until when
+	ScreenStudyWhen                  // a place for later: which day, from when
 )
 
 var screenNames = [...]string{"attract", "busy", "welcome", "notice", "pin", "loans", "return", "receipt", "receipt-shown",
-	"study-card", "study-zones", "study-seats", "study-until", "study-done"}
+	"study-card", "study-zones", "study-seats", "study-until", "study-done", "study-when"}
 
 func (s Screen) String() string { return enumName(screenNames[:], int(s), "screen") }
 

@@ -40,6 +40,9 @@ func (stubCore) StartReturn()                              {}
 func (stubCore) ChooseReceipt(kiosk.ReceiptKind)           {}
 func (stubCore) Answer(bool)                               {}
 func (stubCore) StartStudy()                               {}
+func (stubCore) BookLater()                                {}
+func (stubCore) ChooseDay(time.Time)                       {}
+func (stubCore) ChooseStart(time.Time)                     {}
 func (stubCore) ChooseZone(string, bool, ...kiosk.Feature) {}
 func (stubCore) ChooseSeat(string)                         {}
 func (stubCore) ChooseUntil(time.Time)                     {}
@@ -158,6 +161,10 @@ func goldenViews(l string) []struct {
 			Extend: []time.Time{goldenDay.Add(75 * time.Minute), goldenDay.Add(90 * time.Minute), goldenDay.Add(105 * time.Minute), goldenDay.Add(2 * time.Hour)}}}},
 		{"study_seats", kiosk.View{Screen: kiosk.ScreenStudySeats, Chrome: seats, Study: kiosk.Study{Zones: seats.Seats, Zone: "stilte", Seats: seatMap}}},
 		{"study_until", kiosk.View{Screen: kiosk.ScreenStudyUntil, Chrome: seats, Study: kiosk.Study{Seat: "S12", Until: untils}}},
+		{"study_when", kiosk.View{Screen: kiosk.ScreenStudyWhen, Chrome: seats, Study: kiosk.Study{Now: goldenDay,
+			Days: []time.Time{goldenDay, goldenDay.AddDate(0, 0, 1), goldenDay.AddDate(0, 0, 3)}, Day: goldenDay.AddDate(0, 0, 1), Starts: untils}}},
+		{"study_later", kiosk.View{Screen: kiosk.ScreenStudyDone, Chrome: seats, Study: kiosk.Study{Now: goldenDay, CheckinFrom: goldenDay.Add(23*time.Hour + 45*time.Minute),
+			Booked: kiosk.SeatBooking{Seat: "W02", Booking: kiosk.Booking{Start: goldenDay.Add(24 * time.Hour), End: goldenDay.Add(26 * time.Hour)}}, BookedZone: seats.Seats[1].Names}}},
 		{"study_done", kiosk.View{Screen: kiosk.ScreenStudyDone, Chrome: seats, Study: kiosk.Study{
 			Booked: kiosk.SeatBooking{Seat: "S12", Booking: kiosk.Booking{Start: goldenDay, End: goldenDay.Add(3 * time.Hour), CheckedIn: true}}, BookedZone: seats.Seats[0].Names}}},
 	}

@@ -15,6 +15,9 @@ import (
 )
 
 type studyCore interface {
+	BookLater()
+	ChooseDay(day time.Time)
+	ChooseStart(start time.Time)
 	ChooseZone(zone string, quiet bool, want ...kiosk.Feature)
 	ChooseSeat(number string)
 	ChooseUntil(end time.Time)
@@ -129,6 +132,7 @@ type studyZonesScreen struct {
 	extendTitle    *widget.Label
 	extend         *choices
 	zones, quick   *choices
+	later          *widget.Button
 	zonesBox       *fyne.Container
 	core           studyCore
 }
@@ -142,7 +146,8 @@ func newStudyZones(core studyCore) *studyZonesScreen {
 	s.mineBox = container.NewVBox(s.mine, container.NewCenter(row(s.checkInBox,
 		container.New(fixedHeight{80}, container.New(fixedWidth{300}, outlined(s.leave))))),
 		s.extendTitle, s.extend.box)
-	s.zonesBox = container.NewVBox(s.zones.box, s.quick.box)
+	s.later = widget.NewButtonWithIcon("", theme.HistoryIcon(), func() { core.BookLater() })
+	s.zonesBox = container.NewVBox(s.zones.box, s.quick.box, container.NewCenter(container.New(fixedHeight{72}, outlined(s.later))))
 	s.root = container.NewVBox(s.title, s.mineBox, s.zonesBox)
 	return s
 }
@@ -180,7 +185,13 @@ func (s *studyZonesScreen) render(t *texts, v kiosk.View) {
 	}
 	t.show(s.mineBox, false)
 	t.show(s.zonesBox, true)
-	t.label(s.title, lang.L("study.choose"))
+	if st.Later {
+		t.label(s.title, lang.L("study.choose_for", map[string]any{"Day": dayNameFrom(st.Start, st.Now), "From": clockTime(st.Start)}))
+	} else {
+		t.label(s.title, lang.L("study.choose"))
+	}
+	t.button(s.later, lang.L("study.later"))
+	t.show(s.later, !st.Later)
 	var texts []string
 	var on []bool
 	var taps []func()
@@ -354,14 +365,84 @@ func (s *studyDoneScreen) clear(t *texts)            { t.label(s.seat, "") }
 func (s *studyDoneScreen) render(t *texts, v kiosk.View) {
 	b := v.Study.Booked
 	zone := zoneName(v.Study.BookedZone, v.Chrome.Lang)
-	t.label(s.title, lang.L("study.done_title"))
+	if b.CheckedIn {
+		t.label(s.title, lang.L("study.done_title"))
+	} else {
+		t.label(s.title, lang.L("study.done_title_later"))
+	}
 	t.label(s.seat, lang.L("study.done_seat", map[string]any{"Seat": b.Seat}))
 	text := lang.L("study.done_until", map[string]any{"Until": clockTime(b.End)})
 	if zone != "" {
 		text = zone + ". " + text
 	}
 	if !b.CheckedIn {
+		text = zoneOrEmpty(zone) + lang.L("study.done_later", map[string]any{"Day": dayNameFrom(b.Start, v.Study.Now),
+			"From": clockTime(b.Start), "Until": clockTime(b.End)})
 		text += " " + lang.L("study.done_checkin", map[string]any{"From": clockTime(v.Study.CheckinFrom)})
 	}
 	t.label(s.text, text)
+}
+
+// dayNameFrom says a day as a patron would, seen from now: "vandaag",
+// "morgen", or its date.
+func dayNameFrom(day, now time.Time) string {
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
+	switch day.Sub(today) / (24 * time.Hour) {
+	case 0:
+		return lang.L("study.today")
+	case 1:
+		return lang.L("study.tomorrow")
+	}
+	return lang.L("study.on_date", map[string]any{"Date": day.Format("02-01")})
+}
+
+// studyWhenScreen asks when a place is wanted: a day, then a start time.
+type studyWhenScreen struct {
+	noHint
+	root          *fyne.Container
+	title, starts *widget.Label
+	days, times   *choices
+	core          studyCore
+}
+
+func newStudyWhen(core studyCore) *studyWhenScreen {
+	s := &studyWhenScreen{title: heading(""), starts: body(""), core: core,
+		days: newChoices(4, fyne.NewSize(200, 72)), times: newChoices(5, fyne.NewSize(130, 64))}
+	s.root = container.NewBorder(container.NewVBox(s.title, s.days.box, s.starts), nil, nil, nil, container.NewVScroll(s.times.box))
+	return s
+}
+
+func (s *studyWhenScreen) object() fyne.CanvasObject { return s.root }
+func (s *studyWhenScreen) Visible() bool             { return s.root.Visible() }
+func (s *studyWhenScreen) clear(*texts)              {}
+
+func (s *studyWhenScreen) render(t *texts, v kiosk.View) {
+	st := v.Study
+	t.label(s.title, lang.L("study.when"))
+	now := st.Now
+	var texts []string
+	var on []bool
+	var taps []func()
+	for _, d := range st.Days {
+		day := d
+		texts = append(texts, dayNameFrom(d, now))
+		on = append(on, d.Equal(st.Day))
+		taps = append(taps, func() { s.core.ChooseDay(day) })
+	}
+	s.days.set(t, texts, on, taps)
+	t.label(s.starts, lang.L("study.from_when", map[string]any{"Day": dayNameFrom(st.Day, now)}))
+	texts, on, taps = nil, nil, nil
+	for _, st := range st.Starts {
+		start := st
+		texts, on, taps = append(texts, clockTime(st)), append(on, false), append(taps, func() { s.core.ChooseStart(start) })
+	}
+	s.times.set(t, texts, on, taps)
+}
+
+func zoneOrEmpty(zone string) string {
+	if zone == "" {
+		return ""
+	}
+	return zone + ". "
 }
