@@ -3,7 +3,9 @@ package kiosk_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,7 +25,10 @@ type studyRig struct {
 	first kiosk.View // the View the kiosk started with
 }
 
-func newStudyRig(t *testing.T) *studyRig {
+func newStudyRig(t *testing.T) *studyRig { t.Helper(); return newStudyRigWith(t, nil) }
+
+// newStudyRigWith is newStudyRig with a receipt printer.
+func newStudyRigWith(t *testing.T, printer kiosk.Printer) *studyRig {
 	t.Helper()
 	loc := amsterdam(t)
 	start := kiosktest.Start(t).In(loc)
@@ -48,6 +53,9 @@ func newStudyRig(t *testing.T) *studyRig {
 	r.desk = &kiosk.StudyDesk{Plan: plan, Store: r.seats, Now: clock.Now}
 	r.core = kiosk.New(kiosk.Options{Study: plan, Classify: classify}, lib.ILS, localstore.New(store), clock)
 	r.core.SetSeats(r.seats)
+	if printer != nil {
+		r.core.SetPrinter(printer)
+	}
 	r.core.Subscribe(func(v kiosk.View) { r.views <- v })
 	var ctx context.Context
 	ctx, r.cancel = context.WithCancel(context.Background())
@@ -320,4 +328,52 @@ func mustAll(t *testing.T, s kiosk.SeatStore) map[string]kiosk.Revisioned {
 		t.Fatal(err)
 	}
 	return all
+}
+
+// paper keeps what was printed.
+type paper struct {
+	mu    sync.Mutex
+	slips []kiosk.Receipt
+}
+
+func (p *paper) Print(_ context.Context, r kiosk.Receipt) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.slips = append(p.slips, r)
+	return nil
+}
+
+// The place taken, on a slip from the receipt printer: seat, zone, times.
+func TestStudySlip(t *testing.T) {
+	printed := &paper{}
+	r := newStudyRigWith(t, printed)
+	r.core.StartStudy()
+	r.until(t, kiosk.ScreenStudyCard)
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	r.until(t, kiosk.ScreenStudyZones)
+	r.core.ChooseZone("samen", false)
+	r.until(t, kiosk.ScreenStudySeats)
+	r.core.ChooseSeat("W1")
+	v := r.until(t, kiosk.ScreenStudyUntil)
+	r.core.ChooseUntil(v.Study.Until[3])
+	r.until(t, kiosk.ScreenStudyDone)
+	r.core.PrintSlip()
+	if v := r.until(t, kiosk.ScreenNotice); v.Notice != kiosk.NoticeTakeReceipt {
+		t.Errorf("after printing: %v", v.Notice)
+	}
+	printed.mu.Lock()
+	defer printed.mu.Unlock()
+	if len(printed.slips) != 1 {
+		t.Fatalf("%d slips printed", len(printed.slips))
+	}
+	var text []string
+	for _, l := range printed.slips[0].Lines {
+		text = append(text, l.Left+" "+l.Right)
+	}
+	got := fmt.Sprint(text)
+	for _, want := range []string{"slip.seat", "Samenwerken", "10:30 - 11:30"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("slip %s lacks %q", got, want)
+		}
+	}
 }

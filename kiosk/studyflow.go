@@ -361,6 +361,64 @@ func (k *Kiosk) ChooseStart(start time.Time) {
 	})
 }
 
+// PrintSlip prints the place just taken on the receipt printer: seat,
+// zone, when; then the visit ends.
+func (k *Kiosk) PrintSlip() {
+	k.post(func() {
+		if k.screen != ScreenStudyDone || k.place == nil || k.printer == nil {
+			return
+		}
+		slip := k.slip(k.studyView())
+		place := k.place
+		k.busy = BusyPrinting
+		k.show(ScreenBusy, NoticeNone)
+		gen := k.gen
+		go func() {
+			ctx, cancel := k.ctx()
+			err := k.printer.Print(ctx, slip)
+			cancel()
+			k.post(func() {
+				if k.gen != gen {
+					return
+				}
+				if err != nil {
+					k.log.Warn("study slip not printed", "err", err)
+					k.place = place
+					k.show(ScreenStudyDone, NoticeNone)
+					k.flash(NoticePrinterFailed)
+					return
+				}
+				k.place = place
+				k.studies.end("session_end")
+				k.show(ScreenNotice, NoticeTakeReceipt)
+			})
+		}()
+	})
+}
+
+// slip is the study place on paper, in the patron's language.
+func (k *Kiosk) slip(s Study) Receipt {
+	t := func(key string, data map[string]any) string { return k.opts.Translate(k.chrome.Lang, key, data) }
+	b := s.Booked
+	zone := s.BookedZone[k.chrome.Lang]
+	if zone == "" {
+		zone = s.BookedZone[DefaultLanguage]
+	}
+	lines := []ReceiptLine{
+		{Left: k.clock.Now().Format("02-01-2006 15:04")},
+		{},
+		{Left: t("slip.seat", map[string]any{"Seat": b.Seat}), Bold: true},
+		{Left: zone},
+		{Left: b.Start.Format("02-01-2006"), Right: b.Start.Format("15:04") + " - " + b.End.Format("15:04")},
+	}
+	footer := []string{}
+	if !b.CheckedIn {
+		footer = append(footer, t("slip.checkin", map[string]any{"From": s.CheckinFrom.Format("15:04")}))
+	}
+	footer = append(footer, t("slip.footer", nil))
+	return Receipt{Title: k.opts.LibraryName, Lines: lines, Footer: footer}
+}
+
 // CheckInPlace checks the patron in to their booking.
 func (k *Kiosk) CheckInPlace() {
 	k.post(func() {

@@ -40,6 +40,7 @@ func (stubCore) StartReturn()                              {}
 func (stubCore) ChooseReceipt(kiosk.ReceiptKind)           {}
 func (stubCore) Answer(bool)                               {}
 func (stubCore) StartStudy()                               {}
+func (stubCore) PrintSlip()                                {}
 func (stubCore) BookLater()                                {}
 func (stubCore) ChooseDay(time.Time)                       {}
 func (stubCore) ChooseStart(time.Time)                     {}

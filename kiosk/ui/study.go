@@ -21,6 +21,7 @@ type studyCore interface {
 	ChooseZone(zone string, quiet bool, want ...kiosk.Feature)
 	ChooseSeat(number string)
 	ChooseUntil(end time.Time)
+	PrintSlip()
 	CheckInPlace()
 	ExtendPlace(end time.Time)
 	LeavePlace()
@@ -348,13 +349,17 @@ type studyDoneScreen struct {
 	noHint
 	root              *fyne.Container
 	title, seat, text *widget.Label
+	print             *widget.Button
+	printBox          fyne.CanvasObject
 }
 
-func newStudyDone() *studyDoneScreen {
+func newStudyDone(core studyCore) *studyDoneScreen {
 	s := &studyDoneScreen{title: heading(""), seat: heading(""), text: body("")}
+	s.print = widget.NewButtonWithIcon("", theme.DocumentPrintIcon(), func() { core.PrintSlip() })
+	s.printBox = container.NewCenter(container.New(fixedHeight{80}, container.New(fixedWidth{360}, outlined(s.print))))
 	s.seat.SizeName = theme.SizeNameHeadingText
 	icon := container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(96), widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon()))))
-	s.root = container.New(column{900}, container.NewVBox(layout.NewSpacer(), icon, s.title, s.seat, s.text, layout.NewSpacer()))
+	s.root = container.New(column{900}, container.NewVBox(layout.NewSpacer(), icon, s.title, s.seat, s.text, s.printBox, layout.NewSpacer()))
 	return s
 }
 
@@ -381,6 +386,8 @@ func (s *studyDoneScreen) render(t *texts, v kiosk.View) {
 		text += " " + lang.L("study.done_checkin", map[string]any{"From": clockTime(v.Study.CheckinFrom)})
 	}
 	t.label(s.text, text)
+	t.button(s.print, lang.L("study.print"))
+	t.show(s.printBox, v.Chrome.CanPrint)
 }
 
 // dayNameFrom says a day as a patron would, seen from now: "vandaag",

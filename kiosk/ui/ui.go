@@ -137,7 +137,7 @@ func (u *UI) build(name string) {
 	u.receipt = newReceipt(u.core)
 	u.receiptShown = newReceiptShown()
 	u.studyCard, u.studyZones, u.studySeats = newStudyCard(), newStudyZones(u.core), newStudySeats(u.core)
-	u.studyUntil, u.studyDone, u.studyWhen = newStudyUntil(u.core), newStudyDone(), newStudyWhen(u.core)
+	u.studyUntil, u.studyDone, u.studyWhen = newStudyUntil(u.core), newStudyDone(u.core), newStudyWhen(u.core)
 	u.screens = map[kiosk.Screen]screen{
 		kiosk.ScreenAttract: u.attract, kiosk.ScreenBusy: u.busy, kiosk.ScreenWelcome: u.welcome,
 		kiosk.ScreenNotice: u.notice, kiosk.ScreenPIN: u.pin, kiosk.ScreenLoans: u.loans,
