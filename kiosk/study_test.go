@@ -377,3 +377,62 @@ func TestStudySlip(t *testing.T) {
 		}
 	}
 }
+
+// A teacher books a block of seats for a class: side by side, all or
+// nothing; students take them with their own cards; what no student took
+// is released after the check-in window, or the teacher checks the whole
+// block in at once.
+func TestClassBlocks(t *testing.T) {
+	r := newStudyRig(t)
+	d := r.desk
+	now := r.clock.Now()
+	if _, err := d.BookBlock("teacher", "stilte", "groep 8b", 3, now, now.Add(2*time.Hour)); !errors.Is(err, kiosk.ErrNoBlock) {
+		t.Fatalf("3 seats where 2 are in service: %v", err)
+	}
+	block, err := d.BookBlock("teacher", "stilte", "groep 8b", 2, now, now.Add(2*time.Hour))
+	if err != nil || len(block) != 2 || block[0].Seat != "S1" || block[1].Seat != "S2" {
+		t.Fatalf("block %+v, %v", block, err)
+	}
+	blocks, err := d.Blocks()
+	if err != nil || len(blocks) != 1 || blocks[0].Open != 2 || blocks[0].Class != "groep 8b" {
+		t.Fatalf("blocks %+v, %v", blocks, err)
+	}
+	a, errA := d.JoinBlock("student-a", blocks[0])
+	b, errB := d.JoinBlock("student-b", blocks[0])
+	_, errC := d.JoinBlock("student-c", blocks[0])
+	if errA != nil || errB != nil || a.Seat == b.Seat || !a.CheckedIn || !errors.Is(errC, kiosk.ErrNoBlock) {
+		t.Errorf("joined %v %v (%v, %v), third %v", a.Seat, b.Seat, errA, errB, errC)
+	}
+	if mine := d.Plan.Of(mustAll(t, r.seats), "student-a", now); len(mine) != 1 || mine[0].Class != "groep 8b" {
+		t.Errorf("student a's place %+v", mine)
+	}
+
+	// A seat of a block no student takes is released after the window.
+	if _, err := d.BookBlock("teacher", "samen", "groep 6", 1, now, now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Plan.Occupancy(mustAll(t, r.seats), now); got[1].Free != 0 {
+		t.Errorf("samen with its seat in a block: %+v", got[1])
+	}
+	if got := d.Plan.Occupancy(mustAll(t, r.seats), now.Add(16*time.Minute)); got[1].Free != 1 {
+		t.Errorf("samen 16 minutes after an untaken block began: %+v", got[1])
+	}
+
+	// A block for the afternoon: the teacher checks the class in at once.
+	later := now.Add(4 * time.Hour)
+	if _, err := d.BookBlock("teacher", "stilte", "groep 7", 2, later, later.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Advance(4*time.Hour - 5*time.Minute)
+	blocks, _ = d.Blocks()
+	if len(blocks) != 1 || blocks[0].Class != "groep 7" {
+		t.Fatalf("blocks at 14:25: %+v", blocks)
+	}
+	if n, err := d.CheckInBlock("teacher", blocks[0]); n != 2 || err != nil {
+		t.Errorf("checked in %d seats (%v), want 2", n, err)
+	}
+	r.clock.Advance(30 * time.Minute)
+	if got := d.Plan.Occupancy(mustAll(t, r.seats), r.clock.Now()); got[0].Free != 0 {
+		t.Errorf("a checked-in class block frees seats: %+v", got[0])
+	}
+}

@@ -204,3 +204,181 @@ func (d *StudyDesk) Leave(sb SeatBooking) error {
 		return out, nil
 	})
 }
+
+// ErrNoBlock: not as many seats free together as the class needs.
+var ErrNoBlock = errors.New("not enough places free together for the class")
+
+// BookBlock books n seats of zone for a class from start to end under the
+// teacher's card, labelled class: side by side where it can (seats in the
+// plan's order, which follows the map's rows), else any free ones of the
+// zone. All or nothing: if a seat is taken meanwhile, the seats booked so
+// far are given back.
+func (d *StudyDesk) BookBlock(teacher, zone, class string, n int, start, end time.Time) ([]SeatBooking, error) {
+	now := d.Now()
+	all, err := d.Store.All()
+	if err != nil {
+		return nil, err
+	}
+	free := d.Plan.FreeSeats(all, zone, false, nil, start, end, now)
+	if len(free) < n || n <= 0 {
+		return nil, ErrNoBlock
+	}
+	seats := adjacent(free, n)
+	var booked []SeatBooking
+	for _, s := range seats {
+		b := Booking{ID: uuid.NewString(), Card: teacher, Start: start, End: end, Class: class, At: now}
+		err := d.change(s.Number, func(rec SeatRecord, now time.Time) (SeatRecord, error) {
+			if !d.Plan.FreeDuring(s, rec, start, end, now) {
+				return rec, ErrSeatTaken
+			}
+			rec.Bookings = append(slices.Clone(rec.Bookings), b)
+			return rec, nil
+		})
+		if err != nil {
+			for _, sb := range booked {
+				_ = d.Leave(sb)
+			}
+			return nil, err
+		}
+		booked = append(booked, SeatBooking{Seat: s.Number, Booking: b})
+	}
+	return booked, nil
+}
+
+// adjacent picks n seats from free (in the plan's order) that stand
+// closest together: the run of n with the fewest row changes, then the
+// first.
+func adjacent(free []Seat, n int) []Seat {
+	best, bestCost := 0, -1
+	for i := 0; i+n <= len(free); i++ {
+		cost := 0
+		for j := i + 1; j < i+n; j++ {
+			a, b := free[j-1], free[j]
+			if a.Row != b.Row {
+				cost += 10
+			}
+			cost += abs(b.Column - a.Column)
+		}
+		if bestCost < 0 || cost < bestCost {
+			best, bestCost = i, cost
+		}
+	}
+	return free[best : best+n]
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// Blocks lists the class blocks whose check-in window is open at now,
+// each with how many of its seats no student has taken yet.
+func (d *StudyDesk) Blocks() ([]ClassBlock, error) {
+	all, err := d.Store.All()
+	if err != nil {
+		return nil, err
+	}
+	now := d.Now()
+	r := d.Plan.Rules
+	byKey := map[string]*ClassBlock{}
+	var out []*ClassBlock
+	for _, rec := range all {
+		for _, b := range rec.Record.Bookings {
+			if b.Class == "" || b.Expired(now, r.CheckinAfter) || now.Before(b.Start.Add(-r.CheckinBefore)) {
+				continue
+			}
+			key := b.Class + "|" + b.Start.String()
+			cb, ok := byKey[key]
+			if !ok {
+				cb = &ClassBlock{Class: b.Class, Start: b.Start, End: b.End, Teacher: b.Card}
+				byKey[key] = cb
+				out = append(out, cb)
+			}
+			cb.Seats++
+			if b.Card == cb.Teacher && !b.CheckedIn {
+				cb.Open++
+			}
+		}
+	}
+	res := make([]ClassBlock, len(out))
+	for i, cb := range out {
+		res[i] = *cb
+	}
+	slices.SortFunc(res, func(a, b ClassBlock) int { return a.Start.Compare(b.Start) })
+	return res, nil
+}
+
+// ClassBlock is a class's seats: Open of Seats still to be taken.
+type ClassBlock struct {
+	Class       string
+	Teacher     string
+	Start, End  time.Time
+	Seats, Open int
+}
+
+// JoinBlock gives a student one seat of the class block that no student
+// has taken yet, checked in, on the student's own card.
+func (d *StudyDesk) JoinBlock(student string, cb ClassBlock) (SeatBooking, error) {
+	all, err := d.Store.All()
+	if err != nil {
+		return SeatBooking{}, err
+	}
+	for _, s := range d.Plan.Seats {
+		for _, b := range all[s.Number].Record.Bookings {
+			if b.Class != cb.Class || !b.Start.Equal(cb.Start) || b.Card != cb.Teacher || b.CheckedIn {
+				continue
+			}
+			taken := b
+			taken.Card, taken.CheckedIn = student, true
+			err := d.change(s.Number, func(rec SeatRecord, now time.Time) (SeatRecord, error) {
+				rec.Bookings = slices.Clone(rec.Bookings)
+				for i := range rec.Bookings {
+					if rec.Bookings[i].ID == b.ID && rec.Bookings[i].Card == cb.Teacher && !rec.Bookings[i].CheckedIn {
+						rec.Bookings[i] = taken
+						return rec, nil
+					}
+				}
+				return rec, ErrSeatTaken // another student was quicker
+			})
+			if errors.Is(err, ErrSeatTaken) {
+				continue
+			}
+			return SeatBooking{Seat: s.Number, Booking: taken}, err
+		}
+	}
+	return SeatBooking{}, ErrNoBlock
+}
+
+// CheckInBlock checks in every seat of the teacher's class block at once
+// (the class arrived together).
+func (d *StudyDesk) CheckInBlock(teacher string, cb ClassBlock) (int, error) {
+	n := 0
+	for _, s := range d.Plan.Seats {
+		err := d.change(s.Number, func(rec SeatRecord, now time.Time) (SeatRecord, error) {
+			rec.Bookings = slices.Clone(rec.Bookings)
+			changed := false
+			for i, b := range rec.Bookings {
+				if b.Class == cb.Class && b.Start.Equal(cb.Start) && b.Card == teacher && !b.CheckedIn && !b.Expired(now, d.Plan.Rules.CheckinAfter) {
+					rec.Bookings[i].CheckedIn = true
+					changed = true
+				}
+			}
+			if !changed {
+				return rec, errUnchanged
+			}
+			return rec, nil
+		})
+		switch {
+		case err == nil:
+			n++
+		case !errors.Is(err, errUnchanged):
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// errUnchanged: nothing to write for this seat.
+var errUnchanged = errors.New("unchanged")
