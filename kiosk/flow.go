@@ -50,6 +50,7 @@ var screens = map[Screen]screenInfo{
 	ScreenStudyUntil:   {flowStudy, true},
 	ScreenStudyDone:    {flowStudy, true},
 	ScreenStudyWhen:    {flowStudy, true},
+	ScreenStudyClass:   {flowStudy, true},
 }
 
 // flow is the flow of the screen shown now.

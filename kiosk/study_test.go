@@ -436,3 +436,44 @@ func TestClassBlocks(t *testing.T) {
 		t.Errorf("a checked-in class block frees seats: %+v", got[0])
 	}
 }
+
+// At the kiosk: a teacher's staff card books the seats of a zone for a
+// class; a student then takes one of them with their own card.
+func TestAClassAtTheKiosk(t *testing.T) {
+	r := newStudyRig(t)
+	teacher := kiosktest.CardStaff
+	r.core.StartStudy()
+	r.until(t, kiosk.ScreenStudyCard)
+	r.core.Scan(kiosk.Scan{Code: teacher})
+	v := r.until(t, kiosk.ScreenStudyZones)
+	if !v.Study.Teacher {
+		t.Fatalf("a staff card is not taken as a teacher's: %+v", v.Study)
+	}
+	r.core.ChooseZone("stilte", false)
+	v = r.until(t, kiosk.ScreenStudyClass)
+	if len(v.Study.ClassSizes) != 1 || v.Study.ClassSizes[0] != 2 {
+		t.Fatalf("class sizes %v, want [2] (two seats in service)", v.Study.ClassSizes)
+	}
+	r.core.ChooseClassSize(2)
+	v = r.until(t, kiosk.ScreenStudyUntil)
+	r.core.ChooseUntil(v.Study.Until[len(v.Study.Until)-1])
+	v = r.until(t, kiosk.ScreenStudyDone)
+	if len(v.Study.Block) != 2 {
+		t.Fatalf("block %v", v.Study.Block)
+	}
+	r.core.Done()
+	r.clock.Advance(10 * time.Second)
+
+	r.core.StartStudy()
+	r.until(t, kiosk.ScreenStudyCard)
+	r.core.Scan(kiosk.Scan{Code: kiosktest.CardAdult})
+	v = r.until(t, kiosk.ScreenStudyZones)
+	if len(v.Study.Blocks) != 1 || v.Study.Blocks[0].Open != 2 {
+		t.Fatalf("classes to join %+v", v.Study.Blocks)
+	}
+	r.core.JoinClass(0)
+	v = r.until(t, kiosk.ScreenStudyDone)
+	if b := v.Study.Booked; b.Seat == "" || !b.CheckedIn || b.Card != kiosktest.CardAdult || b.Class == "" {
+		t.Errorf("joined %+v", b)
+	}
+}

@@ -24,6 +24,13 @@ type Study struct {
 	// later time (ScreenStudyWhen), from Days and the Starts of Day.
 	Start time.Time
 	Later bool
+	// Teacher: a staff card books seats for a class (ScreenStudyClass
+	// asks how many of ClassSizes); Block lists the seats booked. Blocks
+	// are the class blocks a student may join now, or the teacher's own.
+	Teacher    bool
+	ClassSizes []int
+	Block      []string
+	Blocks     []ClassBlock
 	// Now is the kiosk's clock when the View was built, to say "today".
 	Now    time.Time
 	Days   []time.Time
@@ -62,6 +69,9 @@ type SeatNow struct {
 // studyVisit is a patron at the kiosk for a study place.
 type studyVisit struct {
 	card, name string
+	teacher    bool     // a staff card: books blocks for a class
+	classN     int      // seats for the class
+	block      []string // the seats of the block just booked
 	zone, seat string
 	day, start time.Time // a booking for later; zero: now
 	recs       map[string]Revisioned
@@ -69,7 +79,7 @@ type studyVisit struct {
 }
 
 func (s *studyVisit) snapshot() Study {
-	return Study{Name: s.name, Zone: s.zone, Seat: s.seat, Booked: s.booked}
+	return Study{Name: s.name, Zone: s.zone, Seat: s.seat, Booked: s.booked, Teacher: s.teacher, Block: slices.Clone(s.block)}
 }
 
 // studyFlow is taking a study place: card, zone, seat, until when.
@@ -97,6 +107,11 @@ func (f studyFlow) scan(code string, kind Kind, misread error) {
 	switch {
 	case misread != nil:
 		k.flash(NoticeMisread)
+	case kind == KindStaff && k.screen == ScreenStudyCard:
+		// A teacher (a staff card) books seats for a class.
+		k.place = &studyVisit{card: code, teacher: true}
+		k.audit("study_teacher", Last4(code))
+		f.home()
 	case kind != KindPatron:
 		k.flash(NoticeNotACard)
 	case k.place.card == code && k.screen != ScreenStudyCard:
@@ -204,7 +219,27 @@ func (k *Kiosk) studyView() Study {
 		start, s.Later = k.place.start, true
 	}
 	s.Start, s.Now = start, now
-	s.Mine = plan.Of(k.place.recs, k.place.card, now)
+	if blocks, err := k.study.Blocks(); err == nil {
+		for _, b := range blocks {
+			if k.place.teacher && b.Teacher == k.place.card || !k.place.teacher && b.Open > 0 {
+				s.Blocks = append(s.Blocks, b)
+			}
+		}
+	}
+	if k.screen == ScreenStudyClass {
+		free := len(plan.FreeSeats(k.place.recs, k.place.zone, false, nil, start, start.Add(max(plan.Rules.Slot, time.Minute)), now))
+		for _, n := range []int{2, 4, 6, 8, 10, 12, 16, 20, 24, 30} {
+			if n <= free {
+				s.ClassSizes = append(s.ClassSizes, n)
+			}
+		}
+		if free > 0 && (len(s.ClassSizes) == 0 || s.ClassSizes[len(s.ClassSizes)-1] != free) && free < 30 {
+			s.ClassSizes = append(s.ClassSizes, free)
+		}
+	}
+	if !k.place.teacher {
+		s.Mine = plan.Of(k.place.recs, k.place.card, now)
+	}
 	s.Zones = plan.OccupancyAt(k.place.recs, start, now)
 	if k.screen == ScreenStudyWhen {
 		s.Days = plan.Days(now)
@@ -285,6 +320,10 @@ func (k *Kiosk) ChooseZone(zone string, quiet bool, want ...Feature) {
 		k.activity()
 		if zone != "" {
 			k.place.zone = zone
+			if k.place.teacher {
+				k.show(ScreenStudyClass, NoticeNone)
+				return
+			}
 			k.show(ScreenStudySeats, NoticeNone)
 			return
 		}
@@ -296,6 +335,44 @@ func (k *Kiosk) ChooseZone(zone string, quiet bool, want ...Feature) {
 		}
 		k.place.seat = free[0].Number
 		k.show(ScreenStudyUntil, NoticeNone)
+	})
+}
+
+// ChooseClassSize sets how many seats the teacher's class needs, and asks
+// until when (for the first free seat of the zone).
+func (k *Kiosk) ChooseClassSize(n int) {
+	k.post(func() {
+		if k.screen != ScreenStudyClass || k.place == nil || !k.place.teacher {
+			return
+		}
+		k.activity()
+		v := k.studyView()
+		free := k.study.Plan.FreeSeats(k.place.recs, k.place.zone, false, nil, v.Start, v.Start.Add(max(k.study.Plan.Rules.Slot, time.Minute)), k.clock.Now())
+		if len(free) < n {
+			k.flash(NoticeSeatNotFree)
+			return
+		}
+		k.place.classN = n
+		k.place.seat = free[0].Number
+		k.show(ScreenStudyUntil, NoticeNone)
+	})
+}
+
+// JoinClass takes a seat of an open class block on the student's card.
+func (k *Kiosk) JoinClass(i int) {
+	k.post(func() {
+		if k.screen != ScreenStudyZones || k.place == nil || k.place.teacher {
+			return
+		}
+		blocks := k.studyView().Blocks
+		if i < 0 || i >= len(blocks) {
+			return
+		}
+		sb, err := k.study.JoinBlock(k.place.card, blocks[i])
+		if errors.Is(err, ErrNoBlock) {
+			err = ErrSeatTaken
+		}
+		k.studied(sb, err, "study_join_class")
 	})
 }
 
@@ -322,7 +399,24 @@ func (k *Kiosk) ChooseUntil(end time.Time) {
 		if k.screen != ScreenStudyUntil || k.place == nil || k.place.seat == "" {
 			return
 		}
-		b, err := k.study.Book(k.place.card, k.place.seat, k.studyView().Start, end)
+		start := k.studyView().Start
+		if k.place.teacher {
+			block, err := k.study.BookBlock(k.place.card, k.place.zone, "klas", k.place.classN, start, end)
+			if errors.Is(err, ErrNoBlock) {
+				err = ErrSeatTaken
+			}
+			k.place.block = nil
+			for _, sb := range block {
+				k.place.block = append(k.place.block, sb.Seat)
+			}
+			var first SeatBooking
+			if len(block) > 0 {
+				first = block[0]
+			}
+			k.studied(first, err, "study_book_class")
+			return
+		}
+		b, err := k.study.Book(k.place.card, k.place.seat, start, end)
 		k.studied(SeatBooking{Seat: k.place.seat, Booking: b}, err, "study_book")
 	})
 }
@@ -425,6 +519,16 @@ func (k *Kiosk) CheckInPlace() {
 		if k.screen != ScreenStudyZones || k.place == nil {
 			return
 		}
+		if k.place.teacher {
+			if blocks := k.studyView().Blocks; len(blocks) > 0 {
+				n, err := k.study.CheckInBlock(k.place.card, blocks[0])
+				if err == nil && n == 0 {
+					err = ErrNoBooking
+				}
+				k.studied(SeatBooking{Seat: "", Booking: Booking{Start: blocks[0].Start, End: blocks[0].End, CheckedIn: true}}, err, "study_checkin_class")
+				return
+			}
+		}
 		sb, err := k.study.CheckIn(k.place.card)
 		k.studied(sb, err, "study_checkin")
 	})
@@ -511,12 +615,14 @@ func (f studyFlow) done() {
 func (f studyFlow) back() {
 	k := f.k
 	switch k.screen {
-	case ScreenStudySeats, ScreenStudyWhen:
+	case ScreenStudySeats, ScreenStudyWhen, ScreenStudyClass:
 		k.place.zone = ""
 		k.show(ScreenStudyZones, NoticeNone)
 	case ScreenStudyUntil:
 		k.place.seat = ""
-		if k.place.zone != "" {
+		if k.place.zone != "" && k.place.teacher {
+			k.show(ScreenStudyClass, NoticeNone)
+		} else if k.place.zone != "" {
 			k.show(ScreenStudySeats, NoticeNone)
 		} else {
 			k.show(ScreenStudyZones, NoticeNone)

@@ -24,10 +24,11 @@ const (
 	ScreenStudyUntil                 // until when?
 	ScreenStudyDone                  // the place is yours: seat, zone, until when
 	ScreenStudyWhen                  // a place for later: which day, from when
+	ScreenStudyClass                 // a teacher's class: how many places
 )
 
 var screenNames = [...]string{"attract", "busy", "welcome", "notice", "pin", "loans", "return", "receipt", "receipt-shown",
-	"study-card", "study-zones", "study-seats", "study-until", "study-done", "study-when"}
+	"study-card", "study-zones", "study-seats", "study-until", "study-done", "study-when", "study-class"}
 
 func (s Screen) String() string { return enumName(screenNames[:], int(s), "screen") }
 

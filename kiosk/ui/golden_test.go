@@ -40,6 +40,8 @@ func (stubCore) StartReturn()                              {}
 func (stubCore) ChooseReceipt(kiosk.ReceiptKind)           {}
 func (stubCore) Answer(bool)                               {}
 func (stubCore) StartStudy()                               {}
+func (stubCore) ChooseClassSize(int)                       {}
+func (stubCore) JoinClass(int)                             {}
 func (stubCore) PrintSlip()                                {}
 func (stubCore) BookLater()                                {}
 func (stubCore) ChooseDay(time.Time)                       {}
@@ -166,6 +168,14 @@ func goldenViews(l string) []struct {
 			Days: []time.Time{goldenDay, goldenDay.AddDate(0, 0, 1), goldenDay.AddDate(0, 0, 3)}, Day: goldenDay.AddDate(0, 0, 1), Starts: untils}}},
 		{"study_later", kiosk.View{Screen: kiosk.ScreenStudyDone, Chrome: seats, Study: kiosk.Study{Now: goldenDay, CheckinFrom: goldenDay.Add(23*time.Hour + 45*time.Minute),
 			Booked: kiosk.SeatBooking{Seat: "W02", Booking: kiosk.Booking{Start: goldenDay.Add(24 * time.Hour), End: goldenDay.Add(26 * time.Hour)}}, BookedZone: seats.Seats[1].Names}}},
+		{"study_class", kiosk.View{Screen: kiosk.ScreenStudyClass, Chrome: seats, Study: kiosk.Study{Teacher: true, Zone: "stilte", ClassSizes: []int{2, 4, 6, 8, 10, 12}}}},
+		{"study_join", kiosk.View{Screen: kiosk.ScreenStudyZones, Chrome: seats, Study: kiosk.Study{Zones: seats.Seats,
+			Blocks: []kiosk.ClassBlock{{Class: "klas", Start: goldenDay, End: goldenDay.Add(2 * time.Hour), Seats: 12, Open: 5}}}}},
+		{"study_teacher", kiosk.View{Screen: kiosk.ScreenStudyZones, Chrome: seats, Study: kiosk.Study{Teacher: true, Zones: seats.Seats,
+			Blocks: []kiosk.ClassBlock{{Class: "klas", Start: goldenDay.Add(time.Hour), End: goldenDay.Add(3 * time.Hour), Seats: 12, Open: 12}}}}},
+		{"study_class_done", kiosk.View{Screen: kiosk.ScreenStudyDone, Chrome: seats, Study: kiosk.Study{Teacher: true, Block: []string{"S10", "S11", "S12", "S13"},
+			Booked: kiosk.SeatBooking{Seat: "S10", Booking: kiosk.Booking{Start: goldenDay, End: goldenDay.Add(2 * time.Hour), CheckedIn: false}}, BookedZone: seats.Seats[0].Names,
+			CheckinFrom: goldenDay.Add(-15 * time.Minute), Now: goldenDay}}},
 		{"study_done", kiosk.View{Screen: kiosk.ScreenStudyDone, Chrome: seats, Study: kiosk.Study{
 			Booked: kiosk.SeatBooking{Seat: "S12", Booking: kiosk.Booking{Start: goldenDay, End: goldenDay.Add(3 * time.Hour), CheckedIn: true}}, BookedZone: seats.Seats[0].Names}}},
 	}

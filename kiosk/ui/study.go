@@ -15,6 +15,8 @@ import (
 )
 
 type studyCore interface {
+	ChooseClassSize(n int)
+	JoinClass(i int)
 	BookLater()
 	ChooseDay(day time.Time)
 	ChooseStart(start time.Time)
@@ -133,6 +135,8 @@ type studyZonesScreen struct {
 	extendTitle    *widget.Label
 	extend         *choices
 	zones, quick   *choices
+	classes        *choices
+	classTitle     *widget.Label
 	later          *widget.Button
 	zonesBox       *fyne.Container
 	core           studyCore
@@ -148,7 +152,9 @@ func newStudyZones(core studyCore) *studyZonesScreen {
 		container.New(fixedHeight{80}, container.New(fixedWidth{300}, outlined(s.leave))))),
 		s.extendTitle, s.extend.box)
 	s.later = widget.NewButtonWithIcon("", theme.HistoryIcon(), func() { core.BookLater() })
-	s.zonesBox = container.NewVBox(s.zones.box, s.quick.box, container.NewCenter(container.New(fixedHeight{72}, outlined(s.later))))
+	s.classes = newChoices(2, fyne.NewSize(420, 88))
+	s.classTitle = body("")
+	s.zonesBox = container.NewVBox(s.classTitle, s.classes.box, s.zones.box, s.quick.box, container.NewCenter(container.New(fixedHeight{72}, outlined(s.later))))
 	s.root = container.NewVBox(s.title, s.mineBox, s.zonesBox)
 	return s
 }
@@ -186,11 +192,38 @@ func (s *studyZonesScreen) render(t *texts, v kiosk.View) {
 	}
 	t.show(s.mineBox, false)
 	t.show(s.zonesBox, true)
-	if st.Later {
+	switch {
+	case st.Teacher:
+		t.label(s.title, lang.L("study.class_choose"))
+	case st.Later:
 		t.label(s.title, lang.L("study.choose_for", map[string]any{"Day": dayNameFrom(st.Start, st.Now), "From": clockTime(st.Start)}))
-	} else {
+	default:
 		t.label(s.title, lang.L("study.choose"))
 	}
+	var ctexts []string
+	var con []bool
+	var ctaps []func()
+	for i, b := range st.Blocks {
+		i := i
+		data := map[string]any{"From": clockTime(b.Start), "Until": clockTime(b.End), "Count": b.Open, "Seats": b.Seats}
+		if st.Teacher {
+			ctexts = append(ctexts, lang.L("study.class_mine", data))
+			ctaps = append(ctaps, func() { s.core.CheckInPlace() })
+		} else {
+			ctexts = append(ctexts, lang.N("study.class_join", b.Open, data))
+			ctaps = append(ctaps, func() { s.core.JoinClass(i) })
+		}
+		con = append(con, true)
+	}
+	s.classes.set(t, ctexts, con, ctaps)
+	classKey := "study.classes"
+	if st.Teacher {
+		classKey = "study.classes_mine"
+	}
+	t.label(s.classTitle, lang.L(classKey))
+	t.show(s.classTitle, len(st.Blocks) > 0)
+	t.show(s.classes.box, len(st.Blocks) > 0)
+	t.show(s.quick.box, !st.Teacher)
 	t.button(s.later, lang.L("study.later"))
 	t.show(s.later, !st.Later)
 	var texts []string
@@ -375,7 +408,14 @@ func (s *studyDoneScreen) render(t *texts, v kiosk.View) {
 	} else {
 		t.label(s.title, lang.L("study.done_title_later"))
 	}
-	t.label(s.seat, lang.L("study.done_seat", map[string]any{"Seat": b.Seat}))
+	if n := len(v.Study.Block); n > 0 {
+		t.label(s.title, lang.L("study.class_done"))
+		t.label(s.seat, lang.L("study.class_seats", map[string]any{"First": v.Study.Block[0], "Last": v.Study.Block[n-1], "Count": n}))
+	} else if b.Seat == "" {
+		t.label(s.seat, lang.L("study.class_here"))
+	} else {
+		t.label(s.seat, lang.L("study.done_seat", map[string]any{"Seat": b.Seat}))
+	}
 	text := lang.L("study.done_until", map[string]any{"Until": clockTime(b.End)})
 	if zone != "" {
 		text = zone + ". " + text
@@ -387,7 +427,7 @@ func (s *studyDoneScreen) render(t *texts, v kiosk.View) {
 	}
 	t.label(s.text, text)
 	t.button(s.print, lang.L("study.print"))
-	t.show(s.printBox, v.Chrome.CanPrint)
+	t.show(s.printBox, v.Chrome.CanPrint && len(v.Study.Block) == 0) // a slip is for one place
 }
 
 // dayNameFrom says a day as a patron would, seen from now: "vandaag",
@@ -452,4 +492,35 @@ func zoneOrEmpty(zone string) string {
 		return ""
 	}
 	return zone + ". "
+}
+
+// studyClassScreen asks a teacher how many places the class needs.
+type studyClassScreen struct {
+	noHint
+	root  *fyne.Container
+	title *widget.Label
+	sizes *choices
+	core  studyCore
+}
+
+func newStudyClass(core studyCore) *studyClassScreen {
+	s := &studyClassScreen{title: heading(""), sizes: newChoices(5, fyne.NewSize(130, 72)), core: core}
+	s.root = container.NewBorder(s.title, nil, nil, nil, container.NewVScroll(s.sizes.box))
+	return s
+}
+
+func (s *studyClassScreen) object() fyne.CanvasObject { return s.root }
+func (s *studyClassScreen) Visible() bool             { return s.root.Visible() }
+func (s *studyClassScreen) clear(*texts)              {}
+
+func (s *studyClassScreen) render(t *texts, v kiosk.View) {
+	t.label(s.title, lang.L("study.class_size"))
+	var texts []string
+	var on []bool
+	var taps []func()
+	for _, n := range v.Study.ClassSizes {
+		n := n
+		texts, on, taps = append(texts, fmt.Sprint(n)), append(on, true), append(taps, func() { s.core.ChooseClassSize(n) })
+	}
+	s.sizes.set(t, texts, on, taps)
 }

@@ -61,6 +61,7 @@ type UI struct {
 	studyUntil   *studyUntilScreen
 	studyDone    *studyDoneScreen
 	studyWhen    *studyWhenScreen
+	studyClass   *studyClassScreen
 	shown        kiosk.Screen
 
 	language, help, done *widget.Button
@@ -138,16 +139,17 @@ func (u *UI) build(name string) {
 	u.receiptShown = newReceiptShown()
 	u.studyCard, u.studyZones, u.studySeats = newStudyCard(), newStudyZones(u.core), newStudySeats(u.core)
 	u.studyUntil, u.studyDone, u.studyWhen = newStudyUntil(u.core), newStudyDone(u.core), newStudyWhen(u.core)
+	u.studyClass = newStudyClass(u.core)
 	u.screens = map[kiosk.Screen]screen{
 		kiosk.ScreenAttract: u.attract, kiosk.ScreenBusy: u.busy, kiosk.ScreenWelcome: u.welcome,
 		kiosk.ScreenNotice: u.notice, kiosk.ScreenPIN: u.pin, kiosk.ScreenLoans: u.loans,
 		kiosk.ScreenReturn: u.returns, kiosk.ScreenReceipt: u.receipt, kiosk.ScreenReceiptShown: u.receiptShown,
 		kiosk.ScreenStudyCard: u.studyCard, kiosk.ScreenStudyZones: u.studyZones, kiosk.ScreenStudySeats: u.studySeats,
-		kiosk.ScreenStudyUntil: u.studyUntil, kiosk.ScreenStudyDone: u.studyDone, kiosk.ScreenStudyWhen: u.studyWhen,
+		kiosk.ScreenStudyUntil: u.studyUntil, kiosk.ScreenStudyDone: u.studyDone, kiosk.ScreenStudyWhen: u.studyWhen, kiosk.ScreenStudyClass: u.studyClass,
 	}
 	bodies := container.NewStack()
 	for _, s := range []screen{u.attract, u.busy, u.welcome, u.notice, u.pin, u.loans, u.returns, u.receipt, u.receiptShown,
-		u.studyCard, u.studyZones, u.studySeats, u.studyUntil, u.studyDone, u.studyWhen} {
+		u.studyCard, u.studyZones, u.studySeats, u.studyUntil, u.studyDone, u.studyWhen, u.studyClass} {
 		s.object().Hide()
 		bodies.Add(s.object())
 	}
