@@ -203,6 +203,9 @@ func (k *Kiosk) SetSeats(store SeatStore) {
 		return
 	}
 	k.study = &StudyDesk{Plan: k.opts.Study, Store: store, Now: k.clock.Now}
+	if u, ok := store.(UsageStore); ok {
+		k.study.Usage = u
+	}
 }
 
 // SetPrinter gives the kiosk a receipt printer; call before Run.

@@ -133,3 +133,12 @@ type Booking struct {
 func (b Booking) Expired(now time.Time, after time.Duration) bool {
 	return !now.Before(b.End) || !b.CheckedIn && now.After(b.Start.Add(after))
 }
+
+// UsageStore keeps anonymous counts of how the study places are used, for
+// the library's figures: never a card or a name, only a day, an hour, a
+// zone and what is counted ("2026-12-03|bookings",
+// "2026-12-03|10|stilte|occupied").
+type UsageStore interface {
+	AddUsage(key string, n int) error
+	MaxUsage(key string, v int) error
+}

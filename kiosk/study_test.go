@@ -477,3 +477,38 @@ func TestAClassAtTheKiosk(t *testing.T) {
 		t.Errorf("joined %+v", b)
 	}
 }
+
+// The library's figures are kept anonymously: bookings and no-shows per
+// day, the most places taken per zone and hour; no card anywhere in them.
+func TestStudyUsageIsAnonymous(t *testing.T) {
+	r := newStudyRig(t)
+	now := r.clock.Now()
+	if _, err := r.desk.Book(kiosktest.CardAdult, "S1", now, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	r.desk.Usage = r.seats // as the kiosk's own desk has it
+	if _, err := r.desk.Book(kiosktest.CardSenior, "S2", now.Add(time.Hour), now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Advance(time.Hour + 20*time.Minute) // S2's booking a no-show; the kiosk recounts each minute
+	if _, err := r.desk.Book("someone", "S2", r.clock.Now(), r.clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err) // the write that clears the no-show
+	}
+	r.core.Sync()
+	usage, err := r.store.Usage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := now.Format("2006-01-02")
+	if usage[day+"|bookings"] != 2 || usage[day+"|no-shows"] != 1 {
+		t.Errorf("usage %v: want 2 bookings and 1 no-show on %s", usage, day)
+	}
+	if usage[now.Format("2006-01-02|15")+"|stilte|occupied"] < 1 {
+		t.Errorf("usage %v: no place taken in stilte at %s", usage, now.Format("15h"))
+	}
+	for k := range usage {
+		if strings.Contains(k, kiosktest.CardAdult[len(kiosktest.CardAdult)-4:]) || strings.Contains(k, "someone") {
+			t.Errorf("a card in the usage figures: %q", k)
+		}
+	}
+}

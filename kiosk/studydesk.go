@@ -18,6 +18,15 @@ type StudyDesk struct {
 	Plan  *StudyPlan
 	Store SeatStore
 	Now   func() time.Time
+	// Usage, when set, counts bookings, no-shows and occupancy, anonymously.
+	Usage UsageStore
+}
+
+// count adds to an anonymous usage figure; a failure only costs the figure.
+func (d *StudyDesk) count(key string, n int) {
+	if d.Usage != nil {
+		_ = d.Usage.AddUsage(key, n)
+	}
 }
 
 // Why a booking is refused, in the kiosk's words.
@@ -48,11 +57,21 @@ func (d *StudyDesk) change(seat string, decide func(rec SeatRecord, now time.Tim
 		if err != nil {
 			return err
 		}
-		next.Bookings = slices.DeleteFunc(next.Bookings, func(b Booking) bool { return b.Expired(now, d.Plan.Rules.CheckinAfter) })
+		var noShows []Booking
+		next.Bookings = slices.DeleteFunc(next.Bookings, func(b Booking) bool {
+			gone := b.Expired(now, d.Plan.Rules.CheckinAfter)
+			if gone && !b.CheckedIn && now.Before(b.End) {
+				noShows = append(noShows, b)
+			}
+			return gone
+		})
 		if _, err := d.Store.Put(seat, next, rev); errors.Is(err, ErrSeatChanged) {
 			continue
 		} else if err != nil {
 			return err
+		}
+		for _, b := range noShows {
+			d.count(b.Start.Format("2006-01-02")+"|no-shows", 1)
 		}
 		return nil
 	}
@@ -97,6 +116,9 @@ func (d *StudyDesk) Book(card, number string, start, end time.Time) (Booking, er
 		rec.Bookings = append(slices.Clone(rec.Bookings), b)
 		return rec, nil
 	})
+	if err == nil {
+		d.count(start.Format("2006-01-02")+"|bookings", 1)
+	}
 	return b, err
 }
 

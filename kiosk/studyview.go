@@ -48,6 +48,12 @@ func (k *Kiosk) countSeats() {
 	}
 	now := k.clock.Now()
 	counts := k.study.Plan.Occupancy(all, now)
+	if u := k.study.Usage; u != nil {
+		hour := now.Format("2006-01-02|15")
+		for _, c := range counts {
+			_ = u.MaxUsage(hour+"|"+c.Zone+"|occupied", c.Total-c.Free)
+		}
+	}
 	_, open := k.study.Plan.OpenAt(now)
 	if equalCounts(counts, k.chrome.Seats) && open == k.chrome.StudyOpen {
 		return

@@ -120,7 +120,7 @@ func guessPageSize(r io.ReaderAt, size int64) int {
 // inside (the journal's readers would stop at one).
 var flat = map[string]bool{
 	string(bucketMeta): true, string(bucketAudit): true, string(bucketJournal): true,
-	string(bucketPatrons): true, string(bucketDamage): true, string(bucketSeats): true,
+	string(bucketPatrons): true, string(bucketDamage): true, string(bucketSeats): true, string(bucketUsage): true,
 }
 
 // visit takes one key and value found by the walk; a nil key means the

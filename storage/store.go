@@ -68,7 +68,7 @@ func (s *Store) migrate() error {
 				return err
 			}
 		}
-		for _, name := range [][]byte{bucketAudit, bucketJournal, bucketPatrons, bucketSeats} {
+		for _, name := range [][]byte{bucketAudit, bucketJournal, bucketPatrons, bucketSeats, bucketUsage} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

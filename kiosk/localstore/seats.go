@@ -147,3 +147,11 @@ func (st *Seats) changed() {
 		}
 	}
 }
+
+// AddUsage adds to an anonymous usage count (kiosk.UsageStore).
+func (s *Seats) AddUsage(key string, n int) error { return s.s.AddUsage(key, n) }
+
+// MaxUsage keeps the largest of an anonymous usage figure.
+func (s *Seats) MaxUsage(key string, v int) error { return s.s.MaxUsage(key, v) }
+
+var _ kiosk.UsageStore = (*Seats)(nil)
