@@ -271,6 +271,8 @@ type Patron struct {
 	// Unknown: the ILS does not know the card (kept in the patron cache,
 	// so the card is refused offline too).
 	Unknown bool
+	// Category is the patron category the ILS gave (Koha's PC), if any.
+	Category string
 }
 
 // Blocked reports whether the patron may not borrow.

@@ -512,3 +512,20 @@ func TestStudyUsageIsAnonymous(t *testing.T) {
 		}
 	}
 }
+
+// A patron of a teacher category (Koha's PC in the 64, as the demo
+// library sends it) books for a class with their own library card.
+func TestTeacherCategory(t *testing.T) {
+	r := newStudyRig(t)
+	r.desk.Plan.Rules.TeacherCategories = []string{"SENIOR"} // before the kiosk reads it (through the loop)
+	for card, teacher := range map[string]bool{kiosktest.CardSenior: true, kiosktest.CardAdult: false} {
+		r.core.StartStudy()
+		r.until(t, kiosk.ScreenStudyCard)
+		r.core.Scan(kiosk.Scan{Code: card})
+		if v := r.until(t, kiosk.ScreenStudyZones); v.Study.Teacher != teacher {
+			t.Errorf("%s: teacher %v, want %v", card, v.Study.Teacher, teacher)
+		}
+		r.core.Done()
+		r.until(t, kiosk.ScreenAttract)
+	}
+}

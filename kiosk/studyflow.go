@@ -178,6 +178,9 @@ func (f studyFlow) lookedUp(card string, p Patron, err error) {
 		return
 	}
 	k.place = &studyVisit{card: card, name: p.Name}
+	if p.Category != "" && slices.Contains(k.study.Plan.Rules.TeacherCategories, p.Category) {
+		k.place.teacher = true // a teacher's own card: books for a class
+	}
 	k.audit("study_start", Last4(card))
 	f.home()
 }

@@ -101,6 +101,7 @@ func (l *Library) PatronInformation(req *sip2.PatronInformationRequest) *sip2.Pa
 	cat := l.cats[p.Category]
 	r.PersonalName = p.Name
 	r.ValidPatron = sip2.Yes
+	r.Extra = append(r.Extra, sip2.Field{ID: "PC", Value: p.Category}) // as Koha sends it
 	if req.PatronPassword != "" {
 		r.ValidPatronPassword = sip2.YN(req.PatronPassword == p.PIN)
 		if r.ValidPatronPassword == sip2.No {

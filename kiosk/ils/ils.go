@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -141,6 +142,7 @@ func patronFrom(card string, r *sip2.PatronInformationResponse) kiosk.Patron {
 		PINChecked: r.ValidPatronPassword == sip2.Yes || r.ValidPatronPassword == sip2.No,
 		PINValid:   r.ValidPatronPassword == sip2.Yes,
 		Messages:   r.ScreenMessages,
+		Category:   category(r.Extra),
 	}
 	st := r.Status
 	switch {
@@ -210,4 +212,15 @@ func serviceOf(st *sip2.ACSStatusResponse) kiosk.Service {
 		NoOffline:  !st.OfflineOK,
 		RenewAll:   bx && st.Supported.RenewAll,
 	}
+}
+
+// category is the patron category as Koha and others send it in a 64's
+// extension field PC (not in the SIP2 2.00 standard); "" if absent.
+func category(extra []sip2.Field) string {
+	for _, f := range extra {
+		if f.ID == "PC" {
+			return strings.TrimSpace(f.Value)
+		}
+	}
+	return ""
 }
