@@ -128,6 +128,34 @@ type Booking struct {
 	At    time.Time // when it was made
 }
 
+// OutOfServiceClass marks the booking that takes a seat out of service
+// until staff put it back (a seat's record, so kiosks sharing a store
+// agree, with no field of its own): no card, no end.
+const OutOfServiceClass = "\x00out-of-service"
+
+// OutOfService returns the booking that takes a seat out of service.
+func OutOfService(at time.Time) Booking {
+	return Booking{ID: "out-of-service", Class: OutOfServiceClass, Start: at, At: at,
+		End: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), CheckedIn: true}
+}
+
+// IsOutOfService reports whether b takes its seat out of service.
+func (b Booking) IsOutOfService() bool { return b.Class == OutOfServiceClass }
+
+// outOfService reports whether s is out of service, by the plan or by
+// staff in its record.
+func outOfService(s Seat, rec SeatRecord) bool {
+	if s.OutOfService {
+		return true
+	}
+	for _, b := range rec.Bookings {
+		if b.IsOutOfService() {
+			return true
+		}
+	}
+	return false
+}
+
 // Expired reports whether b no longer holds its seat at now: it ended, or
 // it was never checked in within its window.
 func (b Booking) Expired(now time.Time, after time.Duration) bool {

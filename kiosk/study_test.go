@@ -529,3 +529,28 @@ func TestTeacherCategory(t *testing.T) {
 		r.until(t, kiosk.ScreenAttract)
 	}
 }
+
+// Staff take a seat out of service (and back) in its record: the map says
+// so, no one can book it, and it does not count among the places.
+func TestSeatOutOfService(t *testing.T) {
+	r := newStudyRig(t)
+	if err := r.desk.SetOutOfService("S1", true); err != nil {
+		t.Fatal(err)
+	}
+	now := r.clock.Now()
+	if _, err := r.desk.Book("p", "S1", now, now.Add(time.Hour)); !errors.Is(err, kiosk.ErrSeatTaken) {
+		t.Errorf("booking a seat out of service: %v", err)
+	}
+	if got := r.desk.Plan.Occupancy(mustAll(t, r.seats), now); got[0].Total != 1 || got[0].Free != 1 {
+		t.Errorf("stilte with S1 out of service: %+v, want 1 of 1", got[0])
+	}
+	if blocks, _ := r.desk.Blocks(); len(blocks) != 0 {
+		t.Errorf("out of service shows as a class: %+v", blocks)
+	}
+	if err := r.desk.SetOutOfService("S1", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.desk.Book("p", "S1", now, now.Add(time.Hour)); err != nil {
+		t.Errorf("booking the seat back in service: %v", err)
+	}
+}

@@ -308,7 +308,7 @@ func (d *StudyDesk) Blocks() ([]ClassBlock, error) {
 	var out []*ClassBlock
 	for _, rec := range all {
 		for _, b := range rec.Record.Bookings {
-			if b.Class == "" || b.Expired(now, r.CheckinAfter) || now.Before(b.Start.Add(-r.CheckinBefore)) {
+			if b.Class == "" || b.IsOutOfService() || b.Expired(now, r.CheckinAfter) || now.Before(b.Start.Add(-r.CheckinBefore)) {
 				continue
 			}
 			key := b.Class + "|" + b.Start.String()
@@ -404,3 +404,23 @@ func (d *StudyDesk) CheckInBlock(teacher string, cb ClassBlock) (int, error) {
 
 // errUnchanged: nothing to write for this seat.
 var errUnchanged = errors.New("unchanged")
+
+// SetOutOfService takes seat out of service (on) or puts it back (off),
+// for staff; bookings on it stay, for staff to move or cancel.
+func (d *StudyDesk) SetOutOfService(number string, on bool) error {
+	if _, ok := d.seat(number); !ok {
+		return ErrUnknownSeat
+	}
+	return d.change(number, func(rec SeatRecord, now time.Time) (SeatRecord, error) {
+		out := SeatRecord{}
+		for _, b := range rec.Bookings {
+			if !b.IsOutOfService() {
+				out.Bookings = append(out.Bookings, b)
+			}
+		}
+		if on {
+			out.Bookings = append(out.Bookings, OutOfService(now))
+		}
+		return out, nil
+	})
+}

@@ -290,7 +290,7 @@ func (k *Kiosk) studyView() Study {
 // stateAt says how seat s is at at, as the records stand at now: for a
 // later time, a seat is free or reserved.
 func (p *StudyPlan) stateAt(s Seat, rec SeatRecord, at, now time.Time) SeatState {
-	if s.OutOfService {
+	if outOfService(s, rec) {
 		return SeatOutOfService
 	}
 	if at.After(now) {

@@ -49,7 +49,7 @@ func (r StudyRules) holds(b Booking, from, to, now time.Time) bool {
 // FreeDuring reports whether seat s is free for the whole of [from, to)
 // as rec says at now: in service and no booking holding it meanwhile.
 func (p *StudyPlan) FreeDuring(s Seat, rec SeatRecord, from, to, now time.Time) bool {
-	if s.OutOfService {
+	if outOfService(s, rec) {
 		return false
 	}
 	for _, b := range rec.Bookings {
@@ -86,7 +86,7 @@ func (p *StudyPlan) OccupancyAt(recs map[string]Revisioned, at, now time.Time) [
 	slot := at.Add(max(p.Rules.Slot, time.Minute))
 	for _, s := range p.Seats {
 		i, ok := index[s.Zone]
-		if !ok || s.OutOfService {
+		if !ok || outOfService(s, recs[s.Number].Record) {
 			continue
 		}
 		counts[i].Total++
@@ -103,7 +103,7 @@ func (p *StudyPlan) OccupancyAt(recs map[string]Revisioned, at, now time.Time) [
 // or the places are closed.
 func (p *StudyPlan) Until(s Seat, rec SeatRecord, start, now time.Time) []time.Time {
 	closes, open := p.OpenAt(start)
-	if !open || s.OutOfService {
+	if !open || outOfService(s, rec) {
 		return nil
 	}
 	limit := earliest(closes, start.Add(p.Rules.LongestStay))

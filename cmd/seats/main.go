@@ -4,6 +4,8 @@
 //
 //	seats -data-dir /var/lib/bibliotheek-kiosk list
 //	seats -data-dir /var/lib/bibliotheek-kiosk cancel S12 [booking-id]
+//	seats -data-dir /var/lib/bibliotheek-kiosk out-of-service S12
+//	seats -data-dir /var/lib/bibliotheek-kiosk in-service S12
 //
 // Cards show as their last 4 digits only.
 package main
@@ -60,8 +62,14 @@ func run(args []string, out, errOut io.Writer, now func() time.Time) int {
 			return 2
 		}
 		return cancel(store, fs.Arg(1), fs.Arg(2), out, errOut)
+	case "out-of-service", "in-service":
+		if fs.NArg() < 2 {
+			fmt.Fprintf(errOut, "seats: %s needs a seat number: seats %s S12\n", fs.Arg(0), fs.Arg(0))
+			return 2
+		}
+		return service(store, fs.Arg(1), fs.Arg(0) == "out-of-service", out, errOut, now())
 	}
-	fmt.Fprintf(errOut, "seats: %q is not a command; use list or cancel\n", fs.Arg(0))
+	fmt.Fprintf(errOut, "seats: %q is not a command; use list, cancel, out-of-service or in-service\n", fs.Arg(0))
 	return 2
 }
 
@@ -81,6 +89,11 @@ func list(store *storage.Store, out, errOut io.Writer, now time.Time) int {
 	for _, n := range names {
 		for _, b := range seats[n].Bookings {
 			if !now.Before(b.End) {
+				continue
+			}
+			if b.Class == kiosk.OutOfServiceClass {
+				fmt.Fprintf(out, "%-6s out of service since %s\n", n, b.Start.Format("2006-01-02 15:04"))
+				shown++
 				continue
 			}
 			state := "booked"
@@ -109,7 +122,9 @@ func cancel(store *storage.Store, seat, id string, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "seats: %v\n", err)
 		return 1
 	}
-	keep := slices.DeleteFunc(slices.Clone(rec.Bookings), func(b storage.SeatBooking) bool { return id == "" || b.ID == id })
+	keep := slices.DeleteFunc(slices.Clone(rec.Bookings), func(b storage.SeatBooking) bool {
+		return b.Class != kiosk.OutOfServiceClass && (id == "" || b.ID == id)
+	})
 	gone := len(rec.Bookings) - len(keep)
 	switch {
 	case gone == 0:
@@ -124,5 +139,29 @@ func cancel(store *storage.Store, seat, id string, out, errOut io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(out, "cancelled %d booking of %s\n", gone, seat)
+	return 0
+}
+
+// service takes seat out of service, or puts it back; its bookings stay.
+func service(store *storage.Store, seat string, off bool, out, errOut io.Writer, now time.Time) int {
+	rec, err := store.Seat(seat)
+	if err != nil {
+		fmt.Fprintf(errOut, "seats: %v\n", err)
+		return 1
+	}
+	keep := slices.DeleteFunc(slices.Clone(rec.Bookings), func(b storage.SeatBooking) bool { return b.Class == kiosk.OutOfServiceClass })
+	if off {
+		b := kiosk.OutOfService(now)
+		keep = append(keep, storage.SeatBooking{ID: b.ID, Class: b.Class, Start: b.Start, End: b.End, At: b.At, CheckedIn: true})
+	}
+	if _, err := store.PutSeat(seat, keep, rec.Revision); err != nil {
+		fmt.Fprintf(errOut, "seats: %v\n", err)
+		return 1
+	}
+	if off {
+		fmt.Fprintf(out, "%s is out of service\n", seat)
+	} else {
+		fmt.Fprintf(out, "%s is in service again\n", seat)
+	}
 	return 0
 }

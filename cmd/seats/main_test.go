@@ -49,4 +49,15 @@ func TestListAndCancel(t *testing.T) {
 	if got := out.String(); strings.Contains(got, "S1 ") || !strings.Contains(got, "S2") {
 		t.Errorf("after cancelling S1:\n%s", got)
 	}
+	for _, c := range []struct{ cmd, want string }{{"out-of-service", "S2     out of service"}, {"in-service", ""}} {
+		out.Reset()
+		if code := run([]string{"-data-dir", dir, c.cmd, "S2"}, &out, &errOut, func() time.Time { return now }); code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.cmd, code, errOut.String())
+		}
+		out.Reset()
+		run([]string{"-data-dir", dir, "list"}, &out, &errOut, func() time.Time { return now })
+		if got := out.String(); c.want != "" && !strings.Contains(got, c.want) || c.want == "" && strings.Contains(got, "out of service") {
+			t.Errorf("after %s:\n%s", c.cmd, got)
+		}
+	}
 }
