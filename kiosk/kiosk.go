@@ -58,6 +58,14 @@ type Options struct {
 	Logger *slog.Logger
 	// Study is the branch's study places; nil: none at this kiosk.
 	Study *StudyPlan
+	// Polls are asked on the goodbye screen (SetPolls gives their store);
+	// PollKiosk names this kiosk in the answers; answers within
+	// PollSpamWindow (4 s) of the one before are kept apart as filtered.
+	Polls          []Poll
+	PollKiosk      string
+	PollSpamWindow time.Duration
+	// News are the "U vroeg, wij deden" messages, in turn on the idle screen.
+	News []News
 }
 
 func (o *Options) defaults() {
@@ -114,6 +122,12 @@ func (o *Options) defaults() {
 	if o.MaxRows <= 0 {
 		o.MaxRows = max(60, o.OfflineMaxItems)
 	}
+	if o.PollSpamWindow <= 0 {
+		o.PollSpamWindow = 4 * time.Second
+	}
+	if o.PollKiosk == "" {
+		o.PollKiosk = "kiosk"
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -165,6 +179,14 @@ type Kiosk struct {
 	place   *studyVisit // the study-place visit, while one runs
 	// seatsDirty: a change of the seats is posted and not yet counted.
 	seatsDirty atomic.Bool
+	// Polls: the store, the poll on the screen, what the visit ending now
+	// was for, visits seen per poll (for 1 in N), the last answer's time.
+	polls       PollStore
+	poll        *pollVisit
+	pendingPoll UsedService
+	pollSeen    map[string]int
+	lastAnswer  time.Time
+	newsAt      int
 }
 
 // New makes a core; call Run to start it. printer may be nil.
@@ -189,6 +211,7 @@ func New(opts Options, ils ILS, store Store, clock Clock) *Kiosk {
 		chrome:  Chrome{Lang: opts.Lang},
 	}
 	k.visit = k.newVisit()
+	k.pollSeen = map[string]int{}
 	k.idle = idleFlow{k}
 	k.visits = visitFlow{k}
 	k.studies = studyFlow{k}
@@ -282,7 +305,7 @@ func (k *Kiosk) Sync() {
 
 // View builds the View of now; call it on the event loop.
 func (k *Kiosk) View() View {
-	v := View{Screen: k.screen, Notice: k.notice, Busy: k.busy, Chrome: k.chrome}
+	v := View{Screen: k.screen, Notice: k.notice, Busy: k.busy, Chrome: k.chrome, Poll: k.pollView()}
 	if k.screen != ScreenAttract {
 		v.Visit = k.visit.snapshot()
 	}
@@ -318,6 +341,11 @@ func (k *Kiosk) show(s Screen, n Notice) {
 	k.chrome.Help = false
 	k.chrome.Flash = NoticeNone
 	k.visit.confirm, k.visit.switchTo, k.visit.switchName = ConfirmNone, "", ""
+	k.poll = nil
+	if s == ScreenNotice && goodbye(n) {
+		k.offerPoll() // after the receipt, never before it
+	}
+	k.pendingPoll = ""
 	switch {
 	case s == ScreenNotice:
 		k.after(k.opts.NoticeTime, k.toAttract)
@@ -325,6 +353,15 @@ func (k *Kiosk) show(s Screen, n Notice) {
 		k.after(k.opts.SessionTimeout-k.opts.Warning, k.startCountdown)
 	}
 	k.publish()
+}
+
+// goodbye reports whether n ends a visit (where a poll may come).
+func goodbye(n Notice) bool {
+	switch n {
+	case NoticeGoodbye, NoticeTakeReceipt, NoticeThanksReturn, NoticeLeftPlace:
+		return true
+	}
+	return false
 }
 
 // after runs f on the loop after d, unless the screen has changed or the

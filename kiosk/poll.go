@@ -70,3 +70,48 @@ type PollStore interface {
 	// CountPoll adds one to a poll's count of ev after service on day.
 	CountPoll(poll string, service UsedService, ev PollEvent, day time.Time) error
 }
+
+// News is a "U vroeg, wij deden" message for the idle screen: what the
+// library did with what patrons said.
+type News struct {
+	Text        map[string]string
+	From, Until time.Time
+}
+
+// PollView is the poll on the goodbye screen.
+type PollView struct {
+	ID       string
+	Question map[string]string
+	// Stage is where the patron is: the faces, the follow-up, thanks.
+	Stage    PollStage
+	FollowUp FollowUp
+}
+
+// PollStage is how far a poll has come.
+type PollStage int
+
+const (
+	PollNone PollStage = iota
+	PollFaces
+	PollFollowUp
+	PollThanks
+)
+
+var pollStageNames = [...]string{"none", "faces", "follow-up", "thanks"}
+
+func (s PollStage) String() string { return enumName(pollStageNames[:], int(s), "poll stage") }
+
+// activeOn reports whether p is asked on day's date.
+func (p Poll) activeOn(day time.Time) bool {
+	d := day.Format("2006-01-02")
+	return (p.From.IsZero() || d >= p.From.Format("2006-01-02")) && (p.Until.IsZero() || d <= p.Until.Format("2006-01-02"))
+}
+
+func (p Poll) asksAfter(s UsedService) bool {
+	for _, a := range p.After {
+		if a == s {
+			return true
+		}
+	}
+	return false
+}

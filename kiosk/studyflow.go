@@ -637,6 +637,9 @@ func (f studyFlow) back() {
 
 func (f studyFlow) end(why string) {
 	k := f.k
+	if why == "session_end" && k.place != nil && (k.place.booked.ID != "" || len(k.place.block) > 0) {
+		k.used(AfterStudy)
+	}
 	if k.place != nil && k.place.card != "" {
 		k.audit("study_"+why, Last4(k.place.card))
 	}

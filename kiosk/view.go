@@ -20,6 +20,8 @@ type View struct {
 	Visit Visit
 	// Study is a visit for a study place, on the study screens.
 	Study Study
+	// Poll is the quick poll on the goodbye screen, if one is asked.
+	Poll PollView
 }
 
 // Chrome is what stays around every screen: the language, the countdown,

@@ -204,6 +204,13 @@ func (f visitFlow) back() {
 func (f visitFlow) end(why string) {
 	k := f.k
 	card := k.visit.patron.Card
+	if why == "session_end" && len(k.receiptRows()) > 0 {
+		if card == "" {
+			k.used(AfterReturn)
+		} else {
+			k.used(AfterCheckout)
+		}
+	}
 	k.forget()
 	if card == "" {
 		return

@@ -348,6 +348,7 @@ var enumStrings = map[string]func(int) string{
 	"Media":     func(i int) string { return kiosk.Media(i).String() },
 	"ILSFault":  func(i int) string { return kiosk.ILSFault(i).String() },
 	"SeatState": func(i int) string { return kiosk.SeatState(i).String() },
+	"PollStage": func(i int) string { return kiosk.PollStage(i).String() },
 }
 
 // fallbackName is enumName's form for a value without a name.

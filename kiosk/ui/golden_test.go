@@ -42,6 +42,9 @@ func (stubCore) Answer(bool)                               {}
 func (stubCore) StartStudy()                               {}
 func (stubCore) ChooseClassSize(int)                       {}
 func (stubCore) JoinClass(int)                             {}
+func (stubCore) AnswerPoll(int)                            {}
+func (stubCore) AnswerFollowUp(int)                        {}
+func (stubCore) SkipPoll()                                 {}
 func (stubCore) PrintSlip()                                {}
 func (stubCore) BookLater()                                {}
 func (stubCore) ChooseDay(time.Time)                       {}
@@ -157,6 +160,13 @@ func goldenViews(l string) []struct {
 		{"receipt", kiosk.View{Screen: kiosk.ScreenReceipt, Chrome: chrome, Visit: kiosk.Visit{Patron: joost, ReceiptDefault: kiosk.ReceiptPrint}}},
 		{"receipt_shown", kiosk.View{Screen: kiosk.ScreenReceiptShown, Chrome: chrome, Visit: kiosk.Visit{Patron: joost, Receipt: receipt}}},
 		{"goodbye", kiosk.View{Screen: kiosk.ScreenNotice, Notice: kiosk.NoticeGoodbye, Chrome: chrome}},
+		{"poll", kiosk.View{Screen: kiosk.ScreenNotice, Notice: kiosk.NoticeGoodbye, Chrome: chrome, Poll: kiosk.PollView{ID: "lenen",
+			Question: map[string]string{"nl": "Hoe ging het lenen?", "en": "How did borrowing go?"}, Stage: kiosk.PollFaces}}},
+		{"poll_followup", kiosk.View{Screen: kiosk.ScreenNotice, Notice: kiosk.NoticeGoodbye, Chrome: chrome, Poll: kiosk.PollView{ID: "lenen", Stage: kiosk.PollFollowUp,
+			FollowUp: kiosk.FollowUp{Question: map[string]string{"nl": "Wat kan beter?", "en": "What could be better?"}, Options: []map[string]string{
+				{"nl": "Het duurde lang", "en": "It took long"}, {"nl": "Ik begreep het niet", "en": "I did not understand it"},
+				{"nl": "De scanner deed het niet", "en": "The scanner did not work"}, {"nl": "Iets anders", "en": "Something else"}}}}}},
+		{"poll_thanks", kiosk.View{Screen: kiosk.ScreenNotice, Notice: kiosk.NoticeGoodbye, Chrome: chrome, Poll: kiosk.PollView{ID: "lenen", Stage: kiosk.PollThanks}}},
 		{"study_card", kiosk.View{Screen: kiosk.ScreenStudyCard, Chrome: seats}},
 		{"study_zones", kiosk.View{Screen: kiosk.ScreenStudyZones, Chrome: seats, Study: kiosk.Study{Name: "Joost Müller", Zones: seats.Seats}}},
 		{"study_mine", kiosk.View{Screen: kiosk.ScreenStudyZones, Chrome: seats, Study: kiosk.Study{Zones: seats.Seats,

@@ -17,12 +17,13 @@ type noticeScreen struct {
 	root *fyne.Container
 	icon *widget.Icon
 	text *widget.Label
+	poll *pollPanel
 }
 
-func newNotice() *noticeScreen {
-	s := &noticeScreen{icon: widget.NewIcon(theme.InfoIcon()), text: body("")}
+func newNotice(core pollCore) *noticeScreen {
+	s := &noticeScreen{icon: widget.NewIcon(theme.InfoIcon()), text: body(""), poll: newPollPanel(core)}
 	iconBox := container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(96), s.icon))
-	s.root = container.New(column{900}, container.NewVBox(layout.NewSpacer(), iconBox, s.text, layout.NewSpacer()))
+	s.root = container.New(column{900}, container.NewVBox(layout.NewSpacer(), iconBox, s.text, s.poll.root, layout.NewSpacer()))
 	return s
 }
 
@@ -65,6 +66,7 @@ func (s *noticeScreen) render(t *texts, v kiosk.View) {
 		key = "notice.blocked"
 	}
 	t.label(s.text, lang.L(key))
+	s.poll.render(t, v)
 	switch v.Notice {
 	case kiosk.NoticeGoodbye, kiosk.NoticeTimedOut, kiosk.NoticeTakeReceipt, kiosk.NoticeThanksReturn, kiosk.NoticeLeftPlace:
 		s.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))

@@ -29,6 +29,7 @@ type Core interface {
 	receiptCore
 	confirmCore
 	studyCore
+	pollCore
 }
 
 var _ Core = (*kiosk.Kiosk)(nil)

@@ -99,6 +99,9 @@ func (c *choices) set(t *texts, texts []string, enabled []bool, taps []func()) {
 type grid struct {
 	columns int
 	cell    fyne.Size
+	// laidOut is how many columns fitted when last laid out: standing,
+	// fewer fit, and the grid needs more rows.
+	laidOut int
 }
 
 func (g *grid) cols(width float32) int {
@@ -110,12 +113,17 @@ func (g *grid) cols(width float32) int {
 }
 
 func (g *grid) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	rows := (len(objects) + g.columns - 1) / max(g.columns, 1)
+	cols := g.columns
+	if g.laidOut > 0 {
+		cols = g.laidOut
+	}
+	rows := (len(objects) + cols - 1) / max(cols, 1)
 	return fyne.NewSize(g.cell.Width, float32(rows)*g.cell.Height+float32(max(rows-1, 0))*gap)
 }
 
 func (g *grid) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	n := g.cols(size.Width)
+	g.laidOut = n
 	width := float32(n)*g.cell.Width + float32(n-1)*gap
 	x0 := (size.Width - width) / 2
 	for i, o := range objects {

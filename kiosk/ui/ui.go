@@ -131,7 +131,7 @@ func (u *UI) build(name string) {
 	u.attract = newAttract(u.core)
 	u.busy = newBusy()
 	u.welcome = newWelcome(u.core)
-	u.notice = newNotice()
+	u.notice = newNotice(u.core)
 	u.pin = newPIN(u.core)
 	u.loans = newLoans(u.core)
 	u.returns = newReturn()
