@@ -254,6 +254,7 @@ func (k *Kiosk) Run(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, k.stop)
 	defer stop()
 	k.watchSeats()
+	k.showNews()
 	for {
 		select {
 		case <-k.life.Done():

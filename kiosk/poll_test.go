@@ -150,3 +150,24 @@ func TestPollSkipsAndSpam(t *testing.T) {
 		t.Errorf("shown %d answered %d skipped %d; want 4, 3, 1", shown, answered, skipped)
 	}
 }
+
+// "U vroeg, wij deden": the messages of today take turns on the idle
+// screen; one whose days are over is not shown.
+func TestNewsTakesTurns(t *testing.T) {
+	start := kiosktest.Start(t)
+	news := []kiosk.News{
+		{Text: map[string]string{"nl": "Meer stopcontacten"}},
+		{Text: map[string]string{"nl": "Voorbij"}, Until: start.AddDate(0, 0, -1)},
+		{Text: map[string]string{"nl": "Langer open"}},
+	}
+	r := newRigWith(t, kiosk.Options{News: news, Classify: classify}, nil)
+	seen := map[string]bool{}
+	for range 4 {
+		r.clock.Advance(12 * time.Second)
+		v := r.wait(t, "a message", func(v kiosk.View) bool { return v.Chrome.News != nil })
+		seen[v.Chrome.News["nl"]] = true
+	}
+	if !seen["Meer stopcontacten"] || !seen["Langer open"] || seen["Voorbij"] {
+		t.Errorf("messages shown: %v", seen)
+	}
+}

@@ -140,3 +140,35 @@ func (k *Kiosk) restartTimer(d time.Duration) {
 	k.armed++
 	k.after(d, k.toAttract)
 }
+
+// newsEvery is how long each "U vroeg, wij deden" message stays.
+const newsEvery = 12 * time.Second
+
+// showNews puts the messages active today on the idle screen in turn.
+func (k *Kiosk) showNews() {
+	if len(k.opts.News) == 0 {
+		return
+	}
+	var next func()
+	next = func() {
+		now := k.clock.Now()
+		var active []News
+		for _, n := range k.opts.News {
+			p := Poll{From: n.From, Until: n.Until}
+			if p.activeOn(now) {
+				active = append(active, n)
+			}
+		}
+		var text map[string]string
+		if len(active) > 0 {
+			text = active[k.newsAt%len(active)].Text
+			k.newsAt++
+		}
+		k.chrome.News = text
+		if k.screen == ScreenAttract {
+			k.publish()
+		}
+		k.clock.AfterFunc(newsEvery, func() { k.post(next) })
+	}
+	next()
+}

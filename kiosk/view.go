@@ -46,6 +46,9 @@ type Chrome struct {
 	// places are open now.
 	Seats     []ZoneCount
 	StudyOpen bool
+	// News is the "U vroeg, wij deden" message on the idle screen now, per
+	// language; nil when there is none.
+	News map[string]string
 }
 
 // ILSStatus is how the library system is, for the header and for staff.

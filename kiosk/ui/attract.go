@@ -25,18 +25,20 @@ type attractScreen struct {
 	title, hint_ *widget.Label
 	// seats says per zone how many study places are free now.
 	seats        *widget.Label
+	news         *widget.Label
 	returnButton *widget.Button
 	studyButton  *widget.Button
 	studyBox     fyne.CanvasObject
 }
 
 func newAttract(core attractCore) *attractScreen {
-	s := &attractScreen{title: heading(""), hint_: body(""), seats: body("")}
+	s := &attractScreen{title: heading(""), hint_: body(""), seats: body(""), news: body("")}
+	s.news.Importance = widget.HighImportance
 	s.returnButton = bigButton(theme.MailReplyIcon(), func() { core.StartReturn() })
 	s.studyButton = bigButton(theme.HomeIcon(), func() { core.StartStudy() })
 	s.studyBox = container.New(fixedWidth{320}, s.studyButton)
-	s.root = container.New(column{900}, container.NewVBox(layout.NewSpacer(), newScannerPicture(),
-		s.title, s.hint_, layout.NewSpacer(), s.seats,
+	s.root = container.New(column{900}, container.NewVBox(layout.NewSpacer(), scannerPicture(56),
+		s.title, s.hint_, layout.NewSpacer(), s.news, s.seats,
 		container.NewCenter(row(container.New(fixedWidth{320}, s.returnButton), s.studyBox)),
 		layout.NewSpacer()))
 	return s
@@ -65,6 +67,12 @@ func (s *attractScreen) render(t *texts, v kiosk.View) {
 	}
 	t.label(s.seats, strings.Join(lines, "\n"))
 	t.show(s.seats, len(lines) > 0)
+	news := ""
+	if v.Chrome.News != nil {
+		news = lang.L("attract.news", map[string]any{"Text": zoneName(v.Chrome.News, v.Chrome.Lang)})
+	}
+	t.label(s.news, news)
+	t.show(s.news, news != "")
 	t.button(s.studyButton, lang.L("attract.study"))
 	t.show(s.studyBox, v.Chrome.Seats != nil) // a kiosk with study places
 }

@@ -90,6 +90,7 @@ func goldenViews(l string) []struct {
 	offline.Scanners = []kiosk.ScannerState{{Name: "scanner-1", Connected: false}}
 	seats := chrome
 	seats.StudyOpen = true
+	seats.News = map[string]string{"nl": "U vroeg om meer stopcontacten. Die zijn er nu bij de ramen.", "en": "You asked for more power sockets. They are now by the windows."}
 	seats.Seats = []kiosk.ZoneCount{
 		{Zone: "stilte", Names: map[string]string{"nl": "Stilte", "en": "Quiet zone"}, Free: 12, Total: 20},
 		{Zone: "samen", Names: map[string]string{"nl": "Samenwerken", "en": "Group work"}, Free: 1, Total: 8},

@@ -39,16 +39,19 @@ func bigButton(icon fyne.Resource, tapped func()) *widget.Button {
 }
 
 // newScannerPicture draws where the scanner is: a barcode above an arrow.
-func newScannerPicture() fyne.CanvasObject {
+func newScannerPicture() fyne.CanvasObject { return scannerPicture(72) }
+
+// scannerPicture is the picture at height h for the barcode and the arrow.
+func scannerPicture(h float32) fyne.CanvasObject {
 	bars := container.NewHBox()
 	for _, w := range []float32{4, 2, 6, 2, 2, 8, 4, 2, 6, 2, 4, 2, 8, 2, 4} {
 		r := canvas.NewRectangle(colorText)
-		r.SetMinSize(fyne.NewSize(w, 72))
+		r.SetMinSize(fyne.NewSize(w, h))
 		bars.Add(r)
 	}
 	arrow := widget.NewIcon(theme.MoveDownIcon())
 	return container.NewCenter(container.NewVBox(container.NewCenter(bars),
-		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(72), arrow))))
+		container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(h), arrow))))
 }
 
 func showIf(o fyne.CanvasObject, on bool) {
