@@ -92,20 +92,37 @@ func decodeAnswer(v []byte) (PollAnswer, error) {
 // SavePollAnswer writes one answer of day (its date only, in day's
 // location) in one durable commit.
 func (s *Store) SavePollAnswer(a PollAnswer, day time.Time) error {
-	v, err := encodeAnswer(a)
-	if err != nil {
-		return fmt.Errorf("storage: save poll answer: %w", err)
+	return s.SavePollAnswers([]PollAnswer{a}, day)
+}
+
+// SavePollAnswers writes answers of one day in one durable commit: for
+// imports and tests; the kiosk saves one at a time.
+func (s *Store) SavePollAnswers(as []PollAnswer, day time.Time) error {
+	vs := make([][]byte, len(as))
+	for i, a := range as {
+		v, err := encodeAnswer(a)
+		if err != nil {
+			return fmt.Errorf("storage: save poll answer: %w", err)
+		}
+		vs[i] = v
 	}
-	err = s.write(func(tx *bolt.Tx) error {
+	prefix := day.Format(dayLayout)
+	err := s.write(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketPolls)
 		if err != nil {
 			return err
 		}
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
+		b.FillPercent = appendFill // keys only grow within a day
+		for _, v := range vs {
+			seq, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			if err := b.Put(binary.BigEndian.AppendUint64([]byte(prefix), seq), v); err != nil {
+				return err
+			}
 		}
-		return b.Put(binary.BigEndian.AppendUint64([]byte(day.Format(dayLayout)), seq), v)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("storage: save poll answer: %w", diskFull(err))
