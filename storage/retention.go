@@ -48,6 +48,9 @@ type Retention struct {
 	// (ScrubSeats); 0 means as long as Journal, the kiosk's one setting of
 	// how long it remembers who did what (kiosk.retention).
 	Seats time.Duration
+	// Polls is how long the anonymous poll answers and counts are kept, by
+	// their day (months as a duration); 0 keeps them forever.
+	Polls time.Duration
 }
 
 // seats is the retention of a booking's card.
@@ -63,6 +66,7 @@ type Retained struct {
 	Scrubbed  int  // journal entries that lost their card number
 	Forgotten int  // remembered cards removed
 	Unbooked  int  // seat bookings that lost their card or were dropped
+	Polls     int  // poll answers and counts of days past Retention.Polls
 	Compacted bool // the file was rewritten with only what it keeps
 	// Removed counts the copies of damaged files (kiosk.db.damaged-…)
 	// deleted: they hold card numbers, and are kept only as long as an entry
@@ -86,6 +90,11 @@ func (s *Store) Retain(r Retention) (Retained, error) {
 	}
 	if out.Unbooked, err = s.ScrubSeats(r); err != nil {
 		return out, err
+	}
+	if r.Polls > 0 {
+		if out.Polls, err = s.PrunePolls(s.Now().Add(-r.Polls)); err != nil {
+			return out, err
+		}
 	}
 	if out.Removed, err = s.removeOldAsideCopies(s.Now().Add(-r.Attention)); err != nil {
 		return out, err
