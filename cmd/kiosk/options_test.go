@@ -176,7 +176,8 @@ func TestCoreOptionsTakeEveryKey(t *testing.T) {
 	clock := kiosk.NewFakeClock(kiosktest.Start(t))
 	translate := func(lang, key string, _ map[string]any) string { return lang + ":" + key }
 	got := coreOptions(cfg, codes, clock, translate)
-	zeroOnly(t, got, "NoticeTime", "StatusInterval", "FlashTime", "MaxPINTries", "MaxRows", "Logger")
+	zeroOnly(t, got, "NoticeTime", "StatusInterval", "FlashTime", "MaxPINTries", "MaxRows", "Logger",
+		"Polls", "PollKiosk", "PollSpamWindow", "News") // polls: the demo's, until the config has them
 
 	funcs := got
 	funcs.OfflineLoanDays, funcs.MediaOf, funcs.Classify, funcs.Accept, funcs.Translate = nil, nil, nil, nil, nil
