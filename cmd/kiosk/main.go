@@ -135,7 +135,14 @@ func run() int {
 	}
 	journal := localstore.New(store)
 	journal.AttentionCSV = filepath.Join(dir, "attention.csv")
-	core := kiosk.New(coreOptions(cfg, codes, clock, texts.T), library, journal, clock)
+	opts := coreOptions(cfg, codes, clock, texts.T)
+	if *configPath == "" {
+		opts.Polls, opts.News = demoPolls()
+	}
+	core := kiosk.New(opts, library, journal, clock)
+	if len(opts.Polls) > 0 {
+		core.SetPolls(localstore.NewPolls(store))
+	}
 	if cfg.Study != nil {
 		core.SetSeats(localstore.NewSeats(store))
 	}

@@ -147,8 +147,13 @@ func retention(cfg config.Config) storage.Retention {
 		Journal:   cfg.Kiosk.Retention.Duration,
 		Attention: storage.AttentionRetention,
 		Patrons:   cfg.Offline.PatronCache.Duration,
+		Polls:     pollRetention,
 	}
 }
+
+// pollRetention is how long anonymous poll answers are kept: half a year,
+// until the config can say otherwise.
+const pollRetention = 183 * 24 * time.Hour
 
 // studyPlan is the study places of [study]; nil without the section. The
 // configuration has checked the hours, so ParseHours cannot fail here.

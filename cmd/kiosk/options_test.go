@@ -374,7 +374,7 @@ func TestDevicesTakeEveryKey(t *testing.T) {
 
 func TestRetentionTakesItsKeys(t *testing.T) {
 	got := retention(everyKeyConfig(t))
-	want := storage.Retention{Journal: 30 * time.Hour, Attention: storage.AttentionRetention, Patrons: 50 * time.Hour}
+	want := storage.Retention{Journal: 30 * time.Hour, Attention: storage.AttentionRetention, Patrons: 50 * time.Hour, Polls: pollRetention}
 	if got != want {
 		t.Errorf("retention %+v, want %+v", got, want)
 	}
