@@ -203,3 +203,54 @@ func studyPlan(cfg config.Config) *kiosk.StudyPlan {
 	}
 	return plan
 }
+
+// newsItem is one [[news]] item, "U vroeg, wij deden", until the core has a
+// type for it: its text per language and the days it is shown (zero: no
+// bound).
+type newsItem struct {
+	Text        map[string]string
+	From, Until time.Time
+}
+
+// pollPlan is the quick polls of [polls], [[poll]] and [[news]]: the polls
+// and news items, in the file's order, with their from and until as
+// midnight of that day in the local time zone (until is the last day, so
+// it is asked all that day); the spam window, this kiosk's name in the
+// answers and how long they are kept, DefaultPolls without [polls]. The
+// configuration has checked the dates, so ParseDate cannot fail here.
+func pollPlan(cfg config.Config) (polls []kiosk.Poll, news []newsItem, spamWindow time.Duration, kioskName string, retention time.Duration) {
+	date := func(key, s string) time.Time {
+		d, err := config.ParseDate(s, time.Local)
+		if err != nil {
+			slog.Error("poll date", "key", key, "err", err)
+		}
+		return d
+	}
+	for _, p := range cfg.Poll {
+		poll := kiosk.Poll{
+			ID:       p.ID,
+			Question: maps.Clone(p.Question),
+			From:     date("poll.from", p.From),
+			Until:    date("poll.until", p.Until),
+			Every:    p.Every,
+		}
+		for _, a := range p.After {
+			poll.After = append(poll.After, kiosk.UsedService(a))
+		}
+		if len(p.FollowUp.Options) > 0 {
+			poll.FollowUp.Question = maps.Clone(p.FollowUp.Question)
+			for _, o := range p.FollowUp.Options {
+				poll.FollowUp.Options = append(poll.FollowUp.Options, maps.Clone(o))
+			}
+		}
+		polls = append(polls, poll)
+	}
+	for _, n := range cfg.News {
+		news = append(news, newsItem{Text: maps.Clone(n.Text), From: date("news.from", n.From), Until: date("news.until", n.Until)})
+	}
+	c := cfg.Polls
+	if c == nil {
+		c = config.DefaultPolls()
+	}
+	return polls, news, c.SpamWindow.Duration, c.KioskName, c.Retention.Duration
+}

@@ -135,6 +135,27 @@ number = "G07"
 zone = "samen"
 row = 4
 column = 5
+
+[polls]
+spam_window = "9s"
+retention = "1000h"
+kiosk_name = "Seghwaert-1"
+
+[[poll]]
+id = "lenen-2026"
+question = { nl = "Hoe ging het lenen?", en = "How did borrowing go?" }
+from = "2026-12-01"
+until = "2027-03-31"
+after = ["checkout", "return", "study", "idle"]
+every = 3
+[poll.follow_up]
+question = { nl = "Wat kan beter?", en = "What could be better?" }
+options = [ { nl = "Het duurde lang", en = "It took long" }, { nl = "Ik begreep het niet" } ]
+
+[[news]]
+text = { nl = "Er zijn nu meer stopcontacten.", en = "There are more power sockets now." }
+from = "2026-12-02"
+until = "2027-01-31"
 `
 
 func everyKeyConfig(t *testing.T) config.Config {
@@ -462,5 +483,63 @@ func TestDemoStudyPlaces(t *testing.T) {
 	plan := studyPlan(config.Config{Study: s})
 	if plan == nil || len(plan.Zones) != 2 || len(plan.Seats) < 10 {
 		t.Fatalf("demo plan %+v", plan)
+	}
+}
+
+func TestPollPlanTakesEveryKey(t *testing.T) {
+	polls, news, spam, name, keep := pollPlan(everyKeyConfig(t))
+	if len(polls) != 1 || len(news) != 1 {
+		t.Fatalf("%d polls, %d news items from a file with one of each", len(polls), len(news))
+	}
+	zeroOnly(t, polls[0])
+	zeroOnly(t, polls[0].FollowUp)
+	zeroOnly(t, news[0])
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.Local) }
+	wantPoll := kiosk.Poll{
+		ID:       "lenen-2026",
+		Question: map[string]string{"nl": "Hoe ging het lenen?", "en": "How did borrowing go?"},
+		From:     day(2026, time.December, 1),
+		Until:    day(2027, time.March, 31),
+		After:    []kiosk.UsedService{kiosk.AfterCheckout, kiosk.AfterReturn, kiosk.AfterStudy, kiosk.AfterIdle},
+		Every:    3,
+		FollowUp: kiosk.FollowUp{
+			Question: map[string]string{"nl": "Wat kan beter?", "en": "What could be better?"},
+			Options:  []map[string]string{{"nl": "Het duurde lang", "en": "It took long"}, {"nl": "Ik begreep het niet"}},
+		},
+	}
+	if !reflect.DeepEqual(polls[0], wantPoll) {
+		t.Errorf("poll\n%+v\nwant\n%+v", polls[0], wantPoll)
+	}
+	wantNews := newsItem{
+		Text: map[string]string{"nl": "Er zijn nu meer stopcontacten.", "en": "There are more power sockets now."},
+		From: day(2026, time.December, 2), Until: day(2027, time.January, 31),
+	}
+	if !reflect.DeepEqual(news[0], wantNews) {
+		t.Errorf("news\n%+v\nwant\n%+v", news[0], wantNews)
+	}
+	if spam != 9*time.Second || name != "Seghwaert-1" || keep != 1000*time.Hour {
+		t.Errorf("spam window %v, kiosk name %q, retention %v", spam, name, keep)
+	}
+}
+
+// Without [polls] its defaults hold; without [[poll]] and [[news]] there
+// are none; a poll's left-out keys are zero but every, which is 1.
+func TestPollPlanOtherWay(t *testing.T) {
+	empty, err := config.Parse("empty.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	polls, news, spam, name, keep := pollPlan(empty)
+	if polls != nil || news != nil || spam != 4*time.Second || name != "kiosk" || keep != 4380*time.Hour {
+		t.Errorf("an empty file gives polls %+v, news %+v, spam window %v, kiosk name %q, retention %v", polls, news, spam, name, keep)
+	}
+	cfg, err := config.Parse("poll.toml", []byte("[[poll]]\nid = \"p\"\nquestion.nl = \"Vraag?\"\nafter = [\"idle\"]\n[polls]\nretention = \"0s\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	polls, _, _, _, keep = pollPlan(cfg)
+	want := []kiosk.Poll{{ID: "p", Question: map[string]string{"nl": "Vraag?"}, After: []kiosk.UsedService{kiosk.AfterIdle}, Every: 1}}
+	if !reflect.DeepEqual(polls, want) || keep != 0 {
+		t.Errorf("polls %+v, retention %v; want %+v, 0 (for ever)", polls, keep, want)
 	}
 }

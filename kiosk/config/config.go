@@ -79,6 +79,9 @@ type Config struct {
 	Printer  Printer       `toml:"printer"`
 	Offline  Offline       `toml:"offline"`
 	Study    *Study        `toml:"study"` // nil: no study places
+	Polls    *Polls        `toml:"polls"` // nil: DefaultPolls
+	Poll     []Poll        `toml:"poll"`
+	News     []News        `toml:"news"`
 }
 
 // Offline is the [offline] section: what the kiosk does while the library
@@ -387,6 +390,9 @@ func Parse(name string, data []byte) (Config, error) {
 	if _, ok := raw["study"]; ok {
 		cfg.Study = defaultStudy() // decoded onto, so its left-out keys keep their defaults
 	}
+	if _, ok := raw["polls"]; ok {
+		cfg.Polls = DefaultPolls()
+	}
 	fields := reflect.ValueOf(&cfg).Elem()
 	known := map[string]bool{}
 	for i, s := range schema() {
@@ -402,6 +408,7 @@ func Parse(name string, data []byte) (Config, error) {
 		return Config{}, f.unknownKey(k)
 	}
 	applyScannerDefaults(&cfg, tree)
+	applyPollDefaults(&cfg, tree)
 
 	if e := f.validate(&cfg); e != nil {
 		return Config{}, e
@@ -455,7 +462,31 @@ func (f *file) checkCounts(tree map[string]any) *Error {
 			return e
 		}
 	}
+	for _, c := range []struct {
+		name, what string
+		max        int
+	}{{"poll", "polls", maxPolls}, {"news", "news items", maxNews}} {
+		if n := len(tablesOf(tree[c.name])); n > c.max {
+			e := f.errorAt(c.name, c.max, "the file has %d [[%s]] sections; a kiosk takes at most %d %s", n, c.name, c.max, c.what)
+			e.Key = pollKey(c.name, c.max, "")
+			return e
+		}
+	}
 	return nil
+}
+
+// applyPollDefaults sets every of a [[poll]] that leaves it out to 1: the
+// decoder starts each array element from zero.
+func applyPollDefaults(cfg *Config, tree map[string]any) {
+	tables := tablesOf(tree["poll"])
+	for i := range cfg.Poll {
+		if i >= len(tables) {
+			break
+		}
+		if _, ok := tables[i]["every"]; !ok {
+			cfg.Poll[i].Every = 1
+		}
+	}
 }
 
 // applyScannerDefaults fills in the keys a [[scanner]] table left out from

@@ -113,7 +113,7 @@ var parseTests = []struct {
 	// Unknown keys and sections.
 	{name: "unknown key", in: "[ils]\naddress = \"x:1\"\nadress = \"y:2\"\n", line: 3, key: "ils.adress", msg: `did you mean "address"`},
 	{name: "unknown dotted key", in: "[kiosk]\nlanguage = \"nl\"\nscreen.size = 3\n", line: 3, key: "kiosk.screen.size", msg: "allowed keys are data_dir, language"},
-	{name: "unknown section", in: "[ils]\n\n[camera]\nport = \"/dev/video0\"\n", line: 3, key: "camera", msg: "only the sections [ils], [[scanner]], [scanning], [[barcode]], [kiosk], [printer], [offline] and [study]"},
+	{name: "unknown section", in: "[ils]\n\n[camera]\nport = \"/dev/video0\"\n", line: 3, key: "camera", msg: "only the sections [ils], [[scanner]], [scanning], [[barcode]], [kiosk], [printer], [offline], [study], [polls], [[poll]] and [[news]]"},
 	{name: "unknown top-level key", in: "language = \"nl\"\n", line: 1, key: "language", msg: "unknown section or key"},
 	{name: "misspelt section", in: "[kiosks]\n", line: 1, key: "kiosks", msg: `did you mean "kiosk"`},
 	{name: "unknown key in second scanner", in: "[[scanner]]\npath = \"/dev/a\"\n[[scanner]]\npath = \"/dev/b\"\nspeed = 9600\n", line: 5, key: "scanner.speed", msg: "allowed keys are name, path, baud"},

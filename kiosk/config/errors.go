@@ -114,6 +114,9 @@ func (f *file) unknownKey(k toml.Key) *Error {
 	if header, allowed, name, ok := f.nestedKeys(k); ok {
 		e := f.errorAt(key, -1, "unknown key %q in %s; allowed keys are %s", short(strings.Join(k[2:], ".")), header, strings.Join(allowed, ", "))
 		e.Key = short(name)
+		if indexedTables[k[0]] { // poll[2].follow_up.colour
+			e.Key = short(f.indexedName(k))
+		}
 		if len(k) == 3 {
 			if s := closest(k[2], allowed); s != "" {
 				e.Msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -130,6 +133,9 @@ func (f *file) unknownKey(k toml.Key) *Error {
 		}
 	}
 	e := f.errorAt(key, -1, "unknown key %q in %s; allowed keys are %s", short(strings.Join(k[1:], ".")), header, strings.Join(allowed, ", "))
+	if indexedTables[k[0]] { // poll[2].colour
+		e.Key = short(f.indexedName(k))
+	}
 	if len(k) == 2 {
 		if s := closest(k[1], allowed); s != "" {
 			e.Msg += fmt.Sprintf(" (did you mean %q?)", s)

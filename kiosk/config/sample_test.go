@@ -30,7 +30,8 @@ func uncommentExample(sample, name string) string {
 	if start < 0 {
 		return sample
 	}
-	kv := regexp.MustCompile(`^# (\[\[[a-z]+\]\]$|[a-z_]+ = )`)
+	// [poll.follow_up] too: a table of the array's element.
+	kv := regexp.MustCompile(`^# (\[\[[a-z]+\]\]$|\[` + name + `\.[a-z_]+\]$|[a-z_]+ = )`)
 	for i := start; i < len(lines) && strings.HasPrefix(lines[i], "#"); i++ {
 		if kv.MatchString(lines[i]) {
 			lines[i] = strings.TrimPrefix(lines[i], "# ")
@@ -57,15 +58,32 @@ func uncommentStudy(sample string) string {
 	return strings.Join(lines, "\n")
 }
 
+// uncommentPolls turns the commented-out example [polls] into a real one,
+// from the line "# [polls]" to the next line that is not a comment.
+func uncommentPolls(sample string) string {
+	lines := strings.Split(sample, "\n")
+	start := slices.Index(lines, "# [polls]")
+	if start < 0 {
+		return sample
+	}
+	kv := regexp.MustCompile(`^# (\[polls\]$|[a-z_]+ = )`)
+	for i := start; i < len(lines) && strings.HasPrefix(lines[i], "#"); i++ {
+		if kv.MatchString(lines[i]) {
+			lines[i] = strings.TrimPrefix(lines[i], "# ")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // uncommentExamples uncomments every example array section of the sample,
-// and the example [study].
+// and the example [study] and [polls].
 func uncommentExamples(sample string) string {
 	for _, s := range schema() {
 		if s.array {
 			sample = uncommentExample(sample, s.name)
 		}
 	}
-	return uncommentStudy(sample)
+	return uncommentPolls(uncommentStudy(sample))
 }
 
 // TestSampleStudyExample: the example [study] loads, has the rules'

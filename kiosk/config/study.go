@@ -487,6 +487,37 @@ func (f *file) checkNested(key string, t reflect.Type, v any, index int) (errs [
 			return []*Error{f.errorAt(key, index, "must be a list of text in double quotes, like [\"a\", \"b\"], not %s", describe(v))}, true
 		}
 		return nil, true
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Map && t.Elem().Elem().Kind() == reflect.String:
+		// A list of texts per language: poll.follow_up.options.
+		const like = "must be a list of tables of text per language, like [ { nl = \"Het duurde lang\", en = \"It took long\" } ]"
+		var items []any
+		switch v := v.(type) {
+		case []any:
+			items = v
+		case []map[string]any:
+			for _, m := range v {
+				items = append(items, m)
+			}
+		default:
+			return []*Error{f.errorAt(key, index, "%s, not %s", like, describe(v))}, true
+		}
+		for i, item := range items {
+			m, isTable := item.(map[string]any)
+			if !isTable {
+				e := f.errorAt(key, index, "%s; item %d is %s", like, i+1, describe(item))
+				e.Key = short(fmt.Sprintf("%s[%d]", key, i+1))
+				errs = append(errs, e)
+				continue
+			}
+			for _, k := range slices.Sorted(maps.Keys(m)) {
+				if _, isText := m[k].(string); !isText {
+					e := f.errorAt(key, index, "%s; %s of item %d is %s", like, short(k), i+1, describe(m[k]))
+					e.Key = short(fmt.Sprintf("%s[%d].%s", key, i+1, k))
+					errs = append(errs, e)
+				}
+			}
+		}
+		return errs, true
 	case t.Kind() == reflect.Map && t.Elem().Kind() == reflect.String:
 		const like = "must be a table of text per language, like { nl = \"Stilte\", en = \"Quiet zone\" }"
 		m, isTable := v.(map[string]any)

@@ -94,10 +94,19 @@ func (f *file) checkTypes(tree map[string]any) *Error {
 		}
 		for i, m := range tables {
 			if m == nil {
-				errs = append(errs, f.errorAt(s.name, i, "every %s must be a [[%s]] section with key = value lines", s.name, s.name))
+				e := f.errorAt(s.name, i, "every %s must be a [[%s]] section with key = value lines", s.name, s.name)
+				if indexedTables[s.name] {
+					e.Key = pollKey(s.name, i, "")
+				}
+				errs = append(errs, e)
 				continue
 			}
-			errs = append(errs, f.checkTable(s, m, i)...)
+			for _, e := range f.checkTable(s, m, i) {
+				if indexedTables[s.name] { // poll.every → poll[2].every
+					e.Key = short(strings.Replace(e.Key, s.name+".", fmt.Sprintf("%s[%d].", s.name, i+1), 1))
+				}
+				errs = append(errs, e)
+			}
 		}
 	}
 	return first(errs)
@@ -208,6 +217,7 @@ func (f *file) validate(c *Config) *Error {
 	v.offline(c.Offline)
 	v.printer(c.Printer)
 	v.study(c.Study)
+	v.polls(c.Polls, c.Poll, c.News)
 	return first(v.errs)
 }
 
