@@ -136,7 +136,7 @@ func run() int {
 	journal := localstore.New(store)
 	journal.AttentionCSV = filepath.Join(dir, "attention.csv")
 	opts := coreOptions(cfg, codes, clock, texts.T)
-	if *configPath == "" {
+	if *configPath == "" && len(opts.Polls) == 0 {
 		opts.Polls, opts.News = demoPolls()
 	}
 	core := kiosk.New(opts, library, journal, clock)

@@ -24,7 +24,12 @@ import (
 // (see barcodeClassifier) and for the media they name, and translate for
 // the receipts' texts. Scans are debounced on clock.
 func coreOptions(cfg config.Config, codes *devices.Classifier, clock kiosk.Clock, translate func(lang, key string, data map[string]any) string) kiosk.Options {
+	polls, news, spam, kioskName, _ := pollPlan(cfg)
 	return kiosk.Options{
+		Polls:           polls,
+		News:            news,
+		PollSpamWindow:  spam,
+		PollKiosk:       kioskName,
 		Study:           studyPlan(cfg),
 		Lang:            cfg.Kiosk.Language,
 		SessionTimeout:  cfg.Kiosk.SessionTimeout.Duration,
@@ -147,13 +152,19 @@ func retention(cfg config.Config) storage.Retention {
 		Journal:   cfg.Kiosk.Retention.Duration,
 		Attention: storage.AttentionRetention,
 		Patrons:   cfg.Offline.PatronCache.Duration,
-		Polls:     pollRetention,
+		Polls:     pollsKept(cfg),
 	}
 }
 
-// pollRetention is how long anonymous poll answers are kept: half a year,
-// until the config can say otherwise.
-const pollRetention = 183 * 24 * time.Hour
+// pollsKept is how long anonymous poll answers are kept ([polls]
+// retention; half a year without the section).
+func pollsKept(cfg config.Config) time.Duration {
+	_, _, _, _, keep := pollPlan(cfg)
+	if cfg.Polls == nil {
+		return 183 * 24 * time.Hour
+	}
+	return keep
+}
 
 // studyPlan is the study places of [study]; nil without the section. The
 // configuration has checked the hours, so ParseHours cannot fail here.
@@ -207,10 +218,7 @@ func studyPlan(cfg config.Config) *kiosk.StudyPlan {
 // newsItem is one [[news]] item, "U vroeg, wij deden", until the core has a
 // type for it: its text per language and the days it is shown (zero: no
 // bound).
-type newsItem struct {
-	Text        map[string]string
-	From, Until time.Time
-}
+type newsItem = kiosk.News
 
 // pollPlan is the quick polls of [polls], [[poll]] and [[news]]: the polls
 // and news items, in the file's order, with their from and until as

@@ -197,8 +197,7 @@ func TestCoreOptionsTakeEveryKey(t *testing.T) {
 	clock := kiosk.NewFakeClock(kiosktest.Start(t))
 	translate := func(lang, key string, _ map[string]any) string { return lang + ":" + key }
 	got := coreOptions(cfg, codes, clock, translate)
-	zeroOnly(t, got, "NoticeTime", "StatusInterval", "FlashTime", "MaxPINTries", "MaxRows", "Logger",
-		"Polls", "PollKiosk", "PollSpamWindow", "News") // polls: the demo's, until the config has them
+	zeroOnly(t, got, "NoticeTime", "StatusInterval", "FlashTime", "MaxPINTries", "MaxRows", "Logger")
 
 	funcs := got
 	funcs.OfflineLoanDays, funcs.MediaOf, funcs.Classify, funcs.Accept, funcs.Translate = nil, nil, nil, nil, nil
@@ -206,6 +205,11 @@ func TestCoreOptionsTakeEveryKey(t *testing.T) {
 		t.Error("the [study] plan does not reach the core's options")
 	}
 	funcs.Study = nil
+	polls, news, spam, name, _ := pollPlan(cfg)
+	if !reflect.DeepEqual(got.Polls, polls) || !reflect.DeepEqual(got.News, news) || got.PollSpamWindow != spam || got.PollKiosk != name {
+		t.Error("the [polls], [[poll]] and [[news]] sections do not reach the core's options")
+	}
+	funcs.Polls, funcs.News, funcs.PollSpamWindow, funcs.PollKiosk = nil, nil, 0, ""
 	want := kiosk.Options{
 		Lang:            "en",
 		SessionTimeout:  7 * time.Minute,
@@ -395,7 +399,7 @@ func TestDevicesTakeEveryKey(t *testing.T) {
 
 func TestRetentionTakesItsKeys(t *testing.T) {
 	got := retention(everyKeyConfig(t))
-	want := storage.Retention{Journal: 30 * time.Hour, Attention: storage.AttentionRetention, Patrons: 50 * time.Hour, Polls: pollRetention}
+	want := storage.Retention{Journal: 30 * time.Hour, Attention: storage.AttentionRetention, Patrons: 50 * time.Hour, Polls: pollsKept(everyKeyConfig(t))}
 	if got != want {
 		t.Errorf("retention %+v, want %+v", got, want)
 	}
