@@ -12,6 +12,7 @@ import (
 	"github.com/bibliotheekzoetermeer/kiosk/devices/pty"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/kiosktest"
+	"github.com/bibliotheekzoetermeer/kiosk/kiosk/localstore"
 	"github.com/bibliotheekzoetermeer/kiosk/kiosk/sip2"
 )
 
@@ -542,4 +543,43 @@ func BenchmarkOccupancyFollows(b *testing.B) {
 	b.ReportMetric(us(percentile(got, 0.50)), "booking-to-count-p50-µs")
 	b.ReportMetric(us(percentile(got, 0.99)), "booking-to-count-p99-µs")
 	b.ReportMetric(1e6, "target-µs")
+}
+
+// BenchmarkPollTap measures a tap on a face to "Dank u wel" drawn: the
+// answer goes to the bbolt file off the event loop, so the issue asks
+// at most one 60 Hz frame.
+func BenchmarkPollTap(b *testing.B) {
+	poll := kiosk.Poll{ID: "b", Question: map[string]string{"nl": "Hoe ging het?"}, After: []kiosk.UsedService{kiosk.AfterCheckout}, Every: 1}
+	r, items := newBenchRigSetup(b, 200, setup{opts: kiosk.Options{Polls: []kiosk.Poll{poll}}})
+	r.core.SetPolls(localstore.NewPolls(r.store))
+	var got []time.Duration
+	next := 0
+	tap := func() time.Duration {
+		r.scan(kiosktest.CardAdult)
+		r.waitView("welcome", screenIs(kiosk.ScreenWelcome))
+		item := items[next]
+		next++
+		r.scan(item)
+		r.waitLent(item)
+		r.core.Done()
+		r.waitView("the receipt choice", screenIs(kiosk.ScreenReceipt))
+		r.core.ChooseReceipt(kiosk.ReceiptNone)
+		r.waitView("the poll", func(v kiosk.View) bool { return v.Poll.Stage == kiosk.PollFaces })
+		start := time.Now()
+		r.core.AnswerPoll(4)
+		r.waitView("thanks", func(v kiosk.View) bool { return v.Poll.Stage == kiosk.PollThanks })
+		took := time.Since(start)
+		r.advance(10 * time.Second)
+		return took
+	}
+	for b.Loop() {
+		got = append(got, tap())
+	}
+	b.StopTimer()
+	for len(got) < 30 {
+		got = append(got, tap())
+	}
+	b.ReportMetric(us(percentile(got, 0.50)), "tap-to-thanks-p50-µs")
+	b.ReportMetric(us(percentile(got, 0.99)), "tap-to-thanks-p99-µs")
+	b.ReportMetric(16667, "one-60Hz-frame-µs")
 }
