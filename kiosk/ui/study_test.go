@@ -31,7 +31,10 @@ func smallOLC() *kiosk.StudyPlan {
 // The whole walk-up on the screens: Studieplek, card, "a place with a
 // computer", a time, the confirmation; the attract screen counts it.
 func TestTakeAStudyPlaceOnTheScreen(t *testing.T) {
-	h := newHarnessSetup(t, setup{opts: kiosk.Options{Study: smallOLC()}})
+	// At 10:30 of the test's day: the room is open then, on any day.
+	day := kiosktest.Start(t)
+	y, m, d := day.Date()
+	h := newHarnessSetup(t, setup{opts: kiosk.Options{Study: smallOLC()}, start: time.Date(y, m, d, 10, 30, 0, 0, day.Location())})
 	if !h.ui.attract.studyBox.Visible() || !strings.Contains(h.ui.attract.seats.Text, "Stilte: 2 van 2 plekken vrij") {
 		t.Fatalf("attract: study button %v, seats %q", h.ui.attract.studyBox.Visible(), h.ui.attract.seats.Text)
 	}
