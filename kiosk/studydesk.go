@@ -302,8 +302,12 @@ func (d *StudyDesk) Blocks() ([]ClassBlock, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := d.Now()
-	r := d.Plan.Rules
+	return d.Plan.blocks(all, d.Now()), nil
+}
+
+// blocks lists the class blocks in all whose check-in window is open at now.
+func (p *StudyPlan) blocks(all map[string]Revisioned, now time.Time) []ClassBlock {
+	r := p.Rules
 	byKey := map[string]*ClassBlock{}
 	var out []*ClassBlock
 	for _, rec := range all {
@@ -329,7 +333,7 @@ func (d *StudyDesk) Blocks() ([]ClassBlock, error) {
 		res[i] = *cb
 	}
 	slices.SortFunc(res, func(a, b ClassBlock) int { return a.Start.Compare(b.Start) })
-	return res, nil
+	return res
 }
 
 // ClassBlock is a class's seats: Open of Seats still to be taken.

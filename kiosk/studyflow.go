@@ -222,11 +222,11 @@ func (k *Kiosk) studyView() Study {
 		start, s.Later = k.place.start, true
 	}
 	s.Start, s.Now = start, now
-	if blocks, err := k.study.Blocks(); err == nil {
-		for _, b := range blocks {
-			if k.place.teacher && b.Teacher == k.place.card || !k.place.teacher && b.Open > 0 {
-				s.Blocks = append(s.Blocks, b)
-			}
+	// From the records read for this visit: a View is built on every
+	// change, and must not read the store again.
+	for _, b := range plan.blocks(k.place.recs, now) {
+		if k.place.teacher && b.Teacher == k.place.card || !k.place.teacher && b.Open > 0 {
+			s.Blocks = append(s.Blocks, b)
 		}
 	}
 	if k.screen == ScreenStudyClass {
